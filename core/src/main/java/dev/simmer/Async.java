@@ -1,0 +1,257 @@
+package dev.simmer;
+
+import dev.simmer.internal.Engines;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Simmer's entry points, named after asyncio's: run a coroutine, sleep, start tasks, gather
+ * them, bridge to threads and futures.
+ *
+ * <pre>{@code
+ * public static void main(String[] args) throws Exception {
+ *     List<String> users = Async.run(() -> Async.gather(
+ *             () -> fetchUser(1),
+ *             () -> fetchUser(2),
+ *             () -> fetchUser(3)));
+ *     System.out.println(users);   // [User 1, User 2, User 3], after one second, not three
+ * }
+ *
+ * static String fetchUser(int id) {
+ *     Async.sleep(Duration.ofSeconds(1));
+ *     return "User " + id;
+ * }
+ * }</pre>
+ *
+ * <p>Thread contract: {@link #run} may be called from any thread that is not running a
+ * loop, and {@link #engine()} from anywhere; every other method must be called from inside
+ * a running loop (a task, or for the non-suspending ones also a callback), and says so
+ * with an {@link IllegalStateException} otherwise.
+ */
+public final class Async {
+    private Async() {
+    }
+
+    // ------------------------------------------------------------------ running
+
+    /**
+     * Runs {@code main} on a new event loop and returns its result (asyncio's
+     * {@code asyncio.run}). When {@code main} ends, every task still alive is cancelled and
+     * finished (their {@code finally} blocks run), unretrieved task failures are reported,
+     * the loop's thread pool is shut down, and the loop is closed. {@code main}'s exception
+     * is rethrown unchanged.
+     *
+     * @throws DeadlockException if {@code main} waits for something that can never happen
+     * @throws IllegalStateException if called from inside a running loop
+     */
+    public static <T> T run(AsyncCallable<T> main) throws Exception {
+        return Runner.create().run(main);
+    }
+
+    /** Runs {@code main}, which returns nothing, on a new event loop; see {@link #run(AsyncCallable)}. */
+    public static void run(AsyncRunnable main) throws Exception {
+        Runner.create().run(main);
+    }
+
+    // ------------------------------------------------------------------ suspending
+
+    /**
+     * Suspends the current task for {@code duration} of loop time; other tasks run meanwhile
+     * (asyncio's {@code sleep}). Zero or negative yields once, like {@link #yieldNow()}.
+     *
+     * <pre>{@code
+     * Async.sleep(Duration.ofMillis(500));
+     * }</pre>
+     *
+     * @throws CancelledException if the task is cancelled while it sleeps
+     */
+    public static void sleep(Duration duration) {
+        Task<?> task = EventLoop.runningLoop("Async.sleep").currentTaskFor("Async.sleep");
+        long nanos = saturatedNanos(duration);
+        if (nanos <= 0) {
+            task.yieldNow();
+        } else {
+            task.sleepNanos(nanos);
+        }
+    }
+
+    /**
+     * Lets every other ready task run once, then continues (asyncio's {@code sleep(0)}).
+     * A cancellation point.
+     */
+    public static void yieldNow() {
+        EventLoop.runningLoop("Async.yieldNow").currentTaskFor("Async.yieldNow").yieldNow();
+    }
+
+    // ------------------------------------------------------------------ tasks
+
+    /**
+     * Schedules {@code body} as a new task and returns it at once (asyncio's
+     * {@code create_task}). The body starts on a later pass of the loop, when the current
+     * task suspends. Await the task, or its failure is reported when the loop closes.
+     *
+     * <pre>{@code
+     * Task<String> task = Async.createTask(() -> download("file1"));
+     * System.out.println("Doing other work...");
+     * String result = task.await();
+     * }</pre>
+     */
+    public static <T> Task<T> createTask(AsyncCallable<T> body) {
+        return EventLoop.runningLoop("Async.createTask").createTask(body, null);
+    }
+
+    /** {@link #createTask(AsyncCallable)} with a name, shown in dumps and errors. */
+    public static <T> Task<T> createTask(String name, AsyncCallable<T> body) {
+        return EventLoop.runningLoop("Async.createTask").createTask(body, Objects.requireNonNull(name, "name"));
+    }
+
+    /** {@link #createTask(String, AsyncCallable)} with the arguments in asyncio's order. */
+    public static <T> Task<T> createTask(AsyncCallable<T> body, String name) {
+        return createTask(name, body);
+    }
+
+    /** {@link #createTask(AsyncCallable)} for a body with no result. */
+    public static Task<Void> createTask(AsyncRunnable body) {
+        return createTask(Objects.requireNonNull(body, "body").asCallable());
+    }
+
+    /** {@link #createTask(String, AsyncCallable)} for a body with no result. */
+    public static Task<Void> createTask(String name, AsyncRunnable body) {
+        return createTask(name, Objects.requireNonNull(body, "body").asCallable());
+    }
+
+    /**
+     * The task running now, or {@code null} when called from a plain callback.
+     *
+     * @throws IllegalStateException outside a running loop
+     */
+    public static Task<?> currentTask() {
+        return EventLoop.runningLoop("Async.currentTask").currentTask();
+    }
+
+    /** The running event loop (asyncio's {@code get_running_loop}). */
+    public static EventLoop loop() {
+        return EventLoop.runningLoop("Async.loop");
+    }
+
+    /**
+     * Which engine runs task bodies in this JVM: {@link EngineKind#CONTINUATION} (fast path,
+     * with {@code --add-exports java.base/jdk.internal.vm=ALL-UNNAMED}) or
+     * {@link EngineKind#THREADS}. Callable anywhere.
+     *
+     * @throws IllegalStateException if {@code -Dsimmer.engine} forces an engine that cannot run
+     */
+    public static EngineKind engine() {
+        return Engines.selectedKind();
+    }
+
+    // ------------------------------------------------------------------ gather
+
+    /**
+     * Runs the bodies concurrently as child tasks and returns their results in order
+     * (asyncio's {@code gather}). Structured: if one fails, the others are cancelled and
+     * awaited, then the first failure is thrown unchanged with the other failures attached
+     * as suppressed. Tasks may be passed too ({@link Task} is an {@link AsyncCallable}):
+     * they are awaited, not wrapped. Cancelling the caller cancels every child.
+     *
+     * <pre>{@code
+     * List<String> files = Async.gather(() -> download("A"), () -> download("B"));
+     * }</pre>
+     */
+    @SafeVarargs
+    public static <T> List<T> gather(AsyncCallable<? extends T>... bodies) throws Exception {
+        return Gather.all(Arrays.asList(bodies));
+    }
+
+    /** {@link #gather(AsyncCallable[])} over a list of bodies or tasks. */
+    public static <T> List<T> gather(List<? extends AsyncCallable<? extends T>> bodies) throws Exception {
+        return Gather.all(bodies);
+    }
+
+    /** {@link #gather(AsyncCallable[])} for bodies with no result; waits for all of them. */
+    public static void gather(AsyncRunnable... bodies) throws Exception {
+        AsyncCallable<?>[] callables = new AsyncCallable<?>[bodies.length];
+        for (int i = 0; i < bodies.length; i++) {
+            callables[i] = Objects.requireNonNull(bodies[i], "body").asCallable();
+        }
+        Gather.all(Arrays.asList(callables));
+    }
+
+    /**
+     * Runs the bodies concurrently and returns how each ended, never throwing for a child's
+     * failure (asyncio's {@code gather(..., return_exceptions=True)}). Cancelling the caller
+     * cancels every child.
+     */
+    @SafeVarargs
+    public static <T> List<Outcome<T>> gatherSettled(AsyncCallable<? extends T>... bodies) throws Exception {
+        return Gather.settled(Arrays.asList(bodies));
+    }
+
+    /** {@link #gatherSettled(AsyncCallable[])} over a list of bodies or tasks. */
+    public static <T> List<Outcome<T>> gatherSettled(List<? extends AsyncCallable<? extends T>> bodies) throws Exception {
+        return Gather.settled(bodies);
+    }
+
+    /**
+     * Waits for {@code task} without passing a cancellation on to it (asyncio's
+     * {@code shield}): if the caller is cancelled, it gets {@link CancelledException} while
+     * {@code task} keeps running.
+     *
+     * <pre>{@code
+     * Task<Void> save = Async.createTask(() -> saveToDisk());
+     * Async.shield(save);   // a cancel of this task does not interrupt the save
+     * }</pre>
+     */
+    public static <T> T shield(Task<T> task) throws Exception {
+        Task<?> current = EventLoop.runningLoop("Async.shield").currentTaskFor("Async.shield");
+        task.loop.checkThread("Async.shield");
+        if (task == current) {
+            throw new IllegalStateException("Task '" + current.name() + "' cannot shield-await itself: it would wait forever.");
+        }
+        if (!task.isDone()) {
+            current.waitFor(task, false);
+        }
+        return task.retrieve();
+    }
+
+    // ------------------------------------------------------------------ threads and futures
+
+    /**
+     * Awaits a {@link CompletionStage} completed on any thread: suspends the task, not the
+     * loop. The value is returned, a failure rethrown unwrapped, a cancelled future gives
+     * {@link CancelledException}. Cancelling the awaiting task cancels the stage.
+     *
+     * <pre>{@code
+     * String body = Async.await(httpClient.sendAsync(request, ofString())).body();
+     * }</pre>
+     */
+    public static <T> T await(CompletionStage<T> stage) throws Exception {
+        return ThreadBridge.await(Objects.requireNonNull(stage, "stage"));
+    }
+
+    /**
+     * Runs blocking code on a virtual thread and suspends the task until it is done
+     * (asyncio's {@code to_thread}). Cancelling the awaiting task interrupts the thread and
+     * the task gets {@link CancelledException} at once.
+     *
+     * <pre>{@code
+     * byte[] data = Async.toThread(() -> Files.readAllBytes(path));
+     * }</pre>
+     */
+    public static <T> T toThread(Callable<T> blocking) throws Exception {
+        return ThreadBridge.toThread(Objects.requireNonNull(blocking, "blocking"));
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException overflow) {
+            return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+    }
+}

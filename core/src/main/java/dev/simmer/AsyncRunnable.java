@@ -1,0 +1,26 @@
+package dev.simmer;
+
+/**
+ * The body of a coroutine with no result.
+ *
+ * <pre>{@code
+ * Async.run(() -> {
+ *     System.out.println("Hello!");
+ *     Async.sleep(Duration.ofSeconds(1));
+ *     System.out.println("World!");
+ * });
+ * }</pre>
+ */
+@FunctionalInterface
+public interface AsyncRunnable {
+    /** Runs the body. May suspend when called from inside a task. */
+    void run() throws Exception;
+
+    /** This body as an {@link AsyncCallable} returning {@code null}. */
+    default AsyncCallable<Void> asCallable() {
+        return () -> {
+            run();
+            return null;
+        };
+    }
+}

@@ -1,0 +1,283 @@
+package dev.simmer;
+
+import java.lang.reflect.UndeclaredThrowableException;
+import java.util.ArrayList;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What {@link Promise} and {@link Task} share: a result that arrives once (a value, a
+ * failure or a cancellation), tasks waiting for it, and callbacks to run when it arrives
+ * (asyncio's {@code Future}).
+ *
+ * <p>Must be used from the loop thread.
+ */
+abstract sealed class Completion<T> permits Promise, Task {
+    /*
+     * Overview: `state` moves once, from PENDING to one of the three ends. On that move,
+     * every registered callback is dispatched: a waiting Task is woken (its next step is put
+     * on the ready queue), a Runnable is put on the ready queue; either way it runs on the
+     * next pass, as asyncio's call_soon would. `callbacks` is null, one entry, or an
+     * ArrayList of entries, so the common case (one waiter) allocates nothing extra.
+     *
+     * A failure that nobody retrieves (await, result, exception, gather, ...) is remembered
+     * by the loop and reported through its exception handler when the loop closes.
+     */
+    enum State { PENDING, SUCCEEDED, FAILED, CANCELLED }
+
+    final EventLoop loop;
+    State state = State.PENDING;
+    private T value;
+    private Throwable failure;
+    private String cancelMessage;
+    private boolean retrieved;
+    private Object callbacks;
+
+    Completion(EventLoop loop) {
+        this.loop = loop;
+    }
+
+    /** Whether it has ended: with a value, a failure or a cancellation. */
+    public final boolean isDone() {
+        return state != State.PENDING;
+    }
+
+    /** Whether it ended cancelled. */
+    public final boolean isCancelled() {
+        return state == State.CANCELLED;
+    }
+
+    /**
+     * Suspends the current task until this has ended, then returns the value, or rethrows
+     * the failure unchanged (same instance), or throws {@link CancelledException}. If it
+     * has already ended, returns at once without suspending.
+     *
+     * <p>Cancelling the waiting task cancels what it awaits (as in asyncio); use
+     * {@link Async#shield} to wait without passing the cancellation on.
+     *
+     * @throws IllegalStateException outside a task of this object's loop
+     */
+    public T await() throws Exception {
+        Task<?> current = loop.currentTaskFor("await");
+        if (current == this) {
+            throw new IllegalStateException("Task '" + current.name() + "' cannot await itself: it would wait forever."
+                    + " Await it from another task, or use onDone to react when it ends.");
+        }
+        if (!isDone()) {
+            current.waitFor(this, true);
+        }
+        return retrieve();
+    }
+
+    /**
+     * The value, if it ended with one; rethrows the failure unchanged, or throws
+     * {@link CancelledException} if it was cancelled.
+     *
+     * @throws IllegalStateException if it has not ended yet (await it instead)
+     */
+    public T result() throws Exception {
+        requireDone("result");
+        return retrieve();
+    }
+
+    /**
+     * The failure it ended with, or {@code null} if it ended with a value.
+     *
+     * @throws CancelledException if it was cancelled
+     * @throws IllegalStateException if it has not ended yet
+     */
+    public Throwable exception() {
+        requireDone("exception");
+        markRetrieved();
+        if (state == State.CANCELLED) {
+            throw new CancelledException(cancelMessage);
+        }
+        return failure;
+    }
+
+    /**
+     * A {@link CompletableFuture} that completes (on the loop thread) when this ends: with the
+     * value, the failure, or a {@link CancelledException}. For code outside the loop.
+     * Cancelling the returned future does not cancel this.
+     */
+    public CompletableFuture<T> toCompletableFuture() {
+        loop.checkThread("toCompletableFuture");
+        CompletableFuture<T> future = new CompletableFuture<>();
+        Runnable copy = () -> {
+            markRetrieved();
+            switch (state) {
+                case SUCCEEDED -> future.complete(value);
+                case FAILED -> future.completeExceptionally(failure);
+                default -> future.completeExceptionally(new CancelledException(cancelMessage));
+            }
+        };
+        if (isDone()) {
+            copy.run();
+        } else {
+            addCallback(copy);
+        }
+        return future;
+    }
+
+    // ----- for the kernel and the rest of dev.simmer -----
+
+    /** Outcome as a value, without throwing; marks the failure retrieved. */
+    final Outcome<T> outcome() {
+        requireDone("outcome");
+        markRetrieved();
+        return switch (state) {
+            case SUCCEEDED -> new Outcome.Success<>(value);
+            case FAILED -> new Outcome.Failure<>(failure);
+            default -> new Outcome.Cancelled<>(new CancelledException(cancelMessage));
+        };
+    }
+
+    /** The failure or cancellation without marking anything; null on success or while pending. */
+    final Throwable peekFailure() {
+        return state == State.FAILED ? failure : state == State.CANCELLED ? new CancelledException(cancelMessage) : null;
+    }
+
+    final String cancelMessage() {
+        return cancelMessage;
+    }
+
+    final T retrieve() throws Exception {
+        markRetrieved();
+        return switch (state) {
+            case SUCCEEDED -> value;
+            case FAILED -> throw rethrowable(failure);
+            case CANCELLED -> throw new CancelledException(cancelMessage);
+            case PENDING -> throw new IllegalStateException("Simmer retrieved a pending result; please report");
+        };
+    }
+
+    final void markRetrieved() {
+        if (!retrieved) {
+            retrieved = true;
+            if (state == State.FAILED) {
+                loop.forgetUnretrieved(this);
+            }
+        }
+    }
+
+    final boolean complete0(T v) {
+        if (isDone()) {
+            return false;
+        }
+        value = v;
+        finish(State.SUCCEEDED);
+        return true;
+    }
+
+    final boolean fail0(Throwable e) {
+        if (isDone()) {
+            return false;
+        }
+        failure = java.util.Objects.requireNonNull(e, "exception");
+        finish(State.FAILED);
+        if (!retrieved) {
+            loop.rememberUnretrieved(this);
+        }
+        return true;
+    }
+
+    final boolean cancel0(String message) {
+        if (isDone()) {
+            return false;
+        }
+        cancelMessage = message;
+        finish(State.CANCELLED);
+        return true;
+    }
+
+    private void finish(State end) {
+        state = end;
+        Object cbs = callbacks;
+        callbacks = null;
+        if (cbs instanceof ArrayList<?> list) {
+            for (Object cb : list) {
+                dispatch(cb);
+            }
+        } else if (cbs != null) {
+            dispatch(cbs);
+        }
+        onFinished();
+    }
+
+    /**
+     * A task waiting on this was cancelled and asks to pass the cancellation on (asyncio
+     * cancels what a cancelled task awaits). Returns whether this is, or will be, cancelled.
+     */
+    abstract boolean cancelRequested(String message);
+
+    /** Hook for subclasses, after the callbacks were dispatched. */
+    void onFinished() {
+    }
+
+    private void dispatch(Object cb) {
+        if (cb instanceof Task<?> waiter) {
+            waiter.wake();
+        } else {
+            loop.schedule(cb);
+        }
+    }
+
+    /** Registers a task to be woken when this ends. Pending only. */
+    final void addWaiter(Task<?> waiter) {
+        addEntry(waiter);
+    }
+
+    /** Unregisters a waiting task (its wait was aborted). */
+    final void removeWaiter(Task<?> waiter) {
+        if (callbacks == waiter) {
+            callbacks = null;
+        } else if (callbacks instanceof ArrayList<?> list) {
+            list.remove(waiter);
+        }
+    }
+
+    /** Runs {@code callback} on the loop once this has ended (on the next pass if it already has). */
+    final void addCallback(Runnable callback) {
+        if (isDone()) {
+            loop.schedule(callback);
+        } else {
+            addEntry(callback);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void addEntry(Object entry) {
+        Object cbs = callbacks;
+        if (cbs == null) {
+            callbacks = entry;
+        } else if (cbs instanceof ArrayList<?> list) {
+            ((ArrayList<Object>) list).add(entry);
+        } else {
+            ArrayList<Object> list = new ArrayList<>(4);
+            list.add(cbs);
+            list.add(entry);
+            callbacks = list;
+        }
+    }
+
+    private void requireDone(String what) {
+        if (!isDone()) {
+            throw new IllegalStateException(this + " has not ended yet, so " + what
+                    + "() has nothing to give: await it first (or check isDone()).");
+        }
+    }
+
+    final String stateName() {
+        return state.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** {@code t} as something a method declared {@code throws Exception} can throw unchanged. */
+    static Exception rethrowable(Throwable t) {
+        if (t instanceof Exception e) {
+            return e;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new UndeclaredThrowableException(t);
+    }
+}

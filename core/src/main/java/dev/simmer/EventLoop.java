@@ -1,0 +1,588 @@
+package dev.simmer;
+
+import dev.simmer.internal.Clock;
+import dev.simmer.internal.Engine;
+import dev.simmer.internal.Timer;
+import dev.simmer.internal.TimerHeap;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * The event loop: one thread that runs callbacks and task steps, one at a time, and waits
+ * for timers and for work handed in from other threads (asyncio's event loop). Made and
+ * closed by {@link Async#run}; reach it inside with {@link Async#loop()}.
+ *
+ * <pre>{@code
+ * Async.run(() -> {
+ *     EventLoop loop = Async.loop();
+ *     loop.callSoon(() -> System.out.println("next pass"));
+ *     loop.callLater(Duration.ofMillis(10), () -> System.out.println("10 ms later"));
+ *     Async.sleep(Duration.ofMillis(20));
+ * });
+ * }</pre>
+ *
+ * <p>Thread contract: must be called from the loop thread (a task or callback of this
+ * loop), except {@link #callSoonThreadsafe}, {@link #isRunning()} and {@link #isClosed()},
+ * which are thread-safe. A loop-only call from another thread throws
+ * {@link IllegalStateException}.
+ */
+public final class EventLoop {
+    /*
+     * Overview. Loop state is confined to the loop thread and unsynchronized; the inbox is
+     * the one thread-safe door, and it wakes the loop. Entries of the ready queue are
+     * Tasks (run a step), Handles (run a callback unless cancelled) or Runnables (internal
+     * callbacks). runOnce() is the only place callbacks and task steps are run.
+     *
+     * inFlight counts thread-side work that will report back through the inbox (toThread,
+     * awaited CompletionStages). With nothing ready, no live timer and nothing in flight, a
+     * waiting main task can never be woken: that is the deadlock Async.run reports.
+     */
+    private static final ThreadLocal<EventLoop> CURRENT = new ThreadLocal<>();
+    private static final System.Logger LOG = System.getLogger("dev.simmer");
+
+    private enum LoopState { RUNNING, CLOSING, CLOSED }
+
+    final Engine engine;
+    final Clock clock;
+    final TimerHeap timers = new TimerHeap();
+    private final ArrayDeque<Object> ready = new ArrayDeque<>();
+    private final ConcurrentLinkedQueue<Handle> inbox = new ConcurrentLinkedQueue<>();
+    private final Thread thread;
+    private volatile LoopState state = LoopState.RUNNING;
+    private volatile boolean idle;
+
+    private final boolean debug;
+    private final long slowStepNanos;
+    private Consumer<ErrorReport> exceptionHandler;
+
+    private Task<?> current;
+    private long stepStart;
+    private int inFlight;
+    private boolean interrupted;
+    private long taskIds;
+    private Task<?> liveHead; // live tasks, oldest first
+    private Task<?> liveTail;
+    private int liveCount;
+    private final Set<Completion<?>> unretrieved = new LinkedHashSet<>();
+    private ExecutorService executor;
+
+    EventLoop(Engine engine, Clock clock, boolean debug, Duration slowStep, Consumer<ErrorReport> handler) {
+        this.engine = engine;
+        this.clock = clock;
+        this.debug = debug;
+        this.slowStepNanos = slowStep.toNanos();
+        this.exceptionHandler = handler;
+        this.thread = Thread.currentThread();
+    }
+
+    // ===================================================================== public API
+
+    /**
+     * Runs {@code callback} on the next pass of the loop, after everything already ready.
+     * Callbacks run in the order they were scheduled.
+     */
+    public Handle callSoon(Runnable callback) {
+        checkThread("callSoon");
+        Handle h = new Handle(Objects.requireNonNull(callback, "callback"));
+        ready.add(h);
+        return h;
+    }
+
+    /** Runs {@code callback} once {@code delay} of loop time has passed (zero or negative: next pass). */
+    public TimerHandle callLater(Duration delay, Runnable callback) {
+        checkThread("callLater");
+        return callAt(addSaturated(clock.nanoTime(), delay.toNanos()), callback);
+    }
+
+    /**
+     * Runs {@code callback} at loop time {@code deadlineNanos} ({@link #time()} units).
+     * Timers due at the same time run in the order they were set.
+     */
+    public TimerHandle callAt(long deadlineNanos, Runnable callback) {
+        checkThread("callAt");
+        TimerHandle h = new TimerHandle(Objects.requireNonNull(callback, "callback"), this);
+        h.arm(timers.add(deadlineNanos, h));
+        return h;
+    }
+
+    /** The loop's current time in nanoseconds (monotonic; virtual under a virtual clock). */
+    public long time() {
+        checkThread("time");
+        return clock.nanoTime();
+    }
+
+    /**
+     * Runs {@code callback} on the loop thread on a coming pass, and wakes the loop if it
+     * waits. The one call that is safe from any thread.
+     *
+     * <pre>{@code
+     * new Thread(() -> loop.callSoonThreadsafe(() -> promise.complete("done"))).start();
+     * }</pre>
+     *
+     * @throws IllegalStateException if the loop is closed
+     */
+    public Handle callSoonThreadsafe(Runnable callback) {
+        Handle h = new Handle(Objects.requireNonNull(callback, "callback"));
+        if (!post(h)) {
+            throw new IllegalStateException("The event loop is closed: callSoonThreadsafe cannot run anything on it any more.");
+        }
+        return h;
+    }
+
+    /** A new pending {@link Promise} bound to this loop (asyncio's {@code loop.create_future()}). */
+    public <T> Promise<T> createPromise() {
+        checkThread("createPromise");
+        return new Promise<>(this);
+    }
+
+    /**
+     * Sets who receives errors that no caller can receive (see {@link ErrorReport});
+     * {@code null} restores the default, which logs a warning with the stack through
+     * {@link System.Logger} "dev.simmer".
+     */
+    public void setExceptionHandler(Consumer<ErrorReport> handler) {
+        checkThread("setExceptionHandler");
+        this.exceptionHandler = handler;
+    }
+
+    /** Hands {@code report} to the exception handler. A handler that throws is logged, not propagated. */
+    public void callExceptionHandler(ErrorReport report) {
+        checkThread("callExceptionHandler");
+        report(report);
+    }
+
+    /** The default handling of an {@link ErrorReport}: a warning with the stack through {@link System.Logger}. */
+    public static void defaultExceptionHandler(ErrorReport report) {
+        LOG.log(System.Logger.Level.WARNING, report.message(), report.exception());
+    }
+
+    /** Which engine runs this loop's tasks. Thread-safe. */
+    public EngineKind engine() {
+        return engine.kind();
+    }
+
+    /** Whether the loop is running (it runs from the start of {@link Async#run} until it closes). Thread-safe. */
+    public boolean isRunning() {
+        return state != LoopState.CLOSED;
+    }
+
+    /** Whether the loop has closed. Thread-safe. */
+    public boolean isClosed() {
+        return state == LoopState.CLOSED;
+    }
+
+    /** Every live task, oldest first. */
+    public List<Task<?>> tasks() {
+        checkThread("tasks");
+        List<Task<?>> all = new ArrayList<>(liveCount);
+        for (Task<?> t = liveHead; t != null; t = t.nextLive) {
+            all.add(t);
+        }
+        return all;
+    }
+
+    /**
+     * A text dump of every live task: name, what it waits on, and where it is suspended.
+     *
+     * <pre>{@code
+     * System.out.println(Async.loop().dumpTasks());
+     * }</pre>
+     */
+    public String dumpTasks() {
+        checkThread("dumpTasks");
+        StringBuilder out = new StringBuilder();
+        for (Task<?> t : tasks()) {
+            out.append("  '").append(t.name()).append("': ").append(t.describeWait()).append('\n');
+            for (StackTraceElement frame : t.suspendedStack()) {
+                out.append("      at ").append(frame).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    @Override
+    public String toString() {
+        return "EventLoop[" + engine.kind() + ", " + state.name().toLowerCase(java.util.Locale.ROOT) + ", "
+                + liveCount + " tasks]";
+    }
+
+    // ===================================================================== the pass
+
+    /*
+     * One pass of the loop:
+     *  1. Decide how long it may wait: not at all if anything is ready, else until the
+     *     earliest timer (a virtual clock jumps there instead when nothing is in flight),
+     *     else until the inbox receives something.
+     *  2. Move what other threads handed in (the inbox) to the ready queue.
+     *  3. Move due timers to the ready queue, in (deadline, sequence) order.
+     *  4. Run exactly the entries that were ready when this step began; whatever they
+     *     schedule runs on the next pass.
+     */
+    void runOnce() {
+        if (ready.isEmpty() && inbox.isEmpty()) {
+            waitForWork();
+        }
+        for (Handle h; (h = inbox.poll()) != null; ) {
+            ready.add(h);
+        }
+        if (timers.liveCount() > 0) {
+            long now = clock.nanoTime();
+            for (Timer t; (t = timers.pollDue(now)) != null; ) {
+                ready.add(t.callback());
+            }
+        }
+        for (int n = ready.size(); n > 0; n--) {
+            run(ready.poll());
+        }
+    }
+
+    private void waitForWork() {
+        Timer next = timers.peek();
+        if (next != null && inFlight == 0 && clock.skipTo(next.deadline())) {
+            return;
+        }
+        idle = true;
+        try {
+            while (inbox.isEmpty()) {
+                if (next == null) {
+                    LockSupport.park(this);
+                } else {
+                    long wait = next.deadline() - clock.nanoTime();
+                    if (wait <= 0) {
+                        break;
+                    }
+                    LockSupport.parkNanos(this, wait);
+                }
+                if (Thread.interrupted()) {
+                    interrupted = true; // Async.run cancels its main task, as asyncio does on Ctrl-C
+                    break;
+                }
+            }
+        } finally {
+            idle = false;
+        }
+    }
+
+    private void run(Object entry) {
+        try {
+            if (entry instanceof Task<?> task) {
+                task.step();
+            } else if (entry instanceof Handle handle) {
+                handle.runIfLive();
+            } else {
+                ((Runnable) entry).run();
+            }
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            report(new ErrorReport("Exception in callback " + entry, e, null));
+        }
+    }
+
+    // ===================================================================== running Async.run
+
+    /** Runs {@code main} as a task until it ends, then finishes every other task and closes. Loop thread only. */
+    <T> T runMain(AsyncCallable<T> main) throws Exception {
+        CURRENT.set(this);
+        Task<T> mainTask = null;
+        try {
+            mainTask = createTask(main, "main");
+            DeadlockException deadlock = null;
+            try {
+                runUntilDone(mainTask);
+            } catch (DeadlockException e) {
+                deadlock = e;
+            } catch (Throwable e) {
+                state = LoopState.CLOSING;
+                try {
+                    finishLeftovers();
+                } catch (Throwable cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+                throw e;
+            }
+            state = LoopState.CLOSING;
+            finishLeftovers();
+            if (deadlock != null) {
+                mainTask.markRetrieved();
+                throw deadlock;
+            }
+            return mainTask.retrieve();
+        } finally {
+            close();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void runUntilDone(Task<?> mainTask) {
+        boolean interruptDelivered = false;
+        while (!mainTask.isDone()) {
+            if (interrupted && !interruptDelivered) {
+                interruptDelivered = true;
+                mainTask.cancel("the thread running Async.run was interrupted");
+            }
+            if (stuck()) {
+                throw new DeadlockException("Deadlock: the main task is waiting and nothing can ever wake it "
+                        + "(no task is ready, no timer is set, no thread-side work is in flight). Tasks:\n" + dumpTasks()
+                        + "If another thread is meant to wake a task, hand that work to the loop with "
+                        + "Async.await(CompletionStage) or Async.toThread(...), so the loop knows to wait for it.");
+            }
+            runOnce();
+        }
+    }
+
+    /** Nothing can happen any more: nothing ready, no live timer, nothing in flight or handed in. */
+    private boolean stuck() {
+        return ready.isEmpty() && timers.liveCount() == 0 && inFlight == 0 && inbox.isEmpty();
+    }
+
+    /**
+     * asyncio.run's shutdown: cancel every task still alive and run the loop until they have
+     * all ended (their finally blocks may suspend). Tasks created meanwhile are cancelled too.
+     * A task that can never end (it swallows its cancellation and waits on nothing that can
+     * come) is reported and abandoned rather than hanging the program.
+     */
+    private void finishLeftovers() {
+        int stuckRounds = 0;
+        while (liveCount > 0) {
+            for (Task<?> t = liveHead; t != null; t = t.nextLive) {
+                if (t.cancelling() == 0 || stuckRounds > 0) {
+                    t.cancel();
+                }
+            }
+            if (stuck()) {
+                if (++stuckRounds > 3) {
+                    for (Task<?> t : tasks()) {
+                        report(new ErrorReport("Task '" + t.name() + "' ignored its cancellation and can never end ("
+                                + t.describeWait() + "); the loop closes without it", null, t));
+                    }
+                    return;
+                }
+            }
+            runOnce();
+        }
+    }
+
+    private void close() {
+        state = LoopState.CLOSED;
+        try {
+            for (Completion<?> c : new ArrayList<>(unretrieved)) {
+                Task<?> task = c instanceof Task<?> t ? t : null;
+                report(new ErrorReport((task != null ? "Task '" + task.name() + "'" : c.toString())
+                        + " failed and nobody retrieved its exception", c.peekFailure(), task));
+            }
+            unretrieved.clear();
+            shutDownExecutor();
+        } finally {
+            CURRENT.remove();
+        }
+    }
+
+    // ===================================================================== for the kernel
+
+    <T> Task<T> createTask(AsyncCallable<T> body, String name) {
+        checkThread("createTask");
+        Task<T> task = new Task<>(this, Objects.requireNonNull(body, "body"), name, ++taskIds);
+        Task<?> tail = liveTail;
+        task.prevLive = tail;
+        if (tail == null) {
+            liveHead = task;
+        } else {
+            tail.nextLive = task;
+        }
+        liveTail = task;
+        liveCount++;
+        task.wake();
+        return task;
+    }
+
+    void taskEnded(Task<?> task) {
+        Task<?> prev = task.prevLive;
+        Task<?> next = task.nextLive;
+        if (prev == null) {
+            liveHead = next;
+        } else {
+            prev.nextLive = next;
+        }
+        if (next == null) {
+            liveTail = prev;
+        } else {
+            next.prevLive = prev;
+        }
+        task.prevLive = null;
+        task.nextLive = null;
+        liveCount--;
+    }
+
+    /** Puts an entry (Task, Handle or Runnable) on the ready queue. */
+    void schedule(Object entry) {
+        ready.add(entry);
+    }
+
+    void enterStep(Task<?> task) {
+        current = task;
+        if (debug) {
+            stepStart = clock.nanoTime();
+        }
+    }
+
+    void exitStep(Task<?> task) {
+        current = null;
+        if (debug) {
+            long took = clock.nanoTime() - stepStart;
+            if (took > slowStepNanos) {
+                Throwable where = new Throwable("where the step ended");
+                where.setStackTrace(task.suspendedStack());
+                report(new ErrorReport("Task '" + task.name() + "' ran for " + TimeUnit.NANOSECONDS.toMillis(took)
+                        + " ms without suspending: it is blocking the loop (use Async.toThread for blocking work)",
+                        where, task));
+            }
+        }
+    }
+
+    /** On the threads engine a task body runs on its own thread: bind it to this loop. */
+    void bindCurrentThread() {
+        if (Thread.currentThread() != thread) {
+            CURRENT.set(this);
+        }
+    }
+
+    /** The task running now; throws a clear error outside a task of this loop. */
+    Task<?> currentTaskFor(String call) {
+        checkThread(call);
+        Task<?> t = current;
+        if (t == null) {
+            throw new IllegalStateException(call + " suspends, so it must be called from inside a task, "
+                    + "not from a plain callback: wrap the code in Async.createTask(...).");
+        }
+        return t;
+    }
+
+    Task<?> currentTask() {
+        return current;
+    }
+
+    /** Thread-side work begins: the loop must wait for its result to come through the inbox. */
+    void beginExternal() {
+        inFlight++;
+    }
+
+    /** The result of thread-side work arrived (called on the loop thread). */
+    void endExternal() {
+        inFlight--;
+    }
+
+    /** Hands an entry to the loop from any thread; false if the loop is closed. */
+    boolean post(Handle h) {
+        if (state == LoopState.CLOSED) {
+            return false;
+        }
+        inbox.add(h);
+        if (idle) {
+            LockSupport.unpark(thread);
+        }
+        return true;
+    }
+
+    ExecutorService executor() {
+        if (executor == null) {
+            executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("simmer-to-thread-", 0).factory());
+        }
+        return executor;
+    }
+
+    private void shutDownExecutor() {
+        if (executor == null) {
+            return;
+        }
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
+                report(new ErrorReport("Threads started by Async.toThread still run 30 s after the loop closed;"
+                        + " they ignore interruption. The loop closes without waiting further.", null, null));
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    void rememberUnretrieved(Completion<?> c) {
+        unretrieved.add(c);
+    }
+
+    void forgetUnretrieved(Completion<?> c) {
+        unretrieved.remove(c);
+    }
+
+    private void report(ErrorReport r) {
+        Consumer<ErrorReport> h = exceptionHandler;
+        try {
+            if (h == null) {
+                defaultExceptionHandler(r);
+            } else {
+                h.accept(r);
+            }
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            LOG.log(System.Logger.Level.ERROR, "The loop's exception handler threw while handling: " + r, e);
+        }
+    }
+
+    // ===================================================================== thread confinement
+
+    /** The loop running on this thread, or null. */
+    static EventLoop current() {
+        return CURRENT.get();
+    }
+
+    /** The loop running on this thread; a clear error naming {@code call} if there is none. */
+    static EventLoop runningLoop(String call) {
+        EventLoop loop = CURRENT.get();
+        if (loop == null) {
+            throw new IllegalStateException(call + " needs a running event loop, and there is none on thread '"
+                    + Thread.currentThread().getName() + "'. Start one with Async.run(() -> ...) and call it from "
+                    + "inside; from another thread, hand work to a loop with EventLoop.callSoonThreadsafe.");
+        }
+        return loop;
+    }
+
+    /** Throws a clear error unless called on this loop's thread (a task or callback of this loop). */
+    void checkThread(String call) {
+        EventLoop here = CURRENT.get();
+        if (here != this) {
+            if (state == LoopState.CLOSED) {
+                throw new IllegalStateException(call + ": the event loop is closed.");
+            }
+            if (here != null) {
+                throw new IllegalStateException(call + " was called on an object of another event loop. Each loop "
+                        + "owns its tasks and promises: hand the work to the owning loop with its callSoonThreadsafe, "
+                        + "or share data through Async.await(CompletableFuture).");
+            }
+            throw new IllegalStateException(call + " must be called from the event loop's thread (a task or "
+                    + "callback of the loop), not from thread '" + Thread.currentThread().getName()
+                    + "'. From another thread use loop.callSoonThreadsafe(...).");
+        }
+    }
+
+    private static long addSaturated(long a, long b) {
+        long r = a + b;
+        return ((a ^ r) & (b ^ r)) < 0 ? (b > 0 ? Long.MAX_VALUE : Long.MIN_VALUE) : r;
+    }
+}

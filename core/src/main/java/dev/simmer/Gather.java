@@ -1,0 +1,147 @@
+package dev.simmer;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@link Async#gather} and {@link Async#gatherSettled}: run bodies as child tasks and wait
+ * for all of them. Built on the kernel's tasks and promises, outside the loop.
+ *
+ * <p>Must be called from inside a task.
+ */
+final class Gather {
+    /*
+     * Overview: each child reports its end through a callback; `settled` completes when all
+     * have ended, or (for gather) at the first failure. The structured part: on a failure,
+     * or when the gathering task itself is cancelled, the children still running are
+     * cancelled and awaited (without passing further cancellations on to them) before
+     * anything is thrown, so no child outlives the call.
+     */
+    private Gather() {
+    }
+
+    static <T> List<T> all(List<? extends AsyncCallable<? extends T>> bodies) throws Exception {
+        EventLoop loop = EventLoop.runningLoop("Async.gather");
+        Task<?> parent = loop.currentTaskFor("Async.gather");
+        List<Task<? extends T>> children = start(loop, bodies);
+        Task<?> failed = waitForAll(loop, parent, children, true);
+        if (failed != null) {
+            for (Task<? extends T> c : children) {
+                c.cancel();
+            }
+            CancelledException cancelledMeanwhile = awaitEnds(parent, children);
+            Throwable first = failed.peekFailure();
+            for (Task<? extends T> c : children) {
+                c.markRetrieved();
+                Throwable other = c.peekFailure();
+                if (c != failed && other != null && !(other instanceof CancelledException) && other != first) {
+                    first.addSuppressed(other);
+                }
+            }
+            if (cancelledMeanwhile != null) {
+                cancelledMeanwhile.addSuppressed(first);
+                throw cancelledMeanwhile;
+            }
+            if (first instanceof CancelledException ce) {
+                throw ce;
+            }
+            throw Completion.rethrowable(first);
+        }
+        List<T> results = new ArrayList<>(children.size());
+        for (Task<? extends T> c : children) {
+            results.add(c.retrieve());
+        }
+        return results;
+    }
+
+    static <T> List<Outcome<T>> settled(List<? extends AsyncCallable<? extends T>> bodies) throws Exception {
+        EventLoop loop = EventLoop.runningLoop("Async.gatherSettled");
+        Task<?> parent = loop.currentTaskFor("Async.gatherSettled");
+        List<Task<? extends T>> children = start(loop, bodies);
+        waitForAll(loop, parent, children, false);
+        List<Outcome<T>> outcomes = new ArrayList<>(children.size());
+        for (Task<? extends T> c : children) {
+            @SuppressWarnings("unchecked")
+            Outcome<T> o = (Outcome<T>) c.outcome();
+            outcomes.add(o);
+        }
+        return outcomes;
+    }
+
+    private static <T> List<Task<? extends T>> start(EventLoop loop, List<? extends AsyncCallable<? extends T>> bodies) {
+        List<Task<? extends T>> children = new ArrayList<>(bodies.size());
+        for (AsyncCallable<? extends T> body : bodies) {
+            if (body instanceof Task<?> t) {
+                if (t.loop != loop) {
+                    throw new IllegalStateException("Async.gather was given " + t + " of another event loop;"
+                            + " a task can only be awaited on its own loop.");
+                }
+                @SuppressWarnings("unchecked")
+                Task<? extends T> typed = (Task<? extends T>) t;
+                children.add(typed);
+            } else {
+                children.add(loop.createTask(body, null));
+            }
+        }
+        return children;
+    }
+
+    /**
+     * Waits until every child has ended or, if {@code stopAtFailure}, one failed or was
+     * cancelled; returns that one (or null). If the waiting task is cancelled, cancels the
+     * children, waits for them to end, and rethrows the cancellation.
+     */
+    private static Task<?> waitForAll(EventLoop loop, Task<?> parent, List<? extends Task<?>> children,
+                                      boolean stopAtFailure) {
+        Promise<Task<?>> settled = new Promise<>(loop);
+        int[] remaining = {children.size()};
+        for (Task<?> c : children) {
+            c.addCallback(() -> {
+                remaining[0]--;
+                if (stopAtFailure && c.peekFailure() != null) {
+                    settled.complete0(c);
+                } else if (remaining[0] == 0) {
+                    settled.complete0(null);
+                }
+            });
+        }
+        if (children.isEmpty()) {
+            return null;
+        }
+        try {
+            if (!settled.isDone()) {
+                parent.waitFor(settled, false);
+            }
+            return settled.retrieve();
+        } catch (CancelledException e) {
+            for (Task<?> c : children) {
+                c.cancel();
+            }
+            awaitEnds(parent, children);
+            for (Task<?> c : children) {
+                c.markRetrieved();
+            }
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("Simmer's gather failed internally; please report", e);
+        }
+    }
+
+    /**
+     * Waits until every child has ended, whatever happens to {@code parent} meanwhile.
+     * Returns the cancellation that reached {@code parent} while it waited, or null.
+     */
+    static CancelledException awaitEnds(Task<?> parent, List<? extends Task<?>> children) {
+        CancelledException pending = null;
+        for (Task<?> c : children) {
+            while (!c.isDone()) {
+                try {
+                    parent.waitFor(c, false);
+                } catch (CancelledException e) {
+                    pending = e;
+                }
+            }
+        }
+        return pending;
+    }
+}

@@ -1,0 +1,77 @@
+package dev.simmer;
+
+import java.util.function.Consumer;
+
+/**
+ * A result that some code will supply later and tasks can await (asyncio's {@code Future}).
+ * The bridge between callbacks and coroutines: a callback completes it, a task awaits it.
+ *
+ * <pre>{@code
+ * Promise<String> answer = new Promise<>();
+ * Async.loop().callLater(Duration.ofSeconds(1), () -> answer.complete("42"));
+ * String value = answer.await();   // suspends for a second
+ * }</pre>
+ *
+ * <p>It ends once: {@link #complete}, {@link #fail} and {@link #cancel()} return
+ * {@code false} if it already has. Cancelling a task that awaits a promise cancels the
+ * promise. A failure that nobody retrieves is reported when the loop closes.
+ *
+ * <p>Must be used from the loop thread. From another thread, complete it through
+ * {@link EventLoop#callSoonThreadsafe}.
+ *
+ * @param <T> the value type
+ */
+public final class Promise<T> extends Completion<T> {
+
+    /**
+     * A pending promise on the current loop.
+     *
+     * @throws IllegalStateException outside a running loop
+     */
+    public Promise() {
+        this(EventLoop.runningLoop("new Promise()"));
+    }
+
+    Promise(EventLoop loop) {
+        super(loop);
+    }
+
+    /** Ends it with {@code value}, waking its waiters. Returns false if it had already ended. */
+    public boolean complete(T value) {
+        loop.checkThread("Promise.complete");
+        return complete0(value);
+    }
+
+    /** Ends it with a failure, rethrown unchanged to each waiter. Returns false if it had already ended. */
+    public boolean fail(Throwable exception) {
+        loop.checkThread("Promise.fail");
+        return fail0(exception);
+    }
+
+    /** Ends it cancelled; waiters get a {@link CancelledException}. Returns false if it had already ended. */
+    public boolean cancel() {
+        return cancel(null);
+    }
+
+    /** Ends it cancelled with a message for the {@link CancelledException}. Returns false if it had already ended. */
+    public boolean cancel(String message) {
+        loop.checkThread("Promise.cancel");
+        return cancel0(message);
+    }
+
+    /** Runs {@code callback} on the loop once it has ended (next pass if it already has). */
+    public void onDone(Consumer<? super Promise<T>> callback) {
+        loop.checkThread("Promise.onDone");
+        addCallback(() -> callback.accept(this));
+    }
+
+    @Override
+    boolean cancelRequested(String message) {
+        return cancel0(message);
+    }
+
+    @Override
+    public String toString() {
+        return "Promise@" + Integer.toHexString(System.identityHashCode(this)) + " (" + stateName() + ")";
+    }
+}

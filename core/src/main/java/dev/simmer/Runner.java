@@ -1,0 +1,109 @@
+package dev.simmer;
+
+import dev.simmer.internal.Clock;
+import dev.simmer.internal.Engine;
+import dev.simmer.internal.Engines;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * {@link Async#run} with options: virtual time, debug mode, an exception handler.
+ *
+ * <pre>{@code
+ * String result = Runner.create()
+ *         .virtualTime(true)           // sleeps take no real time
+ *         .debug(true)                 // report steps that block the loop
+ *         .run(() -> {
+ *             Async.sleep(Duration.ofHours(1));
+ *             return "an hour later";
+ *         });
+ * }</pre>
+ *
+ * <p>A runner is a small value: configure it, then call {@link #run} as often as needed; each
+ * call makes a new loop. Not thread-safe while being configured; {@code run} may be called
+ * from any thread that is not already running a loop.
+ */
+public final class Runner {
+    /** The system property that turns debug mode on for every loop: {@code -Dsimmer.debug=true}. */
+    public static final String DEBUG_PROPERTY = "simmer.debug";
+
+    private boolean virtualTime;
+    private Clock clock;
+    private boolean debug = Boolean.getBoolean(DEBUG_PROPERTY);
+    private Duration slowStep = Duration.ofMillis(100);
+    private Consumer<ErrorReport> exceptionHandler;
+
+    private Runner() {
+    }
+
+    /** A runner with the defaults: the system clock, debug mode from {@code -Dsimmer.debug}. */
+    public static Runner create() {
+        return new Runner();
+    }
+
+    /**
+     * Virtual time: the clock starts at zero and, whenever the loop would wait for a timer
+     * and no thread-side work is in flight, jumps straight to it. Sleeps cost no real time
+     * and results do not depend on the machine's speed.
+     */
+    public Runner virtualTime(boolean on) {
+        this.virtualTime = on;
+        return this;
+    }
+
+    /**
+     * Debug mode: a task step that runs longer than the {@linkplain #slowStepThreshold
+     * threshold} without suspending is reported to the exception handler with the task's
+     * name and stack (it is blocking the loop).
+     */
+    public Runner debug(boolean on) {
+        this.debug = on;
+        return this;
+    }
+
+    /** How long a step may run before debug mode reports it; 100 ms by default. */
+    public Runner slowStepThreshold(Duration threshold) {
+        if (threshold.isNegative()) {
+            throw new IllegalArgumentException("slowStepThreshold must not be negative, was " + threshold);
+        }
+        this.slowStep = threshold;
+        return this;
+    }
+
+    /** Who receives errors no caller can receive; see {@link EventLoop#setExceptionHandler}. */
+    public Runner exceptionHandler(Consumer<ErrorReport> handler) {
+        this.exceptionHandler = handler;
+        return this;
+    }
+
+    /** A clock of the caller's (tests in this package). */
+    Runner clock(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        return this;
+    }
+
+    /** Like {@link Async#run(AsyncCallable)}, with this runner's options. */
+    public <T> T run(AsyncCallable<T> main) throws Exception {
+        Objects.requireNonNull(main, "main");
+        EventLoop running = EventLoop.current();
+        if (running != null) {
+            throw new IllegalStateException("Async.run cannot be called from inside a running event loop: it would"
+                    + " block the loop. Call the body directly (it runs in the current task), or start it"
+                    + " concurrently with Async.createTask(...) and await the task.");
+        }
+        Clock c = clock != null ? clock : virtualTime ? Clock.virtual() : Clock.system();
+        Engine engine = Engines.selected();
+        boolean debugOn = debug;
+        Duration threshold = slowStep;
+        Consumer<ErrorReport> handler = exceptionHandler;
+        return engine.hostLoop(() -> new EventLoop(engine, c, debugOn, threshold, handler).runMain(main));
+    }
+
+    /** Like {@link Async#run(AsyncRunnable)}, with this runner's options. */
+    public void run(AsyncRunnable main) throws Exception {
+        Objects.requireNonNull(main, "main");
+        run(main.asCallable());
+    }
+}

@@ -1,0 +1,330 @@
+package dev.simmer;
+
+import dev.simmer.internal.Engine.Fiber;
+import dev.simmer.internal.Timer;
+
+import java.util.function.Consumer;
+
+/**
+ * A coroutine scheduled on an event loop, with a result, a failure or a cancellation at the
+ * end (asyncio's {@code Task}). Made by {@link Async#createTask}; its first step runs on a
+ * later pass of the loop, never inside {@code createTask}.
+ *
+ * <pre>{@code
+ * Task<String> download = Async.createTask("download", () -> {
+ *     Async.sleep(Duration.ofSeconds(2));
+ *     return "file1";
+ * });
+ * System.out.println("Doing other work...");
+ * String name = download.await();
+ * }</pre>
+ *
+ * <p>Cancellation is asyncio's: {@link #cancel()} asks, and the task gets a
+ * {@link CancelledException} at its next suspension point (or, if it has not started, never
+ * runs its body). Its {@code finally} blocks run and may still suspend. Requests are counted
+ * ({@link #cancelling()}, {@link #uncancel()}) so that timeouts and groups can nest.
+ *
+ * <p>A {@code Task} is also an {@link AsyncCallable} whose {@code call()} awaits it, so a
+ * list of tasks can be passed where bodies are expected ({@link Async#gather(java.util.List)}).
+ *
+ * <p>Must be used from the loop thread (any task or callback of its loop); the read-only
+ * {@link #isDone()}, {@link #isCancelled()} and {@link #name()} may be read anywhere.
+ *
+ * @param <T> the result type
+ */
+public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
+    /*
+     * Overview: a task is a fiber (made by the engine on the first step) plus the state that
+     * tells the loop what to do with it.
+     *
+     *   phase      what it means                          who moves it on
+     *   NEW        created, first step scheduled          step(): RUNNING, or DONE if cancelled first
+     *   RUNNING    its body runs (inside step())          suspend(): WAITING; body ends: DONE
+     *   WAITING    suspended; a wake-up is registered     wake() schedules step(): RUNNING
+     *   DONE       ended; the outcome is in Completion    -
+     *
+     * A wake-up is one of: a timer (sleep), a waiter entry on a Completion (await), or
+     * nothing but an already scheduled step (yield). `scheduled` guarantees a task is at
+     * most once in the ready queue. cancel() asks what the task awaits to cancel (asyncio),
+     * or, when that is not possible, sets `mustCancel`, aborts the wait and wakes the task;
+     * a woken task with `mustCancel` throws CancelledException at its suspension point.
+     */
+    enum Phase { NEW, RUNNING, WAITING, DONE }
+
+    private final AsyncCallable<T> body;
+    private final long id;
+    private String name;
+
+    Phase phase = Phase.NEW;
+    private boolean scheduled;
+    private Fiber fiber;
+
+    // What the task waits on while WAITING (for cancel and for dumps).
+    private Completion<?> waitingOn;
+    private boolean cancelPassesOn;
+    private Timer timer;
+    private Runnable timerWake;
+
+    private int cancelRequests;
+    private boolean mustCancel;
+    private String pendingCancelMessage;
+
+    // Intrusive list of the loop's live tasks.
+    Task<?> prevLive;
+    Task<?> nextLive;
+
+    Task(EventLoop loop, AsyncCallable<T> body, String name, long id) {
+        super(loop);
+        this.body = body;
+        this.name = name;
+        this.id = id;
+    }
+
+    /** The task's name: the one given to {@code createTask}, or {@code Task-<n>}. */
+    public String name() {
+        String n = name;
+        if (n == null) {
+            n = "Task-" + id;
+            name = n;
+        }
+        return n;
+    }
+
+    /** Requests cancellation without a message; see {@link #cancel(String)}. */
+    public boolean cancel() {
+        return cancel(null);
+    }
+
+    /**
+     * Requests cancellation: the task gets a {@link CancelledException} (carrying
+     * {@code message}) at its next suspension point; if it has not started, its body never
+     * runs. If the task awaits another task or promise, that is cancelled instead and the
+     * task sees the result (as in asyncio). Returns {@code false} if the task has already
+     * ended, {@code true} otherwise (the request is counted, see {@link #cancelling()}).
+     */
+    public boolean cancel(String message) {
+        loop.checkThread("Task.cancel");
+        if (isDone()) {
+            return false;
+        }
+        cancelRequests++;
+        if (phase == Phase.WAITING && waitingOn != null && cancelPassesOn && waitingOn.cancelRequested(message)) {
+            return true; // the awaited one ends cancelled (or will), and its end wakes us
+        }
+        mustCancel = true;
+        pendingCancelMessage = message;
+        if (phase == Phase.WAITING) {
+            abortWait();
+        }
+        return true;
+    }
+
+    /** How many cancellation requests are pending (asyncio's {@code cancelling()}). */
+    public int cancelling() {
+        return cancelRequests;
+    }
+
+    /**
+     * Withdraws one cancellation request and returns how many remain; at zero, a pending
+     * cancellation not yet delivered is dropped. For code that catches a cancellation it
+     * caused itself (a timeout) and carries on.
+     */
+    public int uncancel() {
+        loop.checkThread("Task.uncancel");
+        if (cancelRequests > 0) {
+            cancelRequests--;
+            if (cancelRequests == 0) {
+                mustCancel = false;
+            }
+        }
+        return cancelRequests;
+    }
+
+    /**
+     * Runs {@code callback} on the loop once the task has ended (on the next pass if it
+     * already has). An exception it throws goes to the loop's exception handler.
+     */
+    public void onDone(Consumer<? super Task<T>> callback) {
+        loop.checkThread("Task.onDone");
+        addCallback(() -> callback.accept(this));
+    }
+
+    /** Awaits this task: {@code task.call()} is {@code task.await()}. */
+    @Override
+    public T call() throws Exception {
+        return await();
+    }
+
+    @Override
+    public String toString() {
+        return "Task '" + name() + "' (" + (isDone() ? stateName() : phase.name().toLowerCase(java.util.Locale.ROOT)) + ")";
+    }
+
+    // ----- the kernel: called by the loop -----
+
+    /** One step: run the body until it suspends or ends. The loop's ready queue calls this. */
+    void step() {
+        scheduled = false;
+        if (phase == Phase.DONE) {
+            return;
+        }
+        if (fiber == null) {
+            if (mustCancel) { // cancelled before its first step: the body never runs
+                mustCancel = false;
+                phase = Phase.DONE;
+                cancel0(pendingCancelMessage);
+                return;
+            }
+            fiber = loop.engine.newFiber(name(), this::runBody);
+        }
+        phase = Phase.RUNNING;
+        loop.enterStep(this);
+        boolean finished;
+        try {
+            finished = fiber.resume();
+        } finally {
+            loop.exitStep(this);
+        }
+        if (finished) {
+            fiber = null;
+        }
+    }
+
+    /** The body, inside the fiber. Records the outcome; never throws. */
+    private void runBody() {
+        loop.bindCurrentThread();
+        T result;
+        try {
+            result = body.call();
+        } catch (CancelledException e) {
+            end();
+            cancel0(e.getMessage());
+            return;
+        } catch (Throwable e) {
+            end();
+            fail0(e);
+            return;
+        }
+        end();
+        if (mustCancel) { // cancelled while running, and it never reached a suspension point
+            mustCancel = false;
+            cancel0(pendingCancelMessage);
+        } else {
+            complete0(result);
+        }
+    }
+
+    private void end() {
+        phase = Phase.DONE;
+    }
+
+    @Override
+    void onFinished() {
+        loop.taskEnded(this);
+    }
+
+    /** Puts the next step on the ready queue, once. */
+    void wake() {
+        if (!scheduled && phase != Phase.DONE) {
+            scheduled = true;
+            loop.schedule(this);
+        }
+    }
+
+    /** Whether this task is the one a cancel of its awaiting task reaches (asyncio: cancels the awaited). */
+    @Override
+    boolean cancelRequested(String message) {
+        return cancel(message);
+    }
+
+    // ----- suspension points: called from inside this task's body -----
+
+    /** Suspends until woken; throws CancelledException if cancelled meanwhile. */
+    private void suspend() {
+        phase = Phase.WAITING;
+        fiber.suspend();
+        phase = Phase.RUNNING;
+        if (mustCancel) {
+            mustCancel = false;
+            throw new CancelledException(pendingCancelMessage);
+        }
+    }
+
+    /** asyncio.sleep(0): let every other ready task run once, then continue. */
+    void yieldNow() {
+        wake();
+        suspend();
+    }
+
+    /** Suspends for {@code nanos} of loop time. */
+    void sleepNanos(long nanos) {
+        if (timerWake == null) {
+            timerWake = this::wake;
+        }
+        long now = loop.clock.nanoTime();
+        long deadline = now + nanos < now ? Long.MAX_VALUE : now + nanos;
+        timer = loop.timers.add(deadline, timerWake);
+        try {
+            suspend();
+        } finally {
+            timer = null;
+        }
+    }
+
+    /**
+     * Suspends until {@code awaited} ends. If {@code passCancel}, cancelling this task
+     * cancels {@code awaited} (asyncio's await); otherwise this task alone gets the
+     * CancelledException and {@code awaited} carries on (asyncio's shield).
+     */
+    void waitFor(Completion<?> awaited, boolean passCancel) {
+        waitingOn = awaited;
+        cancelPassesOn = passCancel;
+        awaited.addWaiter(this);
+        try {
+            suspend();
+        } finally {
+            waitingOn = null;
+        }
+    }
+
+    private void abortWait() {
+        if (timer != null) {
+            loop.timers.cancel(timer);
+        }
+        if (waitingOn != null) {
+            waitingOn.removeWaiter(this);
+        }
+        wake();
+    }
+
+    // ----- for dumps and diagnostics -----
+
+    /** One line on what the task is doing, for dumps and the deadlock error. */
+    String describeWait() {
+        if (phase == Phase.NEW) {
+            return "not started";
+        }
+        if (phase != Phase.WAITING) {
+            return phase.name().toLowerCase(java.util.Locale.ROOT);
+        }
+        if (waitingOn instanceof Task<?> t) {
+            return "awaiting " + t;
+        }
+        if (waitingOn != null) {
+            return "awaiting " + waitingOn;
+        }
+        if (timer != null) {
+            return "sleeping until " + timer.deadline() + " ns (loop time)";
+        }
+        return "ready to resume";
+    }
+
+    StackTraceElement[] suspendedStack() {
+        Fiber f = fiber;
+        return f == null || phase != Phase.WAITING ? new StackTraceElement[0] : f.stackTrace();
+    }
+
+    boolean isWaitingOnTimerOrReady() {
+        return scheduled || timer != null;
+    }
+}

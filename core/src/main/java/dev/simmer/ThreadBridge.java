@@ -1,0 +1,116 @@
+package dev.simmer;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+
+/**
+ * Work that happens on other threads, brought back to the loop: {@link Async#toThread} and
+ * {@link Async#await(CompletionStage)}. Each registers as in flight with the loop (so the
+ * loop waits for it rather than declaring a deadlock, and a virtual clock does not jump past
+ * it) and reports its end through the loop's thread-safe inbox.
+ *
+ * <p>Must be called from inside a task.
+ */
+final class ThreadBridge {
+    private ThreadBridge() {
+    }
+
+    static <T> T toThread(Callable<T> blocking) throws Exception {
+        EventLoop loop = EventLoop.runningLoop("Async.toThread");
+        loop.currentTaskFor("Async.toThread");
+        Promise<T> result = new Promise<>(loop);
+        loop.beginExternal();
+        FutureTask<T> work = new FutureTask<>(blocking) {
+            @Override
+            protected void done() {
+                // Runs on the worker when it ends, or on the loop if cancelled first.
+                Outcome<T> outcome = outcomeOf(this);
+                loop.post(new Handle(() -> {
+                    loop.endExternal();
+                    settle(result, outcome);
+                }));
+            }
+        };
+        result.addCallback(() -> {
+            if (result.isCancelled()) {
+                work.cancel(true); // interrupt the worker: the awaiting task was cancelled
+            }
+        });
+        loop.executor().execute(work);
+        return result.await();
+    }
+
+    static <T> T await(CompletionStage<T> stage) throws Exception {
+        EventLoop loop = EventLoop.runningLoop("Async.await");
+        loop.currentTaskFor("Async.await");
+        if (stage instanceof CompletableFuture<T> f && f.isDone()) {
+            return unwrapNow(f);
+        }
+        Promise<T> result = new Promise<>(loop);
+        loop.beginExternal();
+        stage.whenComplete((value, error) -> {
+            Outcome<T> outcome = error == null ? new Outcome.Success<>(value) : failureOf(error);
+            loop.post(new Handle(() -> {
+                loop.endExternal();
+                settle(result, outcome);
+            }));
+        });
+        result.addCallback(() -> {
+            if (result.isCancelled()) {
+                try {
+                    stage.toCompletableFuture().cancel(true);
+                } catch (UnsupportedOperationException ignored) {
+                    // a stage that cannot be cancelled: its result will simply be dropped
+                }
+            }
+        });
+        return result.await();
+    }
+
+    private static <T> void settle(Promise<T> result, Outcome<T> outcome) {
+        if (result.isDone()) {
+            return; // the awaiting task was cancelled; the late result has nobody to go to
+        }
+        switch (outcome) {
+            case Outcome.Success<T> s -> result.complete0(s.value());
+            case Outcome.Failure<T> f -> result.fail0(f.exception());
+            case Outcome.Cancelled<T> c -> result.cancel0(c.exception().getMessage());
+        }
+    }
+
+    private static <T> Outcome<T> outcomeOf(FutureTask<T> work) {
+        if (work.isCancelled()) {
+            return new Outcome.Cancelled<>(new CancelledException());
+        }
+        try {
+            return new Outcome.Success<>(work.get());
+        } catch (ExecutionException e) {
+            return new Outcome.Failure<>(e.getCause());
+        } catch (InterruptedException | CancellationException e) {
+            return new Outcome.Cancelled<>(new CancelledException());
+        }
+    }
+
+    private static <T> Outcome<T> failureOf(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof CancellationException ce) {
+            return new Outcome.Cancelled<>(new CancelledException(ce.getMessage()));
+        }
+        return new Outcome.Failure<>(cause);
+    }
+
+    private static <T> T unwrapNow(CompletableFuture<T> f) throws Exception {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            throw Completion.rethrowable(e.getCause() == null ? e : e.getCause());
+        } catch (CancellationException e) {
+            throw new CancelledException(e.getMessage());
+        }
+    }
+}

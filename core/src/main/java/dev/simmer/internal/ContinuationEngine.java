@@ -1,0 +1,171 @@
+package dev.simmer.internal;
+
+import dev.simmer.EngineKind;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+
+/**
+ * The fast path: each coroutine is a {@code jdk.internal.vm.Continuation} running on the
+ * loop thread. A suspension is a continuation yield; a resumption is a {@code run()}.
+ *
+ * <p>The class is reached through {@link MethodHandle}s, so nothing is needed at compile
+ * time ({@code javac --release} refuses {@code --add-exports}); at run time the JVM needs
+ * {@code --add-exports java.base/jdk.internal.vm=ALL-UNNAMED}.
+ *
+ * <p>Facts it lives with: every coroutine shares the loop thread (so JDK locks and
+ * ThreadLocals do not separate tasks); a yield inside a native frame or a critical section
+ * is pinned and fails, which {@link Fiber#suspend()} reports with the reason; a
+ * continuation that is never resumed never runs its {@code finally} blocks, which is why
+ * the loop delivers cancellation by resuming the task.
+ */
+public final class ContinuationEngine implements Engine {
+    static final ContinuationEngine INSTANCE = new ContinuationEngine();
+
+    private ContinuationEngine() {
+    }
+
+    /** Why the fast path is unavailable, or "" if it is available. */
+    static String unavailableReason() {
+        return Access.FAILURE == null ? "" : " (" + Access.FAILURE + ")";
+    }
+
+    static boolean accessible() {
+        return Access.FAILURE == null;
+    }
+
+    @Override
+    public EngineKind kind() {
+        return EngineKind.CONTINUATION;
+    }
+
+    /** Continuations run on the caller's thread, whatever it is. */
+    @Override
+    public <T> T hostLoop(java.util.concurrent.Callable<T> loop) throws Exception {
+        return loop.call();
+    }
+
+    @Override
+    public Fiber newFiber(String name, Runnable body) {
+        try {
+            return new ContinuationFiber(Handles.NEW.invokeExact(Handles.SCOPE, body));
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException("Simmer could not create a continuation; please report", e);
+        }
+    }
+
+    /** Checks, without failing, whether the JVM lets Simmer use {@code jdk.internal.vm}. */
+    private static final class Access {
+        static final String FAILURE = check();
+
+        private static String check() {
+            Module base = Object.class.getModule();
+            if (!base.isExported("jdk.internal.vm", ContinuationEngine.class.getModule())) {
+                return "java.base does not export jdk.internal.vm to " + ContinuationEngine.class.getModule();
+            }
+            try {
+                Handles.SCOPE.hashCode();
+                return null;
+            } catch (Throwable e) {
+                return "jdk.internal.vm.Continuation is not usable: " + e;
+            }
+        }
+    }
+
+    /** The method handles; loaded only once {@link Access} said the package is exported. */
+    private static final class Handles {
+        static final Object SCOPE;
+        static final MethodHandle NEW;      // (Object scope, Runnable) Object
+        static final MethodHandle RUN;      // (Object) void
+        static final MethodHandle IS_DONE;  // (Object) boolean
+        static final MethodHandle YIELD;    // (Object scope) boolean
+        static final MethodHandle STACK;    // (Object) StackTraceElement[]
+
+        static {
+            try {
+                MethodHandles.Lookup lookup = MethodHandles.lookup();
+                Class<?> scopeClass = Class.forName("jdk.internal.vm.ContinuationScope");
+                Class<?> contClass = Class.forName("jdk.internal.vm.Continuation");
+                SCOPE = lookup.findConstructor(scopeClass, MethodType.methodType(void.class, String.class))
+                        .invoke("simmer");
+                NEW = lookup.findConstructor(contClass, MethodType.methodType(void.class, scopeClass, Runnable.class))
+                        .asType(MethodType.methodType(Object.class, Object.class, Runnable.class));
+                RUN = lookup.findVirtual(contClass, "run", MethodType.methodType(void.class))
+                        .asType(MethodType.methodType(void.class, Object.class));
+                IS_DONE = lookup.findVirtual(contClass, "isDone", MethodType.methodType(boolean.class))
+                        .asType(MethodType.methodType(boolean.class, Object.class));
+                YIELD = lookup.findStatic(contClass, "yield", MethodType.methodType(boolean.class, scopeClass))
+                        .asType(MethodType.methodType(boolean.class, Object.class));
+                MethodHandle stack;
+                try {
+                    stack = lookup.findVirtual(contClass, "getStackTrace", MethodType.methodType(StackTraceElement[].class))
+                            .asType(MethodType.methodType(StackTraceElement[].class, Object.class));
+                } catch (NoSuchMethodException e) {
+                    stack = null;
+                }
+                STACK = stack;
+            } catch (Throwable e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+    }
+
+    private static final class ContinuationFiber implements Fiber {
+        private final Object continuation;
+
+        ContinuationFiber(Object continuation) {
+            this.continuation = continuation;
+        }
+
+        @Override
+        public boolean resume() {
+            try {
+                Handles.RUN.invokeExact(continuation);
+                return (boolean) Handles.IS_DONE.invokeExact(continuation);
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable e) {
+                throw new IllegalStateException("Simmer could not resume a continuation; please report", e);
+            }
+        }
+
+        @Override
+        public void suspend() {
+            try {
+                boolean yielded = (boolean) Handles.YIELD.invokeExact(Handles.SCOPE);
+                if (!yielded) {
+                    throw new IllegalStateException("Simmer could not suspend the task; please report");
+                }
+            } catch (IllegalStateException e) {
+                String message = String.valueOf(e.getMessage());
+                if (message.startsWith("Pinned")) {
+                    throw new IllegalStateException("A task cannot suspend here: its stack is pinned to the loop thread ("
+                            + message.substring("Pinned".length()).replaceFirst("^:\\s*", "")
+                            + "). This happens when a suspending call (sleep, await, ...) runs inside a "
+                            + "'synchronized' block or method, a class initializer, or a native frame. "
+                            + "Move the call out of it, and use dev.simmer.sync.Lock instead of 'synchronized' in tasks.", e);
+                }
+                throw e;
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable e) {
+                throw new IllegalStateException("Simmer could not suspend a continuation; please report", e);
+            }
+        }
+
+        @Override
+        public StackTraceElement[] stackTrace() {
+            if (Handles.STACK == null) {
+                return new StackTraceElement[0];
+            }
+            try {
+                return (StackTraceElement[]) Handles.STACK.invokeExact(continuation);
+            } catch (Throwable e) {
+                return new StackTraceElement[0];
+            }
+        }
+    }
+}

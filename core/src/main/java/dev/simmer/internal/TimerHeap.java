@@ -1,0 +1,149 @@
+package dev.simmer.internal;
+
+import java.util.Arrays;
+
+/**
+ * A binary min-heap of {@link Timer}s ordered by (deadline, sequence).
+ *
+ * <p>Must be used from the loop thread.
+ */
+public final class TimerHeap {
+    /*
+     * Overview: cancelling a timer only marks it (lazy removal, O(1)); marked timers are
+     * dropped when they reach the top. So that a program that arms and cancels many timeouts
+     * does not grow the heap without bound, the heap is rebuilt without the marked entries
+     * once they are more than half of it (and more than a handful).
+     *
+     * Invariant: heap[0..size) is a heap; timer.index is its position there, or -1.
+     * live = size - cancelledInHeap.
+     */
+    private static final int PURGE_MIN = 64;
+
+    private Timer[] heap = new Timer[16];
+    private int size;
+    private int cancelledInHeap;
+    private long nextSeq;
+
+    /** Adds a timer due at {@code deadline}; returns it so that it can be cancelled. */
+    public Timer add(long deadline, Object callback) {
+        Timer t = new Timer(deadline, nextSeq++, callback);
+        if (size == heap.length) {
+            heap = Arrays.copyOf(heap, size * 2);
+        }
+        heap[size] = t;
+        t.index = size;
+        siftUp(size++);
+        return t;
+    }
+
+    /** Marks {@code t} cancelled; it never fires. Returns false if it already fired or was cancelled. */
+    public boolean cancel(Timer t) {
+        if (t.cancelled || t.index < 0) {
+            return false;
+        }
+        t.cancelled = true;
+        t.callback = null;
+        cancelledInHeap++;
+        if (cancelledInHeap > PURGE_MIN && cancelledInHeap * 2 > size) {
+            purge();
+        }
+        return true;
+    }
+
+    /** Number of timers that will still fire. */
+    public int liveCount() {
+        return size - cancelledInHeap;
+    }
+
+    /** The earliest live timer, or null. */
+    public Timer peek() {
+        dropCancelledTop();
+        return size == 0 ? null : heap[0];
+    }
+
+    /** Removes and returns the earliest live timer if it is due at {@code now}, else null. */
+    public Timer pollDue(long now) {
+        Timer top = peek();
+        if (top == null || top.deadline > now) {
+            return null;
+        }
+        removeTop();
+        return top;
+    }
+
+    private void dropCancelledTop() {
+        while (size > 0 && heap[0].cancelled) {
+            removeTop();
+            cancelledInHeap--;
+        }
+    }
+
+    private void removeTop() {
+        Timer top = heap[0];
+        top.index = -1;
+        Timer last = heap[--size];
+        heap[size] = null;
+        if (size > 0) {
+            heap[0] = last;
+            last.index = 0;
+            siftDown(0);
+        }
+    }
+
+    private void purge() {
+        int kept = 0;
+        for (int i = 0; i < size; i++) {
+            Timer t = heap[i];
+            if (t.cancelled) {
+                t.index = -1;
+            } else {
+                heap[kept++] = t;
+            }
+        }
+        Arrays.fill(heap, kept, size, null);
+        size = kept;
+        cancelledInHeap = 0;
+        for (int i = 0; i < size; i++) {
+            heap[i].index = i;
+        }
+        for (int i = (size >>> 1) - 1; i >= 0; i--) {
+            siftDown(i);
+        }
+    }
+
+    private void siftUp(int i) {
+        Timer t = heap[i];
+        while (i > 0) {
+            int parent = (i - 1) >>> 1;
+            Timer p = heap[parent];
+            if (!t.before(p)) {
+                break;
+            }
+            heap[i] = p;
+            p.index = i;
+            i = parent;
+        }
+        heap[i] = t;
+        t.index = i;
+    }
+
+    private void siftDown(int i) {
+        Timer t = heap[i];
+        int half = size >>> 1;
+        while (i < half) {
+            int child = 2 * i + 1;
+            int right = child + 1;
+            if (right < size && heap[right].before(heap[child])) {
+                child = right;
+            }
+            if (!heap[child].before(t)) {
+                break;
+            }
+            heap[i] = heap[child];
+            heap[i].index = i;
+            i = child;
+        }
+        heap[i] = t;
+        t.index = i;
+    }
+}
