@@ -1,0 +1,223 @@
+package dev.simmer;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class CancellationTest {
+
+    @Test
+    void cancelDuringSleepThrowsAtTheSuspensionPointAndFinallyRuns() throws Exception {
+        List<String> log = new ArrayList<>();
+        Loops.virtual(() -> {
+            Task<Void> t = Async.createTask(() -> {
+                try {
+                    Async.sleep(Duration.ofHours(1));
+                    log.add("never");
+                } catch (CancelledException e) {
+                    log.add("cancelled at " + Loops.nowMillis() + " ms: " + e.getMessage());
+                    throw e;
+                } finally {
+                    log.add("finally");
+                }
+            });
+            Async.sleep(Duration.ofMillis(10));
+            assertThat(t.cancel("stop")).isTrue();
+            assertThatThrownBy(t::await).isInstanceOf(CancelledException.class).hasMessage("stop");
+            assertThat(t.isCancelled()).isTrue();
+            assertThat(Loops.nowMillis()).isEqualTo(10);
+        });
+        assertThat(log).containsExactly("cancelled at 10 ms: stop", "finally");
+    }
+
+    @Test
+    void cancelDuringYield() throws Exception {
+        Script s = new Script();
+        Loops.virtual(() -> {
+            Task<Void> t = Async.createTask(() -> {
+                s.expect(2);
+                try {
+                    Async.yieldNow();
+                    s.unreachable();
+                } catch (CancelledException e) {
+                    s.expect(4);
+                    throw e;
+                }
+            });
+            s.expect(1);
+            Async.yieldNow();
+            s.expect(3);
+            t.cancel();
+            assertThatThrownBy(t::await).isInstanceOf(CancelledException.class);
+            s.finish(5);
+        });
+        s.assertFinished();
+    }
+
+    @Test
+    void cancellingATaskThatAwaitsAnotherCancelsTheAwaitedOneAsInAsyncio() throws Exception {
+        Loops.virtual(() -> {
+            Task<Void> inner = Async.createTask(() -> Async.sleep(Duration.ofHours(1)));
+            Task<Void> outer = Async.createTask(() -> {
+                inner.await();
+            });
+            Async.yieldNow();
+            outer.cancel();
+            assertThatThrownBy(outer::await).isInstanceOf(CancelledException.class);
+            assertThat(inner.isCancelled()).isTrue();
+            assertThat(outer.isCancelled()).isTrue();
+        });
+    }
+
+    @Test
+    void cancellingATaskThatAwaitsAPromiseCancelsThePromise() throws Exception {
+        Loops.virtual(() -> {
+            Promise<String> p = new Promise<>();
+            Task<String> t = Async.createTask(p::await);
+            Async.yieldNow();
+            t.cancel("bye");
+            assertThatThrownBy(t::await).isInstanceOf(CancelledException.class).hasMessage("bye");
+            assertThat(p.isCancelled()).isTrue();
+        });
+    }
+
+    @Test
+    void aTaskCancelledBeforeItsFirstStepNeverRunsItsBody() throws Exception {
+        List<String> log = new ArrayList<>();
+        Loops.virtual(() -> {
+            Task<Void> t = Async.createTask(() -> {
+                try {
+                    log.add("body");
+                } finally {
+                    log.add("finally");
+                }
+            });
+            assertThat(t.cancel()).isTrue();
+            assertThat(t.isDone()).isFalse(); // asyncio: it ends cancelled on its first step
+            assertThatThrownBy(t::await).isInstanceOf(CancelledException.class);
+            assertThat(t.isCancelled()).isTrue();
+        });
+        assertThat(log).isEmpty();
+    }
+
+    @Test
+    void finallyBlocksMaySuspendAfterCancellation() throws Exception {
+        List<String> log = new ArrayList<>();
+        Loops.virtual(() -> {
+            Task<Void> t = Async.createTask(() -> {
+                try {
+                    Async.sleep(Duration.ofHours(1));
+                } finally {
+                    Async.sleep(Duration.ofMillis(500)); // cleanup that waits, e.g. closing a connection
+                    log.add("closed at " + Loops.nowMillis() + " ms");
+                }
+            });
+            Async.sleep(Duration.ofMillis(100));
+            t.cancel();
+            assertThatThrownBy(t::await).isInstanceOf(CancelledException.class);
+        });
+        assertThat(log).containsExactly("closed at 600 ms");
+    }
+
+    @Test
+    void cancelOfADoneTaskReturnsFalse() throws Exception {
+        Loops.virtual(() -> {
+            Task<String> t = Async.createTask(() -> "done");
+            t.await();
+            assertThat(t.cancel()).isFalse();
+            assertThat(t.isCancelled()).isFalse();
+            assertThat(t.cancelling()).isZero();
+        });
+    }
+
+    @Test
+    void aTaskMayCatchItsCancellationAndCarryOn() throws Exception {
+        String r = Loops.virtual(() -> {
+            Task<String> t = Async.createTask(() -> {
+                try {
+                    Async.sleep(Duration.ofHours(1));
+                } catch (CancelledException e) {
+                    assertThat(Async.currentTask().cancelling()).isEqualTo(1);
+                    assertThat(Async.currentTask().uncancel()).isZero();
+                }
+                Async.sleep(Duration.ofMillis(1));
+                return "survived";
+            });
+            Async.yieldNow();
+            t.cancel();
+            return t.await();
+        });
+        assertThat(r).isEqualTo("survived");
+    }
+
+    @Test
+    void cancelRequestsAreCountedAndUncancelWithdrawsAPendingOne() throws Exception {
+        Loops.virtual(() -> {
+            Task<String> t = Async.createTask(() -> {
+                Task<?> me = Async.currentTask();
+                me.cancel();
+                me.cancel();
+                assertThat(me.cancelling()).isEqualTo(2);
+                assertThat(me.uncancel()).isEqualTo(1);
+                assertThat(me.uncancel()).isZero(); // the pending cancellation is dropped
+                Async.yieldNow();                    // so this is not a cancellation any more
+                return "not cancelled";
+            });
+            assertThat(t.await()).isEqualTo("not cancelled");
+        });
+    }
+
+    @Test
+    void aTaskThatCancelsItselfAndEndsWithoutSuspendingEndsCancelled() throws Exception {
+        Loops.virtual(() -> {
+            Task<String> t = Async.createTask(() -> {
+                Async.currentTask().cancel();
+                return "ignored";
+            });
+            assertThatThrownBy(t::await).isInstanceOf(CancelledException.class);
+            assertThat(t.isCancelled()).isTrue();
+        });
+    }
+
+    @Test
+    void aWakeUpThatArrivesTogetherWithACancelStillCancels() throws Exception {
+        Loops.virtual(() -> {
+            List<String> log = new ArrayList<>();
+            Task<Void> t = Async.createTask(() -> {
+                try {
+                    Async.sleep(Duration.ofMillis(10));
+                    log.add("woke normally");
+                } catch (CancelledException e) {
+                    log.add("cancelled");
+                    throw e;
+                }
+            });
+            // Both the timer (10 ms) and this callback (10 ms, set later) fire in the same pass:
+            // the timer wakes the task first, then the cancel arrives before its step runs.
+            Async.loop().callLater(Duration.ofMillis(10), () -> t.cancel());
+            assertThatThrownBy(t::await).isInstanceOf(CancelledException.class);
+            assertThat(log).containsExactly("cancelled");
+        });
+    }
+
+    @Test
+    void cancelledExceptionIsACancellationException() {
+        assertThat(new CancelledException("m")).isInstanceOf(java.util.concurrent.CancellationException.class)
+                .isInstanceOf(RuntimeException.class);
+    }
+
+    @Test
+    void cancellingFromACallbackWorks() throws Exception {
+        Loops.virtual(() -> {
+            Task<Void> t = Async.createTask(() -> Async.sleep(Duration.ofHours(1)));
+            Async.loop().callLater(Duration.ofSeconds(10), t::cancel);
+            assertThatThrownBy(t::await).isInstanceOf(CancelledException.class);
+            assertThat(Loops.nowMillis()).isEqualTo(10_000);
+        });
+    }
+}

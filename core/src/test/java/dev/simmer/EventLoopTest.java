@@ -1,0 +1,223 @@
+package dev.simmer;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class EventLoopTest {
+
+    @Test
+    void callSoonRunsCallbacksInOrderOnTheNextPass() throws Exception {
+        List<String> log = new ArrayList<>();
+        Loops.virtual(() -> {
+            EventLoop loop = Async.loop();
+            loop.callSoon(() -> log.add("a"));
+            loop.callSoon(() -> log.add("b"));
+            log.add("scheduled");
+            Async.yieldNow();
+            log.add("after yield");
+        });
+        assertThat(log).containsExactly("scheduled", "a", "b", "after yield");
+    }
+
+    @Test
+    void callbacksScheduledDuringAPassRunInTheNextPass() throws Exception {
+        List<String> log = new ArrayList<>();
+        Loops.virtual(() -> {
+            EventLoop loop = Async.loop();
+            loop.callSoon(() -> {
+                log.add("first");
+                loop.callSoon(() -> log.add("scheduled by first"));
+            });
+            loop.callSoon(() -> log.add("second"));
+            Async.yieldNow(); // our step was scheduled after first and second, before "scheduled by first"
+            log.add("task");
+            Async.yieldNow();
+        });
+        assertThat(log).containsExactly("first", "second", "task", "scheduled by first");
+    }
+
+    @Test
+    void cancelledHandleNeverRuns() throws Exception {
+        List<String> log = new ArrayList<>();
+        Loops.virtual(() -> {
+            Handle h = Async.loop().callSoon(() -> log.add("cancelled one"));
+            Async.loop().callSoon(() -> log.add("kept"));
+            h.cancel();
+            assertThat(h.isCancelled()).isTrue();
+            Async.yieldNow();
+        });
+        assertThat(log).containsExactly("kept");
+    }
+
+    @Test
+    void timersFireByDeadlineAndTiesInCreationOrder() throws Exception {
+        List<String> log = new ArrayList<>();
+        Loops.virtual(() -> {
+            EventLoop loop = Async.loop();
+            loop.callLater(Duration.ofMillis(30), () -> log.add("30 ms"));
+            loop.callLater(Duration.ofMillis(10), () -> log.add("10 ms first"));
+            loop.callLater(Duration.ofMillis(20), () -> log.add("20 ms"));
+            loop.callLater(Duration.ofMillis(10), () -> log.add("10 ms second"));
+            loop.callAt(loop.time() + 10_000_000, () -> log.add("10 ms third (callAt)"));
+            Async.sleep(Duration.ofMillis(50));
+        });
+        assertThat(log).containsExactly("10 ms first", "10 ms second", "10 ms third (callAt)", "20 ms", "30 ms");
+    }
+
+    @Test
+    void timerFiresAtItsDeadlineInLoopTime() throws Exception {
+        long[] firedAt = new long[1];
+        Loops.virtual(() -> {
+            EventLoop loop = Async.loop();
+            TimerHandle h = loop.callLater(Duration.ofMillis(250), () -> firedAt[0] = loop.time());
+            assertThat(h.when()).isEqualTo(loop.time() + 250_000_000L);
+            Async.sleep(Duration.ofSeconds(1));
+        });
+        assertThat(firedAt[0]).isEqualTo(250_000_000L);
+    }
+
+    @Test
+    void cancelledTimerNeverFiresAndDoesNotKeepTheLoopBusy() throws Exception {
+        List<String> log = new ArrayList<>();
+        long end = Loops.virtual(() -> {
+            EventLoop loop = Async.loop();
+            TimerHandle late = loop.callLater(Duration.ofHours(1), () -> log.add("late"));
+            loop.callLater(Duration.ofMillis(5), () -> log.add("early"));
+            late.cancel();
+            Async.sleep(Duration.ofMillis(10));
+            return loop.time();
+        });
+        assertThat(log).containsExactly("early");
+        assertThat(end).isEqualTo(10_000_000L);
+    }
+
+    @Test
+    void manyCancelledTimersArePurgedAndTheRestStillFireInOrder() throws Exception {
+        List<Integer> fired = new ArrayList<>();
+        Loops.virtual(() -> {
+            EventLoop loop = Async.loop();
+            List<TimerHandle> handles = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                int n = i;
+                handles.add(loop.callLater(Duration.ofMillis(1000 - i), () -> fired.add(n)));
+            }
+            for (int i = 0; i < 1000; i++) {
+                if (i % 10 != 0) {
+                    handles.get(i).cancel();
+                }
+            }
+            Async.sleep(Duration.ofSeconds(2));
+        });
+        List<Integer> expected = new ArrayList<>();
+        for (int i = 990; i >= 0; i -= 10) {
+            expected.add(i);
+        }
+        assertThat(fired).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void aCallbackThatThrowsGoesToTheExceptionHandlerAndTheLoopGoesOn() throws Exception {
+        List<ErrorReport> reports = Loops.reports();
+        List<String> log = new ArrayList<>();
+        Loops.recording(reports).run(() -> {
+            Async.loop().callSoon(() -> {
+                throw new IllegalArgumentException("bad callback");
+            });
+            Async.loop().callSoon(() -> log.add("next callback"));
+            Async.yieldNow();
+            log.add("task");
+        });
+        assertThat(log).containsExactly("next callback", "task");
+        assertThat(reports).hasSize(1);
+        assertThat(reports.get(0).exception()).isInstanceOf(IllegalArgumentException.class).hasMessage("bad callback");
+        assertThat(reports.get(0).message()).contains("Exception in callback");
+    }
+
+    @Test
+    void setExceptionHandlerFromInsideTheLoop() throws Exception {
+        List<ErrorReport> seen = new ArrayList<>();
+        Loops.virtual(() -> {
+            Async.loop().setExceptionHandler(seen::add);
+            Async.loop().callExceptionHandler(new ErrorReport("custom", null, null));
+        });
+        assertThat(seen).extracting(ErrorReport::message).containsExactly("custom");
+    }
+
+    @Test
+    void callSoonThreadsafeWakesAWaitingLoop() throws Exception {
+        String result = Runner.create().run(() -> {
+            EventLoop loop = Async.loop();
+            Promise<String> p = new Promise<>();
+            CompletableFuture<Void> handedIn = new CompletableFuture<>();
+            Thread t = new Thread(() -> {
+                loop.callSoonThreadsafe(() -> p.complete("from another thread"));
+                handedIn.complete(null);
+            });
+            t.start();
+            Async.await(handedIn); // keeps the loop knowing that thread-side work is in flight
+            return p.await();
+        });
+        assertThat(result).isEqualTo("from another thread");
+    }
+
+    @Test
+    void callSoonThreadsafeOnAClosedLoopIsAClearError() throws Exception {
+        EventLoop loop = Loops.virtual(Async::loop);
+        assertThat(loop.isClosed()).isTrue();
+        assertThatThrownBy(() -> loop.callSoonThreadsafe(() -> { }))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
+    }
+
+    @Test
+    void loopOnlyCallsFromAnotherThreadAreRejected() throws Exception {
+        Throwable[] error = new Throwable[1];
+        Loops.virtual(() -> {
+            EventLoop loop = Async.loop();
+            Async.toThread(() -> {
+                try {
+                    loop.callSoon(() -> { });
+                } catch (Throwable e) {
+                    error[0] = e;
+                }
+                return null;
+            });
+        });
+        assertThat(error[0]).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("callSoon")
+                .hasMessageContaining("callSoonThreadsafe");
+    }
+
+    @Test
+    void tasksAndDumpListLiveTasksWithWhatTheyWaitOn() throws Exception {
+        Loops.virtual(() -> {
+            Task<Void> sleeper = Async.createTask("sleeper", () -> Async.sleep(Duration.ofSeconds(5)));
+            Task<Object> waiter = Async.createTask("waiter", () -> sleeper.await());
+            Async.yieldNow();
+            EventLoop loop = Async.loop();
+            assertThat(loop.tasks()).extracting(Task::name).containsExactly("main", "sleeper", "waiter");
+            String dump = loop.dumpTasks();
+            assertThat(dump).contains("'sleeper': sleeping until")
+                    .contains("'waiter': awaiting Task 'sleeper'")
+                    .contains("'main': running");
+            waiter.cancel();
+        });
+    }
+
+    @Test
+    void engineIsTheSelectedOne() throws Exception {
+        EngineKind inside = Loops.virtual(() -> Async.loop().engine());
+        assertThat(inside).isEqualTo(Async.engine());
+        String forced = System.getProperty("simmer.engine");
+        if (forced != null) {
+            assertThat(Async.engine().toString()).isEqualTo(forced);
+        }
+    }
+}

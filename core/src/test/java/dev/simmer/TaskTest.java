@@ -1,0 +1,257 @@
+package dev.simmer;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TaskTest {
+
+    @Test
+    void createTaskStartsLazilyOnALaterPass() throws Exception {
+        Script s = new Script();
+        Loops.virtual(() -> {
+            s.expect(1);
+            Task<Void> t = Async.createTask(() -> s.expect(3));
+            s.expect(2);
+            t.await();
+            s.finish(4);
+        });
+        s.assertFinished();
+    }
+
+    @Test
+    void tasksRunInCreationOrderAndInterleaveAtSuspensionPoints() throws Exception {
+        List<String> log = new ArrayList<>();
+        Loops.virtual(() -> {
+            Task<Void> a = Async.createTask(() -> {
+                log.add("a1");
+                Async.yieldNow();
+                log.add("a2");
+            });
+            Task<Void> b = Async.createTask(() -> {
+                log.add("b1");
+                Async.yieldNow();
+                log.add("b2");
+            });
+            a.await();
+            b.await();
+        });
+        assertThat(log).containsExactly("a1", "b1", "a2", "b2");
+    }
+
+    @Test
+    void sleepersWakeByDeadline() throws Exception {
+        List<String> log = new ArrayList<>();
+        Loops.virtual(() -> {
+            Task<Void> alice = Async.createTask(() -> sayHello(log, "Alice", 2));
+            Task<Void> bob = Async.createTask(() -> sayHello(log, "Bob", 1));
+            Task<Void> charlie = Async.createTask(() -> sayHello(log, "Charlie", 3));
+            Async.gather(alice, bob, charlie);
+            log.add("at " + Loops.nowMillis() + " ms");
+        });
+        assertThat(log).containsExactly("Hello, Bob!", "Hello, Alice!", "Hello, Charlie!", "at 3000 ms");
+    }
+
+    private static void sayHello(List<String> log, String name, int seconds) {
+        Async.sleep(Duration.ofSeconds(seconds));
+        log.add("Hello, " + name + "!");
+    }
+
+    @Test
+    void sleepZeroOrNegativeYieldsOnce() throws Exception {
+        List<String> log = new ArrayList<>();
+        Loops.virtual(() -> {
+            Async.createTask(() -> log.add("other task"));
+            Async.sleep(Duration.ZERO);
+            log.add("after sleep(0)");
+            Async.createTask(() -> log.add("other task 2"));
+            Async.sleep(Duration.ofSeconds(-5));
+            log.add("after negative sleep");
+            assertThat(Async.loop().time()).isZero();
+        });
+        assertThat(log).containsExactly("other task", "after sleep(0)", "other task 2", "after negative sleep");
+    }
+
+    @Test
+    void awaitReturnsTheResult() throws Exception {
+        assertThat(Loops.virtual(() -> Async.createTask(() -> "value").await())).isEqualTo("value");
+    }
+
+    @Test
+    void awaitRethrowsTheTasksOwnExceptionUnchanged() throws Exception {
+        IOException boom = new IOException("boom");
+        Throwable caught = Loops.virtual(() -> {
+            Task<String> t = Async.createTask(() -> {
+                Async.sleep(Duration.ofMillis(1));
+                throw boom;
+            });
+            try {
+                t.await();
+                return null;
+            } catch (IOException e) {
+                return e;
+            }
+        });
+        assertThat(caught).isSameAs(boom);
+        assertThat(caught.getStackTrace()).anySatisfy(frame ->
+                assertThat(frame.getMethodName()).contains("awaitRethrowsTheTasksOwnExceptionUnchanged"));
+    }
+
+    @Test
+    void errorsAreKeptInTheTaskToo() throws Exception {
+        AssertionError error = new AssertionError("an Error from a body");
+        Throwable caught = Loops.virtual(() -> {
+            Task<String> t = Async.createTask(() -> {
+                throw error;
+            });
+            try {
+                t.await();
+                return null;
+            } catch (AssertionError e) {
+                return e;
+            }
+        });
+        assertThat(caught).isSameAs(error);
+    }
+
+    @Test
+    void resultAndExceptionWhileNotDoneAreIllegalState() throws Exception {
+        Loops.virtual(() -> {
+            Task<String> t = Async.createTask(() -> "x");
+            assertThatThrownBy(t::result).isInstanceOf(IllegalStateException.class).hasMessageContaining("not ended");
+            assertThatThrownBy(t::exception).isInstanceOf(IllegalStateException.class);
+            t.await();
+            assertThat(t.result()).isEqualTo("x");
+            assertThat(t.exception()).isNull();
+        });
+    }
+
+    @Test
+    void resultOfAFailedTaskRethrowsAndExceptionReturnsIt() throws Exception {
+        Loops.virtual(() -> {
+            IllegalArgumentException bad = new IllegalArgumentException("bad");
+            Task<String> t = Async.createTask(() -> {
+                throw bad;
+            });
+            Async.yieldNow();
+            assertThat(t.isDone()).isTrue();
+            assertThat(t.exception()).isSameAs(bad);
+            assertThatThrownBy(t::result).isSameAs(bad);
+        });
+    }
+
+    @Test
+    void namesAreGivenOrNumbered() throws Exception {
+        Loops.virtual(() -> {
+            Task<Integer> named = Async.createTask("fetcher", () -> 1);
+            Task<Integer> other = Async.createTask(() -> 2, "asyncio-order");
+            Task<Integer> unnamed = Async.createTask(() -> 3);
+            assertThat(named.name()).isEqualTo("fetcher");
+            assertThat(other.name()).isEqualTo("asyncio-order");
+            assertThat(unnamed.name()).matches("Task-\\d+");
+            assertThat(Async.currentTask().name()).isEqualTo("main");
+            assertThat(named.toString()).contains("fetcher");
+            Async.gather(named, other, unnamed);
+        });
+    }
+
+    @Test
+    void currentTaskIsTheRunningTaskAndNullInACallback() throws Exception {
+        Loops.virtual(() -> {
+            Task<?>[] seen = new Task<?>[2];
+            Task<Void> t = Async.createTask(() -> {
+                seen[0] = Async.currentTask();
+            });
+            Async.loop().callSoon(() -> seen[1] = Async.currentTask());
+            t.await();
+            assertThat(seen[0]).isSameAs(t);
+            assertThat(seen[1]).isNull();
+        });
+    }
+
+    @Test
+    void onDoneCallbacksRunOnALaterPassAlsoWhenAlreadyDone() throws Exception {
+        List<String> log = new ArrayList<>();
+        Loops.virtual(() -> {
+            Task<String> t = Async.createTask(() -> "r");
+            t.onDone(done -> log.add("first: " + done.isDone()));
+            t.await();
+            t.onDone(done -> log.add("second"));
+            log.add("registered");
+            Async.yieldNow();
+        });
+        assertThat(log).containsExactly("first: true", "registered", "second");
+    }
+
+    @Test
+    void toCompletableFutureCompletesForCodeOutsideTheLoop() throws Exception {
+        CompletableFuture<String> ok = new CompletableFuture<>();
+        CompletableFuture<String> failed = new CompletableFuture<>();
+        Loops.virtual(() -> {
+            Task<String> a = Async.createTask(() -> "done");
+            Task<String> b = Async.createTask(() -> {
+                throw new IOException("nope");
+            });
+            a.toCompletableFuture().whenComplete((v, e) -> ok.complete(v));
+            b.toCompletableFuture().whenComplete((v, e) -> failed.completeExceptionally(e));
+            Async.gatherSettled(a, b);
+        });
+        assertThat(ok.get(1, TimeUnit.SECONDS)).isEqualTo("done");
+        assertThat(failed).isCompletedExceptionally();
+        assertThatThrownBy(() -> failed.get(1, TimeUnit.SECONDS)).hasCauseInstanceOf(IOException.class);
+    }
+
+    @Test
+    void aTaskCannotAwaitItself() throws Exception {
+        Throwable caught = Loops.virtual(() -> {
+            try {
+                Async.currentTask().await();
+                return null;
+            } catch (IllegalStateException e) {
+                return e;
+            }
+        });
+        assertThat(caught).hasMessageContaining("cannot await itself");
+    }
+
+    @Test
+    void callingABodyDirectlyRunsItInlineInTheCallersTask() throws Exception {
+        Loops.virtual(() -> {
+            Task<?> outer = Async.currentTask();
+            AsyncCallable<Task<?>> body = () -> {
+                Async.sleep(Duration.ofMillis(1));
+                return Async.currentTask();
+            };
+            assertThat(body.call()).isSameAs(outer);
+        });
+    }
+
+    @Test
+    void aHundredThousandTasksInOneRun() throws Exception {
+        int n = Integer.getInteger("simmer.stress.tasks", 100_000);
+        long[] sum = new long[1];
+        Loops.virtual(() -> {
+            List<Task<Integer>> tasks = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                int id = i;
+                tasks.add(Async.createTask(() -> {
+                    Async.sleep(Duration.ofMillis(id % 100));
+                    return id;
+                }));
+            }
+            for (Task<Integer> t : tasks) {
+                sum[0] += t.await();
+            }
+            assertThat(Async.loop().tasks()).containsExactly(Async.currentTask());
+        });
+        assertThat(sum[0]).isEqualTo((long) n * (n - 1) / 2);
+    }
+}
