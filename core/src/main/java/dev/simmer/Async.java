@@ -71,7 +71,7 @@ public final class Async {
      * @throws CancelledException if the task is cancelled while it sleeps
      */
     public static void sleep(Duration duration) {
-        Task<?> task = EventLoop.runningLoop("Async.sleep").currentTaskFor("Async.sleep");
+        Task<?> task = EventLoop.runningLoop("Async.sleep").requireTask("Async.sleep");
         long nanos = saturatedNanos(duration);
         if (nanos <= 0) {
             task.yieldNow();
@@ -85,7 +85,7 @@ public final class Async {
      * A cancellation point.
      */
     public static void yieldNow() {
-        EventLoop.runningLoop("Async.yieldNow").currentTaskFor("Async.yieldNow").yieldNow();
+        EventLoop.runningLoop("Async.yieldNow").requireTask("Async.yieldNow").yieldNow();
     }
 
     // ------------------------------------------------------------------ tasks
@@ -208,7 +208,7 @@ public final class Async {
      * }</pre>
      */
     public static <T> T shield(Task<T> task) throws Exception {
-        Task<?> current = EventLoop.runningLoop("Async.shield").currentTaskFor("Async.shield");
+        Task<?> current = EventLoop.runningLoop("Async.shield").requireTask("Async.shield");
         task.loop.checkThread("Async.shield");
         if (task == current) {
             throw new IllegalStateException("Task '" + current.name() + "' cannot shield-await itself: it would wait forever.");

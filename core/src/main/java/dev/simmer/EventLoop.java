@@ -359,18 +359,17 @@ public final class EventLoop {
     private void finishLeftovers() {
         int stuckRounds = 0;
         while (liveCount > 0) {
-            for (Task<?> t = liveHead; t != null; t = t.nextLive) {
-                if (t.cancelling() == 0 || stuckRounds > 0) {
-                    t.cancel();
+            boolean stuck = stuck();
+            if (stuck && ++stuckRounds > 3) {
+                for (Task<?> t : tasks()) {
+                    report(new ErrorReport("Task '" + t.name() + "' ignored its cancellation and can never end ("
+                            + t.describeWait() + "); the loop closes without it", null, t));
                 }
+                return;
             }
-            if (stuck()) {
-                if (++stuckRounds > 3) {
-                    for (Task<?> t : tasks()) {
-                        report(new ErrorReport("Task '" + t.name() + "' ignored its cancellation and can never end ("
-                                + t.describeWait() + "); the loop closes without it", null, t));
-                    }
-                    return;
+            for (Task<?> t = liveHead; t != null; t = t.nextLive) {
+                if (stuck || t.cancelling() == 0) { // new tasks, and everyone again when nothing else can happen
+                    t.cancel();
                 }
             }
             runOnce();
@@ -394,8 +393,8 @@ public final class EventLoop {
 
     // ===================================================================== for the kernel
 
+    /** Makes a task and schedules its first step. The caller has checked the thread. */
     <T> Task<T> createTask(AsyncCallable<T> body, String name) {
-        checkThread("createTask");
         Task<T> task = new Task<>(this, Objects.requireNonNull(body, "body"), name, ++taskIds);
         Task<?> tail = liveTail;
         task.prevLive = tail;
@@ -464,6 +463,11 @@ public final class EventLoop {
     /** The task running now; throws a clear error outside a task of this loop. */
     Task<?> currentTaskFor(String call) {
         checkThread(call);
+        return requireTask(call);
+    }
+
+    /** The task running now, for a caller that has checked the thread; a clear error in a plain callback. */
+    Task<?> requireTask(String call) {
         Task<?> t = current;
         if (t == null) {
             throw new IllegalStateException(call + " suspends, so it must be called from inside a task, "

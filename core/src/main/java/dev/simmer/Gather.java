@@ -22,7 +22,7 @@ final class Gather {
 
     static <T> List<T> all(List<? extends AsyncCallable<? extends T>> bodies) throws Exception {
         EventLoop loop = EventLoop.runningLoop("Async.gather");
-        Task<?> parent = loop.currentTaskFor("Async.gather");
+        Task<?> parent = loop.requireTask("Async.gather");
         List<Task<? extends T>> children = start(loop, bodies);
         Task<?> failed = waitForAll(loop, parent, children, true);
         if (failed != null) {
@@ -56,7 +56,7 @@ final class Gather {
 
     static <T> List<Outcome<T>> settled(List<? extends AsyncCallable<? extends T>> bodies) throws Exception {
         EventLoop loop = EventLoop.runningLoop("Async.gatherSettled");
-        Task<?> parent = loop.currentTaskFor("Async.gatherSettled");
+        Task<?> parent = loop.requireTask("Async.gatherSettled");
         List<Task<? extends T>> children = start(loop, bodies);
         waitForAll(loop, parent, children, false);
         List<Outcome<T>> outcomes = new ArrayList<>(children.size());

@@ -51,7 +51,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
      */
     enum Phase { NEW, RUNNING, WAITING, DONE }
 
-    private final AsyncCallable<T> body;
+    private AsyncCallable<T> body; // dropped when the task ends, with what it captured
     private final long id;
     private String name;
 
@@ -171,7 +171,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
         if (fiber == null) {
             if (mustCancel) { // cancelled before its first step: the body never runs
                 mustCancel = false;
-                phase = Phase.DONE;
+                end();
                 cancel0(pendingCancelMessage);
                 return;
             }
@@ -216,6 +216,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
 
     private void end() {
         phase = Phase.DONE;
+        body = null;
     }
 
     @Override

@@ -22,7 +22,7 @@ final class ThreadBridge {
 
     static <T> T toThread(Callable<T> blocking) throws Exception {
         EventLoop loop = EventLoop.runningLoop("Async.toThread");
-        loop.currentTaskFor("Async.toThread");
+        loop.requireTask("Async.toThread");
         Promise<T> result = new Promise<>(loop);
         loop.beginExternal();
         FutureTask<T> work = new FutureTask<>(blocking) {
@@ -47,7 +47,7 @@ final class ThreadBridge {
 
     static <T> T await(CompletionStage<T> stage) throws Exception {
         EventLoop loop = EventLoop.runningLoop("Async.await");
-        loop.currentTaskFor("Async.await");
+        loop.requireTask("Async.await");
         if (stage instanceof CompletableFuture<T> f && f.isDone()) {
             return unwrapNow(f);
         }
