@@ -219,6 +219,85 @@ public final class Async {
         return task.retrieve();
     }
 
+    // ------------------------------------------------------------------ structure and time
+
+    /**
+     * Runs {@code body} with a {@link TaskGroup} and returns its value once every child
+     * task of the group has ended (asyncio's {@code TaskGroup}). A failing child cancels its
+     * siblings and the body; the first failure is thrown unchanged, the others suppressed.
+     *
+     * <pre>{@code
+     * int total = Async.taskGroup(group -> {
+     *     Task<Integer> a = group.createTask(() -> count("a"));
+     *     Task<Integer> b = group.createTask(() -> count("b"));
+     *     return a.await() + b.await();
+     * });
+     * }</pre>
+     *
+     * <p>A body with nothing to return ends with {@code return null;} (Java cannot tell a
+     * value lambda from a void one when its parameter type is inferred), or use the
+     * try-with-resources form, {@link TaskGroup#open()}.
+     */
+    public static <T> T taskGroup(TaskGroup.Body<T> body) throws Exception {
+        return TaskGroup.run(Objects.requireNonNull(body, "body"));
+    }
+
+    /**
+     * Runs {@code body} in the current task, cancelling it if it has not ended after
+     * {@code delay} of loop time (asyncio's {@code timeout}); the cancellation then surfaces
+     * as an {@link AsyncTimeoutException}. The body's {@code finally} blocks run first.
+     *
+     * <pre>{@code
+     * String page = Async.timeout(Duration.ofSeconds(5), () -> fetch(url));
+     * }</pre>
+     *
+     * @throws AsyncTimeoutException if the deadline passed; never a cancellation
+     */
+    public static <T> T timeout(Duration delay, AsyncCallable<T> body) throws Exception {
+        return Timeouts.after(Objects.requireNonNull(delay, "delay"), Objects.requireNonNull(body, "body"));
+    }
+
+    /** {@link #timeout(Duration, AsyncCallable)} for a body that returns nothing. */
+    public static void timeout(Duration delay, AsyncRunnable body) throws Exception {
+        timeout(delay, Objects.requireNonNull(body, "body").asCallable());
+    }
+
+    /** {@link #timeout(Duration, AsyncCallable)} with an absolute deadline in loop time ({@link EventLoop#time()}). */
+    public static <T> T timeoutAt(long deadlineNanos, AsyncCallable<T> body) throws Exception {
+        return Timeouts.at(deadlineNanos, "at loop time " + deadlineNanos + " ns", Objects.requireNonNull(body, "body"));
+    }
+
+    /**
+     * {@link #timeout(Duration, AsyncCallable)} that returns {@code fallback} instead of
+     * throwing when the deadline passes (kotlinx's {@code withTimeoutOrNull}, with a value).
+     */
+    public static <T> T timeoutOr(Duration delay, T fallback, AsyncCallable<T> body) throws Exception {
+        try {
+            return timeout(delay, body);
+        } catch (AsyncTimeoutException e) {
+            return fallback;
+        }
+    }
+
+    /** {@link #timeoutOr} with {@code null} as the fallback. */
+    public static <T> T timeoutOrNull(Duration delay, AsyncCallable<T> body) throws Exception {
+        return timeoutOr(delay, null, body);
+    }
+
+    /**
+     * Awaits {@code awaitable} (a body, or a {@link Task}) for at most {@code delay}
+     * (asyncio's {@code wait_for}): on timeout it is cancelled, awaited until it has ended,
+     * and {@link AsyncTimeoutException} is thrown.
+     *
+     * <pre>{@code
+     * Task<String> download = Async.createTask(() -> download("big.iso"));
+     * String file = Async.waitFor(download, Duration.ofMinutes(1));
+     * }</pre>
+     */
+    public static <T> T waitFor(AsyncCallable<T> awaitable, Duration delay) throws Exception {
+        return timeout(delay, Objects.requireNonNull(awaitable, "awaitable"));
+    }
+
     // ------------------------------------------------------------------ threads and futures
 
     /**

@@ -1,0 +1,271 @@
+package dev.simmer;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Structured concurrency: a scope whose child tasks never outlive it (asyncio's
+ * {@code TaskGroup}, Trio's nursery). If a child fails, its siblings and the body are
+ * cancelled; the group waits for every child; then the first failure is thrown unchanged,
+ * with the other failures attached as suppressed (Java has no {@code except*}).
+ *
+ * <p>Two forms. A body that receives the group:
+ * <pre>{@code
+ * List<String> pages = Async.taskGroup(group -> {
+ *     Task<String> a = group.createTask(() -> fetch("a"));
+ *     Task<String> b = group.createTask(() -> fetch("b"));
+ *     return List.of(a.await(), b.await());
+ * });
+ * }</pre>
+ * And try-with-resources with an explicit {@link #join()}, as in the JDK's
+ * {@code StructuredTaskScope}:
+ * <pre>{@code
+ * try (TaskGroup group = TaskGroup.open()) {
+ *     group.createTask(() -> cook("soup"));
+ *     group.createTask(() -> cook("salad"));
+ *     group.join();   // waits for both; throws the first failure
+ * }                   // if the body left early, close() cancels the children and waits for them
+ * }</pre>
+ *
+ * <p>{@link #cancel()} cancels the group as a whole (children and body). Must be used from
+ * the task that opened it (children may call {@link #createTask} too).
+ */
+public final class TaskGroup implements AutoCloseable {
+    /*
+     * Overview (asyncio 3.13's TaskGroup): children report their end through a callback.
+     * The first child failure "aborts" the group: every child still running is cancelled,
+     * and so is the body's task while the body still runs (`parentCancelRequested`), so the
+     * body stops at its next suspension point. Joining waits until no child is left; a
+     * cancellation of the owner while joining aborts the group and is remembered. At the
+     * end the group withdraws its own cancellation of the owner (uncancel); an outside
+     * cancellation is never lost: without child failures it propagates, with failures the
+     * owner is re-cancelled so it arrives at the next suspension point (CPython 116720).
+     */
+
+    /** The body of {@link Async#taskGroup(Body)}: receives the group, returns a value. */
+    @FunctionalInterface
+    public interface Body<T> {
+        T run(TaskGroup group) throws Exception;
+    }
+
+    private enum State { OPEN, JOINING, DONE }
+
+    private final EventLoop loop;
+    private final Task<?> owner;
+    private final Set<Task<?>> children = new LinkedHashSet<>();
+    private final List<Throwable> errors = new ArrayList<>();
+    private State state = State.OPEN;
+    private boolean aborting;
+    private boolean ownerCancelRequested;
+    private boolean cancelRequested;
+    private Promise<Void> childrenGone;
+
+    private TaskGroup(EventLoop loop, Task<?> owner) {
+        this.loop = loop;
+        this.owner = owner;
+    }
+
+    /**
+     * Opens a group owned by the current task, for try-with-resources. Call {@link #join()}
+     * at the end of the block.
+     */
+    public static TaskGroup open() {
+        EventLoop loop = EventLoop.runningLoop("TaskGroup.open");
+        return new TaskGroup(loop, loop.requireTask("TaskGroup.open"));
+    }
+
+    /** Starts {@code body} as a child task of this group. */
+    public <T> Task<T> createTask(AsyncCallable<T> body) {
+        return start(null, body);
+    }
+
+    /** Starts {@code body} as a named child task of this group. */
+    public <T> Task<T> createTask(String name, AsyncCallable<T> body) {
+        return start(Objects.requireNonNull(name, "name"), body);
+    }
+
+    /** Starts {@code body}, which returns nothing, as a child task of this group. */
+    public Task<Void> createTask(AsyncRunnable body) {
+        return start(null, Objects.requireNonNull(body, "body").asCallable());
+    }
+
+    /** Starts {@code body}, which returns nothing, as a named child task of this group. */
+    public Task<Void> createTask(String name, AsyncRunnable body) {
+        return start(Objects.requireNonNull(name, "name"), Objects.requireNonNull(body, "body").asCallable());
+    }
+
+    /** The children still running. */
+    public List<Task<?>> tasks() {
+        loop.checkThread("TaskGroup.tasks");
+        return List.copyOf(children);
+    }
+
+    /**
+     * Cancels the group as a whole: every child, and the body if it still runs. The group's
+     * {@link #join()} (or {@link Async#taskGroup}) then throws {@link CancelledException}
+     * unless a child failed.
+     */
+    public void cancel() {
+        loop.checkThread("TaskGroup.cancel");
+        cancelRequested = true;
+        abort();
+    }
+
+    /**
+     * Waits until every child has ended, then throws the first child failure (others
+     * suppressed), or returns. If the owner is cancelled meanwhile, the children are cancelled
+     * and awaited, then the {@link CancelledException} propagates.
+     */
+    public void join() throws Exception {
+        checkOwner("TaskGroup.join");
+        if (state == State.DONE) {
+            throw new IllegalStateException("join() was already called on this TaskGroup");
+        }
+        finish(null);
+    }
+
+    /**
+     * Ends the group: if {@link #join()} was not called (the body threw, or forgot it), the
+     * children are cancelled and awaited, and an {@link IllegalStateException} says so
+     * (suppressed into the body's exception when there is one); child failures are attached
+     * to it.
+     */
+    @Override
+    public void close() throws Exception {
+        checkOwner("TaskGroup.close");
+        if (state == State.DONE) {
+            return;
+        }
+        state = State.JOINING; // the body is leaving the block already: cancel the children only
+        abort();
+        IllegalStateException notJoined = new IllegalStateException(
+                "TaskGroup closed without join(): its children were cancelled. Call group.join() at the end of the block.");
+        try {
+            finish(null);
+        } catch (CancelledException e) {
+            // the group cancelled them itself; nothing else to say
+        } catch (Exception | Error e) {
+            notJoined.addSuppressed(e);
+        }
+        throw notJoined;
+    }
+
+    // ------------------------------------------------------------------ for Async.taskGroup
+
+    static <T> T run(Body<T> body) throws Exception {
+        TaskGroup group = open();
+        T result;
+        try {
+            result = body.run(group);
+        } catch (Throwable e) {
+            group.abort();
+            group.finish(e);
+            throw new IllegalStateException("Simmer's TaskGroup did not rethrow; please report", e);
+        }
+        group.finish(null);
+        return result;
+    }
+
+    // ------------------------------------------------------------------ the machinery
+
+    private <T> Task<T> start(String name, AsyncCallable<T> body) {
+        loop.checkThread("TaskGroup.createTask");
+        Objects.requireNonNull(body, "body");
+        if (state == State.DONE) {
+            throw new IllegalStateException("This TaskGroup has finished: it cannot start new tasks.");
+        }
+        if (aborting) {
+            throw new IllegalStateException("This TaskGroup is shutting down (a child failed or it was cancelled):"
+                    + " it starts no new tasks.");
+        }
+        Task<T> child = loop.createTask(body, name);
+        children.add(child);
+        child.addCallback(() -> childEnded(child));
+        return child;
+    }
+
+    private void childEnded(Task<?> child) {
+        children.remove(child);
+        child.markRetrieved();
+        if (!child.isCancelled() && child.peekFailure() != null) {
+            errors.add(child.peekFailure());
+            abort();
+        }
+        if (children.isEmpty() && childrenGone != null) {
+            childrenGone.complete0(null);
+        }
+    }
+
+    private void abort() {
+        if (aborting) {
+            return;
+        }
+        aborting = true;
+        for (Task<?> c : children) {
+            c.cancel();
+        }
+        if (state == State.OPEN && !owner.isDone()) {
+            ownerCancelRequested = true;
+            owner.cancel(); // stop the body at its next suspension point
+        }
+    }
+
+    /**
+     * Waits for the children, then throws what the group ends with. {@code bodyFailure} is
+     * what the body threw, or null if it returned (or the body is not known: close()).
+     */
+    private void finish(Throwable bodyFailure) throws Exception {
+        state = State.JOINING;
+        CancelledException cancelled = bodyFailure instanceof CancelledException c ? c : null;
+        while (!children.isEmpty()) {
+            childrenGone = new Promise<>(loop);
+            try {
+                owner.waitFor(childrenGone, false);
+            } catch (CancelledException e) {
+                cancelled = e;
+                abort();
+            }
+        }
+        state = State.DONE;
+        boolean propagate = cancelled != null;
+        if (ownerCancelRequested && owner.uncancel() == 0) {
+            propagate = false; // the only request was the group's own
+        }
+        if (bodyFailure != null && !(bodyFailure instanceof CancelledException)) {
+            for (Throwable e : errors) {
+                bodyFailure.addSuppressed(e);
+            }
+            throw Completion.rethrowable(bodyFailure);
+        }
+        if (!errors.isEmpty()) {
+            Throwable first = errors.get(0);
+            for (Throwable e : errors.subList(1, errors.size())) {
+                first.addSuppressed(e);
+            }
+            if (owner.cancelling() > 0) {
+                // Cancelled from outside as well: keep that request pending so it arrives at
+                // the owner's next suspension point, after this failure is handled.
+                owner.uncancel();
+                owner.cancel();
+            }
+            throw Completion.rethrowable(first);
+        }
+        if (propagate) {
+            throw cancelled;
+        }
+        if (cancelRequested) {
+            throw new CancelledException("task group cancelled");
+        }
+    }
+
+    private void checkOwner(String call) {
+        loop.checkThread(call);
+        if (loop.currentTask() != owner) {
+            throw new IllegalStateException(call + " must be called by the task that opened the group ('"
+                    + owner.name() + "').");
+        }
+    }
+}

@@ -1,0 +1,200 @@
+package dev.simmer;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TimeoutTest {
+
+    @Test
+    void aBodyThatEndsInTimeReturnsItsValue() throws Exception {
+        String r = Loops.virtual(() -> Async.timeout(Duration.ofSeconds(2), () -> {
+            Async.sleep(Duration.ofSeconds(1));
+            return "in time";
+        }));
+        assertThat(r).isEqualTo("in time");
+    }
+
+    @Test
+    void aSlowBodyIsCancelledAtTheDeadlineAndTheTimeoutIsNotACancellation() throws Exception {
+        List<String> log = new ArrayList<>();
+        Throwable caught = Loops.virtual(() -> {
+            try {
+                Async.timeout(Duration.ofMillis(1500), () -> {
+                    try {
+                        Async.sleep(Duration.ofHours(1));
+                    } finally {
+                        log.add("body finally at " + Loops.nowMillis() + " ms");
+                    }
+                });
+                return null;
+            } catch (AsyncTimeoutException e) {
+                log.add("timeout at " + Loops.nowMillis() + " ms");
+                assertThat(Async.currentTask().cancelling()).isZero();
+                return e;
+            }
+        });
+        assertThat(caught).isNotInstanceOf(CancellationException.class)
+                .hasMessageContaining("1.50 s")
+                .hasCauseInstanceOf(CancelledException.class);
+        assertThat(log).containsExactly("body finally at 1500 ms", "timeout at 1500 ms");
+    }
+
+    @Test
+    void theTaskGoesOnNormallyAfterATimeout() throws Exception {
+        String r = Loops.virtual(() -> {
+            Async.timeoutOrNull(Duration.ofMillis(10), () -> {
+                Async.sleep(Duration.ofSeconds(1));
+                return "late";
+            });
+            Async.sleep(Duration.ofSeconds(5)); // no stray cancellation left behind
+            return "fine at " + Loops.nowMillis() + " ms";
+        });
+        assertThat(r).isEqualTo("fine at 5010 ms");
+    }
+
+    @Test
+    void timeoutOrReturnsTheFallback() throws Exception {
+        String r = Loops.virtual(() -> Async.timeoutOr(Duration.ofMillis(10), "fallback", () -> {
+            Async.sleep(Duration.ofSeconds(1));
+            return "late";
+        }));
+        assertThat(r).isEqualTo("fallback");
+        assertThat(Loops.virtual(() -> Async.timeoutOrNull(Duration.ofMillis(10), () -> {
+            Async.sleep(Duration.ofSeconds(1));
+            return "late";
+        }))).isNull();
+    }
+
+    @Test
+    void timeoutAtUsesLoopTime() throws Exception {
+        long[] at = new long[1];
+        Loops.virtual(() -> {
+            long deadline = Async.loop().time() + 250_000_000L;
+            assertThatThrownBy(() -> Async.timeoutAt(deadline, () -> {
+                Async.sleep(Duration.ofSeconds(1));
+                return null;
+            })).isInstanceOf(AsyncTimeoutException.class);
+            at[0] = Loops.nowMillis();
+        });
+        assertThat(at[0]).isEqualTo(250);
+    }
+
+    @Test
+    void otherExceptionsPassThroughUnchanged() {
+        IOException io = new IOException("disk");
+        assertThatThrownBy(() -> Loops.virtual(() -> Async.timeout(Duration.ofSeconds(1), () -> {
+            throw io;
+        }))).isSameAs(io);
+    }
+
+    @Test
+    void nestedTimeoutsReportTheOneThatFired() throws Exception {
+        Loops.virtual(() -> {
+            // inner fires first: the inner scope throws, the outer one lets it through
+            Throwable inner = catchIt(() -> Async.timeout(Duration.ofSeconds(10), () ->
+                    Async.timeout(Duration.ofSeconds(1), () -> {
+                        Async.sleep(Duration.ofHours(1));
+                        return null;
+                    })));
+            assertThat(inner).isInstanceOf(AsyncTimeoutException.class).hasMessageContaining("1.00 s");
+            assertThat(Loops.nowMillis()).isEqualTo(1000);
+
+            // outer fires first: the inner scope must not take the cancellation for its own
+            boolean[] innerSawTimeout = new boolean[1];
+            Throwable outer = catchIt(() -> Async.timeout(Duration.ofSeconds(1), () -> {
+                try {
+                    return Async.timeout(Duration.ofSeconds(10), () -> {
+                        Async.sleep(Duration.ofHours(1));
+                        return null;
+                    });
+                } catch (AsyncTimeoutException e) {
+                    innerSawTimeout[0] = true;
+                    throw e;
+                }
+            }));
+            assertThat(innerSawTimeout[0]).isFalse();
+            assertThat(outer).isInstanceOf(AsyncTimeoutException.class).hasMessageContaining("1.00 s");
+            assertThat(Loops.nowMillis()).isEqualTo(2000);
+            assertThat(Async.currentTask().cancelling()).isZero();
+        });
+    }
+
+    @Test
+    void aTimeoutNeverSwallowsAnOutsideCancellation() throws Exception {
+        Loops.virtual(() -> {
+            Task<Object> t = Async.createTask(() -> Async.timeout(Duration.ofSeconds(1), () -> {
+                Async.sleep(Duration.ofHours(1));
+                return null;
+            }));
+            // Both the timeout and an outside cancel arrive at 1 s, in the same pass.
+            Async.loop().callLater(Duration.ofSeconds(1), () -> t.cancel("outside"));
+            assertThatThrownBy(t::await).isInstanceOf(CancelledException.class);
+            assertThat(t.isCancelled()).isTrue();
+        });
+    }
+
+    @Test
+    void waitForCancelsTheTaskAndWaitsForItToEnd() throws Exception {
+        List<String> log = new ArrayList<>();
+        Loops.virtual(() -> {
+            Task<String> slow = Async.createTask(() -> {
+                try {
+                    Async.sleep(Duration.ofHours(1));
+                    return "never";
+                } finally {
+                    Async.sleep(Duration.ofMillis(100)); // slow cleanup
+                    log.add("slow cleaned up at " + Loops.nowMillis() + " ms");
+                }
+            });
+            assertThatThrownBy(() -> Async.waitFor(slow, Duration.ofSeconds(1))).isInstanceOf(AsyncTimeoutException.class);
+            log.add("waitFor returned at " + Loops.nowMillis() + " ms");
+            assertThat(slow.isCancelled()).isTrue();
+            assertThat(Async.waitFor(Async.createTask(() -> "quick"), Duration.ofSeconds(1))).isEqualTo("quick");
+        });
+        assertThat(log).containsExactly("slow cleaned up at 1100 ms", "waitFor returned at 1100 ms");
+    }
+
+    @Test
+    void waitForDoesNotSwallowACancellationThatArrivesAsTheInnerTaskEnds() throws Exception {
+        // CPython issue 86296: wait_for lost a cancellation that came as the inner task finished.
+        Loops.virtual(() -> {
+            Task<String> inner = Async.createTask(() -> {
+                Async.sleep(Duration.ofSeconds(1));
+                return "done";
+            });
+            Task<String> outer = Async.createTask(() -> {
+                String v = Async.waitFor(inner, Duration.ofSeconds(10));
+                Async.sleep(Duration.ofSeconds(1)); // a cancellation must stop it here at the latest
+                return v + " and carried on";
+            });
+            // inner's timer fires at 1 s; this callback (set later) runs in the same pass, after inner's
+            // wake-up was scheduled: the cancel reaches outer while inner is ending.
+            Async.loop().callLater(Duration.ofSeconds(1), () -> outer.cancel());
+            assertThatThrownBy(outer::await).isInstanceOf(CancelledException.class);
+            assertThat(inner.isCancelled() || "done".equals(inner.result())).isTrue();
+        });
+    }
+
+    @Test
+    void outsideLoopIsAClearError() {
+        assertThatThrownBy(() -> Async.timeout(Duration.ofSeconds(1), () -> 1))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("Async.timeout");
+    }
+
+    private static Throwable catchIt(AsyncCallable<?> body) {
+        try {
+            body.call();
+            return null;
+        } catch (Throwable e) {
+            return e;
+        }
+    }
+}
