@@ -1,0 +1,16 @@
+package dev.simmer.examples;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SimulateGatherTest {
+    @Test
+    void simulatedAndRealGatherGiveTheSameList() throws Exception {
+        ExampleRun run = ExampleRun.of(SimulateGather::new);
+
+        assertThat(run.lines()).containsExactly(
+                "['A', 'B', 'C']",
+                "['A', 'B', 'C']");
+    }
+}
