@@ -569,6 +569,9 @@ public final class EventLoop {
 
     /** Throws a clear error unless called on this loop's thread (a task or callback of this loop). */
     void checkThread(String call) {
+        if (Thread.currentThread() == thread && state != LoopState.CLOSED) {
+            return; // the loop's own thread (every task on the fast path): no ThreadLocal lookup needed
+        }
         EventLoop here = CURRENT.get();
         if (here != this) {
             if (state == LoopState.CLOSED) {

@@ -23,7 +23,7 @@ final class Gather {
     static <T> List<T> all(List<? extends AsyncCallable<? extends T>> bodies) throws Exception {
         EventLoop loop = EventLoop.runningLoop("Async.gather");
         Task<?> parent = loop.requireTask("Async.gather");
-        List<Task<? extends T>> children = start(loop, bodies);
+        List<Task<? extends T>> children = start(loop, parent, bodies);
         Task<?> failed = waitForAll(loop, parent, children, true);
         if (failed != null) {
             for (Task<? extends T> c : children) {
@@ -57,7 +57,7 @@ final class Gather {
     static <T> List<Outcome<T>> settled(List<? extends AsyncCallable<? extends T>> bodies) throws Exception {
         EventLoop loop = EventLoop.runningLoop("Async.gatherSettled");
         Task<?> parent = loop.requireTask("Async.gatherSettled");
-        List<Task<? extends T>> children = start(loop, bodies);
+        List<Task<? extends T>> children = start(loop, parent, bodies);
         waitForAll(loop, parent, children, false);
         List<Outcome<T>> outcomes = new ArrayList<>(children.size());
         for (Task<? extends T> c : children) {
@@ -68,14 +68,24 @@ final class Gather {
         return outcomes;
     }
 
-    private static <T> List<Task<? extends T>> start(EventLoop loop, List<? extends AsyncCallable<? extends T>> bodies) {
-        List<Task<? extends T>> children = new ArrayList<>(bodies.size());
-        for (AsyncCallable<? extends T> body : bodies) {
+    private static <T> List<Task<? extends T>> start(EventLoop loop, Task<?> parent,
+                                                     List<? extends AsyncCallable<? extends T>> bodies) {
+        for (AsyncCallable<? extends T> body : bodies) { // check everything before starting anything
+            java.util.Objects.requireNonNull(body, "body");
             if (body instanceof Task<?> t) {
                 if (t.loop != loop) {
                     throw new IllegalStateException("Async.gather was given " + t + " of another event loop;"
                             + " a task can only be awaited on its own loop.");
                 }
+                if (t == parent) {
+                    throw new IllegalStateException("Task '" + parent.name() + "' cannot gather itself: it would"
+                            + " wait for its own end forever.");
+                }
+            }
+        }
+        List<Task<? extends T>> children = new ArrayList<>(bodies.size());
+        for (AsyncCallable<? extends T> body : bodies) {
+            if (body instanceof Task<?> t) {
                 @SuppressWarnings("unchecked")
                 Task<? extends T> typed = (Task<? extends T>) t;
                 children.add(typed);
@@ -93,6 +103,9 @@ final class Gather {
      */
     private static Task<?> waitForAll(EventLoop loop, Task<?> parent, List<? extends Task<?>> children,
                                       boolean stopAtFailure) {
+        if (children.isEmpty()) {
+            return null;
+        }
         Promise<Task<?>> settled = new Promise<>(loop);
         int[] remaining = {children.size()};
         for (Task<?> c : children) {
@@ -105,21 +118,30 @@ final class Gather {
                 }
             });
         }
-        if (children.isEmpty()) {
-            return null;
-        }
+        // As asyncio's gathering future: cancelling the gatherer cancels the children at once.
+        settled.onCancelRequest(() -> {
+            for (Task<?> c : children) {
+                c.cancel();
+            }
+        });
         try {
             if (!settled.isDone()) {
-                parent.waitFor(settled, false);
+                parent.waitFor(settled, true);
             }
             return settled.retrieve();
         } catch (CancelledException e) {
             for (Task<?> c : children) {
-                c.cancel();
+                if (c.cancelling() == 0) {
+                    c.cancel(); // the cancellation came another way than through `settled`
+                }
             }
             awaitEnds(parent, children);
             for (Task<?> c : children) {
                 c.markRetrieved();
+                Throwable failure = c.peekFailure();
+                if (failure != null && !(failure instanceof CancelledException)) {
+                    e.addSuppressed(failure); // a child that failed while being cancelled: not lost
+                }
             }
             throw e;
         } catch (Exception e) {

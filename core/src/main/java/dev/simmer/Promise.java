@@ -22,6 +22,7 @@ import java.util.function.Consumer;
  * @param <T> the value type
  */
 public final class Promise<T> extends Completion<T> {
+    private Runnable cancelHook;
 
     /**
      * A pending promise on the current loop.
@@ -65,8 +66,25 @@ public final class Promise<T> extends Completion<T> {
         addCallback(() -> callback.accept(this));
     }
 
+    /**
+     * Runs {@code hook} at once, inside the request, when a task waiting on this promise is
+     * cancelled and passes the cancellation on (before the promise ends cancelled). For
+     * promises that stand for other work, such as gather's children.
+     */
+    void onCancelRequest(Runnable hook) {
+        this.cancelHook = hook;
+    }
+
     @Override
     boolean cancelRequested(String message) {
+        if (isDone()) {
+            return false;
+        }
+        Runnable hook = cancelHook;
+        if (hook != null) {
+            cancelHook = null;
+            hook.run();
+        }
         return cancel0(message);
     }
 

@@ -1,5 +1,6 @@
 package dev.simmer;
 
+import dev.simmer.internal.Engine;
 import dev.simmer.internal.Engine.Fiber;
 import dev.simmer.internal.Timer;
 
@@ -175,7 +176,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
                 cancel0(pendingCancelMessage);
                 return;
             }
-            fiber = loop.engine.newFiber(name(), this::runBody);
+            fiber = loop.engine.newFiber(new FiberBody());
         }
         phase = Phase.RUNNING;
         loop.enterStep(this);
@@ -187,6 +188,19 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
         }
         if (finished) {
             fiber = null;
+        }
+    }
+
+    /** What the engine runs: this task's body, named after the task. */
+    private final class FiberBody implements Engine.Body {
+        @Override
+        public void run() {
+            runBody();
+        }
+
+        @Override
+        public String name() {
+            return Task.this.name();
         }
     }
 
@@ -240,8 +254,20 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
 
     // ----- suspension points: called from inside this task's body -----
 
-    /** Suspends until woken; throws CancelledException if cancelled meanwhile. */
+    /**
+     * Suspends until woken; throws CancelledException if cancelled meanwhile. The wake-up
+     * (timer, waiter entry, scheduled step) is registered before this is called.
+     */
     private void suspend() {
+        if (mustCancel) {
+            // Cancelled while running: as in asyncio, the request is delivered at this very
+            // wait: passed on to what we await, or the wait is aborted at once.
+            if (waitingOn != null && cancelPassesOn && waitingOn.cancelRequested(pendingCancelMessage)) {
+                mustCancel = false;
+            } else {
+                abortWait();
+            }
+        }
         phase = Phase.WAITING;
         fiber.suspend();
         phase = Phase.RUNNING;

@@ -48,7 +48,7 @@ final class ThreadBridge {
     static <T> T await(CompletionStage<T> stage) throws Exception {
         EventLoop loop = EventLoop.runningLoop("Async.await");
         loop.requireTask("Async.await");
-        if (stage instanceof CompletableFuture<T> f && f.isDone()) {
+        if (stage instanceof CompletableFuture<T> f && isDone(f)) {
             return unwrapNow(f);
         }
         Promise<T> result = new Promise<>(loop);
@@ -99,6 +99,9 @@ final class ThreadBridge {
     private static <T> Outcome<T> failureOf(Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         if (cause instanceof CancellationException ce) {
+            while (ce.getCause() instanceof CancellationException inner) {
+                ce = inner; // join() wraps a cancellation in one of its own ("join")
+            }
             return new Outcome.Cancelled<>(new CancelledException(ce.getMessage()));
         }
         return new Outcome.Failure<>(cause);
@@ -107,10 +110,18 @@ final class ThreadBridge {
     private static <T> T unwrapNow(CompletableFuture<T> f) throws Exception {
         try {
             return f.join();
-        } catch (CompletionException e) {
-            throw Completion.rethrowable(e.getCause() == null ? e : e.getCause());
-        } catch (CancellationException e) {
-            throw new CancelledException(e.getMessage());
+        } catch (CompletionException | CancellationException e) {
+            Outcome<T> failure = failureOf(e);
+            return failure.getOrThrow();
+        }
+    }
+
+    /** Whether {@code f} is done; a minimal stage (which refuses isDone) counts as pending. */
+    private static boolean isDone(CompletableFuture<?> f) {
+        try {
+            return f.isDone();
+        } catch (UnsupportedOperationException minimalStage) {
+            return false;
         }
     }
 }

@@ -47,9 +47,9 @@ public final class ContinuationEngine implements Engine {
     }
 
     @Override
-    public Fiber newFiber(String name, Runnable body) {
+    public Fiber newFiber(Body body) {
         try {
-            return new ContinuationFiber(Handles.NEW.invokeExact(Handles.SCOPE, body));
+            return new ContinuationFiber(Handles.NEW.invokeExact(Handles.SCOPE, (Runnable) body));
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {

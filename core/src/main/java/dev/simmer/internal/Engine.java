@@ -17,9 +17,14 @@ public interface Engine {
 
     /**
      * A new coroutine that will run {@code body} when first {@linkplain Fiber#resume()
-     * resumed}. Creating it runs nothing. {@code name} is used for threads and dumps.
+     * resumed}. Creating it runs nothing.
      */
-    Fiber newFiber(String name, Runnable body);
+    Fiber newFiber(Body body);
+
+    /** What a fiber runs; its {@link #name()} is asked only when needed (a thread's name). */
+    interface Body extends Runnable {
+        String name();
+    }
 
     /**
      * Runs {@code loop} (a whole event loop, from start to close) on a thread that suits the

@@ -72,22 +72,20 @@ public final class ThreadEngine implements Engine {
     }
 
     @Override
-    public Fiber newFiber(String name, Runnable body) {
-        return new ThreadFiber(name, body);
+    public Fiber newFiber(Body body) {
+        return new ThreadFiber(body);
     }
 
     private enum Turn { LOOP, BODY }
 
     private static final class ThreadFiber implements Fiber {
-        private final String name;
-        private final Runnable body;
+        private final Body body;
         private Thread thread;        // the body's virtual thread, started on the first resume
         private Thread loopThread;    // who resumed us last
         private volatile Turn turn = Turn.LOOP;
         private volatile boolean finished;
 
-        ThreadFiber(String name, Runnable body) {
-            this.name = name;
+        ThreadFiber(Body body) {
             this.body = body;
         }
 
@@ -96,7 +94,7 @@ public final class ThreadEngine implements Engine {
             loopThread = Thread.currentThread();
             turn = Turn.BODY;
             if (thread == null) {
-                thread = Thread.ofVirtual().name("simmer-" + name).unstarted(this::runBody);
+                thread = Thread.ofVirtual().name("simmer-" + body.name()).unstarted(this::runBody);
                 thread.start();
             } else {
                 LockSupport.unpark(thread);

@@ -60,12 +60,20 @@ class EnginesTest {
         for (Engine engine : engines) {
             List<String> log = new ArrayList<>();
             Engine.Fiber[] self = new Engine.Fiber[1];
-            self[0] = engine.newFiber("test", () -> {
-                log.add("one");
-                self[0].suspend();
-                log.add("two");
-                self[0].suspend();
-                log.add("three");
+            self[0] = engine.newFiber(new Engine.Body() {
+                @Override
+                public void run() {
+                    log.add("one");
+                    self[0].suspend();
+                    log.add("two");
+                    self[0].suspend();
+                    log.add("three");
+                }
+
+                @Override
+                public String name() {
+                    return "test";
+                }
             });
             assertThat(log).as(engine.kind() + ": creating runs nothing").isEmpty();
             assertThat(self[0].resume()).isFalse();
