@@ -4,6 +4,7 @@ import dev.simmer.internal.Engines;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -217,6 +218,89 @@ public final class Async {
             current.waitFor(task, false);
         }
         return task.retrieve();
+    }
+
+    // ------------------------------------------------------------------ waiting for several tasks
+
+    /**
+     * Waits until {@code mode} is satisfied for {@code tasks} and says which have ended
+     * (asyncio's {@code wait}). Never cancels anything and never throws for a task's failure:
+     * look at the tasks in {@link WaitResult#done()} ({@code result()}, {@code exception()}).
+     * Cancelling the waiting task does not cancel the tasks waited for. Like asyncio's, it
+     * suspends at least once even if every task has already ended.
+     *
+     * <pre>{@code
+     * Set<Task<?>> pending = new LinkedHashSet<>(tasks);
+     * while (!pending.isEmpty()) {
+     *     WaitResult r = Async.wait(pending, WaitMode.FIRST_COMPLETED);
+     *     for (Task<?> t : r.done()) {
+     *         System.out.println(t.name() + " -> " + t.result());
+     *     }
+     *     pending = r.pending();
+     * }
+     * }</pre>
+     *
+     * @param tasks the tasks, of this loop; duplicates count once
+     * @throws IllegalArgumentException if {@code tasks} is empty (asyncio's {@code ValueError})
+     * @throws CancelledException       if the waiting task is cancelled
+     */
+    public static WaitResult wait(Collection<? extends Task<?>> tasks, WaitMode mode) {
+        return Waiting.wait(tasks, mode, null);
+    }
+
+    /**
+     * {@link #wait(Collection, WaitMode)} for at most {@code timeout} of loop time: when it
+     * passes, returns what has ended so far (nothing is thrown, nothing cancelled).
+     *
+     * <pre>{@code
+     * WaitResult r = Async.wait(tasks, WaitMode.ALL_COMPLETED, Duration.ofSeconds(5));
+     * r.pending().forEach(Task::cancel);
+     * }</pre>
+     */
+    public static WaitResult wait(Collection<? extends Task<?>> tasks, WaitMode mode, Duration timeout) {
+        return Waiting.wait(tasks, mode, Objects.requireNonNull(timeout, "timeout"));
+    }
+
+    /**
+     * The tasks one at a time, as they end (asyncio's {@code as_completed}): the iterator's
+     * {@code next()} suspends until the next task ends and returns it, those already ended
+     * first; {@code hasNext()} never suspends. Nothing is cancelled: a loop left early leaves
+     * the other tasks running.
+     *
+     * <pre>{@code
+     * for (Task<String> t : Async.asCompleted(downloads)) {
+     *     System.out.println("got " + t.result());   // ended: result() does not wait
+     * }
+     * }</pre>
+     *
+     * <p>The returned object is its own iterator: a second loop goes on where the first one
+     * stopped.
+     */
+    public static <T> AsyncIterable<Task<T>> asCompleted(Collection<? extends Task<? extends T>> tasks) {
+        return new AsCompleted<>(tasks, 0, null);
+    }
+
+    /**
+     * {@link #asCompleted(Collection)} with an overall deadline of {@code timeout} from now:
+     * once it has passed, each {@code next()} that has no ended task to return throws
+     * {@link AsyncTimeoutException} (asyncio's {@code as_completed(timeout=)}). The tasks are
+     * not cancelled.
+     *
+     * <pre>{@code
+     * try {
+     *     for (Task<String> t : Async.asCompleted(downloads, Duration.ofSeconds(10))) {
+     *         System.out.println("got " + t.result());
+     *     }
+     * } catch (AsyncTimeoutException e) {
+     *     downloads.forEach(Task::cancel);
+     * }
+     * }</pre>
+     */
+    public static <T> AsyncIterable<Task<T>> asCompleted(Collection<? extends Task<? extends T>> tasks,
+                                                         Duration timeout) {
+        EventLoop loop = EventLoop.runningLoop("Async.asCompleted");
+        long deadline = Timeouts.saturatedAdd(loop.clock.nanoTime(), Objects.requireNonNull(timeout, "timeout"));
+        return new AsCompleted<>(tasks, deadline, "after " + Timeouts.describe(timeout));
     }
 
     // ------------------------------------------------------------------ structure and time

@@ -228,10 +228,24 @@ abstract sealed class Completion<T> permits Promise, Task {
 
     /** Unregisters a waiting task (its wait was aborted). */
     final void removeWaiter(Task<?> waiter) {
-        if (callbacks == waiter) {
+        removeEntry(waiter);
+    }
+
+    /** Unregisters a callback added with {@link #addCallback} that is no longer wanted. */
+    final void removeCallback(Runnable callback) {
+        removeEntry(callback);
+    }
+
+    /** How many waiters and callbacks are registered (for tests). */
+    final int callbackCount() {
+        return callbacks == null ? 0 : callbacks instanceof ArrayList<?> list ? list.size() : 1;
+    }
+
+    private void removeEntry(Object entry) {
+        if (callbacks == entry) {
             callbacks = null;
         } else if (callbacks instanceof ArrayList<?> list) {
-            list.remove(waiter);
+            list.remove(entry);
         }
     }
 

@@ -59,7 +59,8 @@ final class Timeouts {
         return at(deadline, "after " + describe(delay), body);
     }
 
-    private static long saturatedAdd(long now, Duration delay) {
+    /** {@code now + delay} in nanoseconds, saturating instead of overflowing. */
+    static long saturatedAdd(long now, Duration delay) {
         long nanos;
         try {
             nanos = delay.toNanos();
