@@ -68,6 +68,7 @@ public final class EventLoop {
     private Consumer<ErrorReport> exceptionHandler;
 
     private Task<?> current;
+    private java.util.Map<ContextVar<?>, Object> rootContext = java.util.Map.of();
     private long stepStart;
     private int inFlight;
     private boolean interrupted;
@@ -396,6 +397,7 @@ public final class EventLoop {
     /** Makes a task and schedules its first step. The caller has checked the thread. */
     <T> Task<T> createTask(AsyncCallable<T> body, String name) {
         Task<T> task = new Task<>(this, Objects.requireNonNull(body, "body"), name, ++taskIds);
+        task.context = context(); // a copy of the creator's context (immutable, so shared)
         Task<?> tail = liveTail;
         task.prevLive = tail;
         if (tail == null) {
@@ -425,6 +427,21 @@ public final class EventLoop {
         task.prevLive = null;
         task.nextLive = null;
         liveCount--;
+    }
+
+    /** The context ContextVars read: the running task's, or the loop's own in a plain callback. */
+    java.util.Map<ContextVar<?>, Object> context() {
+        Task<?> t = current;
+        return t != null ? t.context : rootContext;
+    }
+
+    void setContext(java.util.Map<ContextVar<?>, Object> context) {
+        Task<?> t = current;
+        if (t != null) {
+            t.context = context;
+        } else {
+            rootContext = context;
+        }
     }
 
     /** Puts an entry (Task, Handle or Runnable) on the ready queue. */

@@ -70,6 +70,9 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
     private boolean mustCancel;
     private String pendingCancelMessage;
 
+    // The task's context (ContextVar values): an immutable map, replaced on set.
+    java.util.Map<ContextVar<?>, Object> context;
+
     // Intrusive list of the loop's live tasks.
     Task<?> prevLive;
     Task<?> nextLive;

@@ -1,0 +1,152 @@
+package dev.simmer;
+
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+
+/**
+ * A value that belongs to the current task, copied into every task it creates (asyncio's
+ * {@code contextvars.ContextVar}). The answer to ThreadLocals on the fast path, where every
+ * task shares the loop thread: a request id, a tenant, a trace span.
+ *
+ * <pre>{@code
+ * static final ContextVar<String> REQUEST_ID = new ContextVar<>("request_id");
+ *
+ * Async.run(() -> {
+ *     REQUEST_ID.set("r-42");
+ *     Task<Void> child = Async.createTask(() -> log("working"));  // sees "r-42"
+ *     REQUEST_ID.set("r-43");                                       // the child keeps "r-42"
+ *     child.await();
+ * });
+ *
+ * static void log(String message) {
+ *     System.out.println("[" + REQUEST_ID.get() + "] " + message);
+ * }
+ * }</pre>
+ *
+ * <p>Semantics as in asyncio: a task starts with a copy of its creator's context (taking the
+ * copy costs nothing: contexts are immutable maps, replaced on {@link #set}); a task's
+ * {@code set} is seen by the task and by tasks it creates afterwards, never by its creator or
+ * siblings. Plain callbacks ({@link EventLoop#callSoon}) see the loop's own context, which
+ * the main task starts from (empty).
+ *
+ * <p>A {@code ContextVar} object itself is thread-safe and is usually a {@code static final}
+ * field; {@link #get}, {@link #set} and {@link #reset} must be called from the loop thread.
+ *
+ * @param <T> the value type
+ */
+public final class ContextVar<T> {
+    private static final Object NO_DEFAULT = new Object();
+
+    private final String name;
+    private final Object defaultValue;
+
+    /** A variable without a default: {@link #get()} throws until it is set. */
+    public ContextVar(String name) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.defaultValue = NO_DEFAULT;
+    }
+
+    /** A variable whose {@link #get()} returns {@code defaultValue} until it is set. */
+    public ContextVar(String name, T defaultValue) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.defaultValue = defaultValue;
+    }
+
+    /** The variable's name (for messages). */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * The value in the current context, or the default.
+     *
+     * @throws NoSuchElementException if it was never set here and has no default
+     */
+    @SuppressWarnings("unchecked")
+    public T get() {
+        Map<ContextVar<?>, Object> context = current("ContextVar.get");
+        if (context.containsKey(this)) {
+            return (T) context.get(this);
+        }
+        if (defaultValue == NO_DEFAULT) {
+            throw new NoSuchElementException("ContextVar '" + name + "' has no value in this task and no default:"
+                    + " set it first, give it a default, or use get(fallback).");
+        }
+        return (T) defaultValue;
+    }
+
+    /** The value in the current context, or {@code fallback} if it was never set here. */
+    @SuppressWarnings("unchecked")
+    public T get(T fallback) {
+        Map<ContextVar<?>, Object> context = current("ContextVar.get");
+        return context.containsKey(this) ? (T) context.get(this) : fallback;
+    }
+
+    /**
+     * Sets the value for the current task (and the tasks it creates from now on). Returns a
+     * token that {@link #reset} uses to restore the previous value.
+     */
+    public Token<T> set(T value) {
+        EventLoop loop = EventLoop.runningLoop("ContextVar.set");
+        Map<ContextVar<?>, Object> before = loop.context();
+        Map<ContextVar<?>, Object> after = new HashMap<>(before);
+        after.put(this, value);
+        loop.setContext(Collections.unmodifiableMap(after));
+        return new Token<>(this, before.containsKey(this), before.get(this));
+    }
+
+    /** Restores the value this variable had before the {@link #set} that returned {@code token}. */
+    public void reset(Token<T> token) {
+        if (token.variable() != this) {
+            throw new IllegalArgumentException("This token was made by ContextVar '" + token.variable().name
+                    + "', not by '" + name + "'.");
+        }
+        EventLoop loop = EventLoop.runningLoop("ContextVar.reset");
+        Map<ContextVar<?>, Object> after = new HashMap<>(loop.context());
+        if (token.hadValue()) {
+            after.put(this, token.previous());
+        } else {
+            after.remove(this);
+        }
+        loop.setContext(Collections.unmodifiableMap(after));
+    }
+
+    /**
+     * Runs {@code body} with this variable set to {@code value}, then restores it (also when
+     * the body fails). Tasks created inside keep the value.
+     *
+     * <pre>{@code
+     * String page = REQUEST_ID.with("r-44", () -> fetch(url));
+     * }</pre>
+     */
+    public <R> R with(T value, AsyncCallable<R> body) throws Exception {
+        Token<T> token = set(value);
+        try {
+            return body.call();
+        } finally {
+            reset(token);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ContextVar '" + name + "'";
+    }
+
+    /**
+     * What {@link #reset} needs to undo a {@link #set}.
+     *
+     * @param variable the variable that was set
+     * @param hadValue whether it had a value before
+     * @param previous that value (meaningless if it had none)
+     */
+    public record Token<T>(ContextVar<T> variable, boolean hadValue, Object previous) {
+    }
+
+    private static Map<ContextVar<?>, Object> current(String call) {
+        return EventLoop.runningLoop(call).context();
+    }
+}
