@@ -68,6 +68,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
 
     private int cancelRequests;
     private boolean mustCancel;
+    private boolean waitAborted;
     private String pendingCancelMessage;
 
     // The task's context (ContextVar values): an immutable map, replaced on set.
@@ -274,8 +275,11 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
         phase = Phase.WAITING;
         fiber.suspend();
         phase = Phase.RUNNING;
-        if (mustCancel) {
+        if (mustCancel || waitAborted) {
+            // waitAborted: a cancel cut the wait short; an uncancel() since then cannot make
+            // the wait have happened (asyncio: the awaited future stays cancelled)
             mustCancel = false;
+            waitAborted = false;
             throw new CancelledException(pendingCancelMessage);
         }
     }
@@ -317,7 +321,9 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
         }
     }
 
+    /** Cuts the current wait short because of a cancellation, and wakes the task. */
     private void abortWait() {
+        waitAborted = true;
         if (timer != null) {
             loop.timers.cancel(timer);
         }

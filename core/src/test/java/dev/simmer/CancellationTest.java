@@ -220,4 +220,24 @@ class CancellationTest {
             assertThat(Loops.nowMillis()).isEqualTo(10_000);
         });
     }
+
+    @Test
+    void anUncancelAfterTheWaitWasCutShortStillDeliversTheCancellation() throws Exception {
+        List<String> log = new ArrayList<>();
+        Loops.virtual(() -> {
+            Task<Void> sleeper = Async.createTask(() -> {
+                try {
+                    Async.sleep(Duration.ofHours(1));
+                    log.add("slept an hour at " + Loops.nowMillis() + " ms");
+                } catch (CancelledException e) {
+                    log.add("cancelled at " + Loops.nowMillis() + " ms");
+                }
+            });
+            Async.sleep(Duration.ofSeconds(1));
+            sleeper.cancel();   // cuts the sleep short
+            sleeper.uncancel(); // withdraws the request, but the sleep did not happen
+            sleeper.await();
+        });
+        assertThat(log).containsExactly("cancelled at 1000 ms");
+    }
 }
