@@ -1,6 +1,7 @@
 package dev.simmer.examples;
 
 import dev.simmer.Async;
+import dev.simmer.AsyncResource;
 
 import java.io.PrintStream;
 import java.time.Duration;
@@ -24,8 +25,13 @@ import java.time.Duration;
  *         print(f"Using {conn}")
  * </pre>
  *
- * <p>Simmer has no {@code @asynccontextmanager} helper yet, so the two halves of the
- * function become the opening call and {@code close()} of a small {@link AutoCloseable}.
+ * <p>{@link AsyncResource#of AsyncResource.of(setup, teardown)} is {@code @asynccontextmanager}:
+ * the part before the {@code yield} is the setup, which may suspend and returns what is
+ * yielded; the {@code finally} part is the teardown, which try-with-resources runs however
+ * the block ends. As in Python, a setup that fails leaves nothing to close. One difference:
+ * calling {@code openConnection()} runs the setup at once, where Python's
+ * {@code open_connection()} waits for {@code async with}; called in the {@code try} header,
+ * as here, the two are the same.
  */
 public final class AsyncContextManager extends Example {
     /** The example, printing to {@code out}. */
@@ -33,30 +39,20 @@ public final class AsyncContextManager extends Example {
         super(out);
     }
 
-    /** What {@code open_connection()} yields; closing it runs the {@code finally} part. */
-    final class Connection implements AutoCloseable {
-        @Override
-        public void close() {
-            print("Closing...");
-        }
-
-        @Override
-        public String toString() {
-            return "connection";
-        }
-    }
-
-    /** The part before the {@code yield}. */
-    Connection openConnection() {
-        print("Opening...");
-        Async.sleep(Duration.ofSeconds(1));
-        return new Connection();
+    /** The seed's {@code open_connection()}: its value, {@link AsyncResource#get()}, is what it yields. */
+    AsyncResource<String> openConnection() throws Exception {
+        return AsyncResource.of(() -> {
+            print("Opening...");
+            Async.sleep(Duration.ofSeconds(1));
+            return "connection";          // yield "connection"
+        }, conn -> print("Closing..."));  // finally: print("Closing...")
     }
 
     @Override
-    public void run() {
-        try (Connection conn = openConnection()) {
-            print("Using " + conn);
+    @SuppressWarnings("try") // AsyncResource.close() declares Exception, which includes InterruptedException
+    public void run() throws Exception {
+        try (AsyncResource<String> conn = openConnection()) {
+            print("Using " + conn.get());
         }
     }
 }

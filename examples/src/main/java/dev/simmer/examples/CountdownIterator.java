@@ -1,10 +1,13 @@
 package dev.simmer.examples;
 
 import dev.simmer.Async;
+import dev.simmer.AsyncIterable;
+import dev.simmer.AsyncIterator;
 
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.Iterator;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.NoSuchElementException;
 
 /**
@@ -18,10 +21,14 @@ import java.util.NoSuchElementException;
  * After the class, print the string Countdown ready to confirm your class is defined.
  * </pre>
  *
- * <p>Simmer has no async-iterator type, and needs none for this: a task's body may suspend
- * anywhere, so an ordinary {@link Iterator} whose {@code next()} sleeps is an async
- * iterator, and a plain {@code for} loop over it is {@code async for}. Beyond the exercise,
- * this twin then counts down from 3, one second per step.
+ * <p>The async iterator protocol is {@link AsyncIterable} ({@code __aiter__}) and
+ * {@link AsyncIterator} ({@code __anext__}): plain {@link Iterable} and
+ * {@link java.util.Iterator} whose {@code hasNext()} and {@code next()} may suspend the task
+ * that calls them. Inside a task, the enhanced {@code for} loop over one is
+ * {@code async for}. Beyond the exercise, this twin then counts down from 3, one second per
+ * step, and again with the same countdown written as an async generator
+ * ({@link AsyncIterable#generate}, an {@code async def} with {@code yield}), whose numbers it
+ * collects as the async comprehension {@code [n async for n in countdown(3)]} would.
  */
 public final class CountdownIterator extends Example {
     /** The example, printing to {@code out}. */
@@ -30,25 +37,26 @@ public final class CountdownIterator extends Example {
     }
 
     /** The seed's {@code Countdown}; like {@code __aiter__}, {@link #iterator()} returns itself. */
-    static final class Countdown implements Iterable<Integer>, Iterator<Integer> {
+    static final class Countdown implements AsyncIterable<Integer>, AsyncIterator<Integer> {
         private int current;
 
         Countdown(int start) {
             this.current = start;
         }
 
+        /** {@code __aiter__}: returns self. */
         @Override
-        public Iterator<Integer> iterator() {
+        public AsyncIterator<Integer> iterator() {
             return this;
         }
 
-        /** {@code False} is where {@code __anext__} raises {@code StopAsyncIteration}. */
+        /** {@code false} is where {@code __anext__} raises {@code StopAsyncIteration}. */
         @Override
         public boolean hasNext() {
             return current > 0;
         }
 
-        /** {@code __anext__}: may suspend, here for a second, as if waiting for I/O. */
+        /** {@code __anext__}: suspends the task, here for a second, as if waiting for I/O. */
         @Override
         public Integer next() {
             if (current <= 0) {
@@ -59,6 +67,25 @@ public final class CountdownIterator extends Example {
         }
     }
 
+    /**
+     * The same countdown as an async generator. Python:
+     *
+     * <pre>
+     * async def countdown(start):
+     *     for n in range(start, 0, -1):
+     *         await asyncio.sleep(1)
+     *         yield n
+     * </pre>
+     */
+    static AsyncIterable<Integer> countdown(int start) {
+        return AsyncIterable.generate(out -> {
+            for (int n = start; n > 0; n--) {
+                Async.sleep(Duration.ofSeconds(1));
+                out.emit(n); // yield n
+            }
+        });
+    }
+
     @Override
     public void run() {
         print("Countdown ready");
@@ -66,5 +93,11 @@ public final class CountdownIterator extends Example {
         for (int n : new Countdown(3)) { // async for n in Countdown(3):
             print(n);
         }
+
+        List<Integer> numbers = new ArrayList<>(); // [n async for n in countdown(3)]
+        for (int n : countdown(3)) {
+            numbers.add(n);
+        }
+        print(numbers);
     }
 }

@@ -1,6 +1,7 @@
 package dev.simmer.examples;
 
 import dev.simmer.Async;
+import dev.simmer.AsyncResource;
 
 import java.io.PrintStream;
 import java.time.Duration;
@@ -37,9 +38,11 @@ import java.util.List;
  * asyncio.run(main())
  * </pre>
  *
- * <p>Without an {@code @asynccontextmanager} helper, {@code timer} is a small
- * {@link AutoCloseable}: the part before {@code yield} in its constructor, the
- * {@code finally} part in {@code close()}.
+ * <p>{@code timer} is built with {@link AsyncResource#of AsyncResource.of(setup, teardown)},
+ * Simmer's {@code @asynccontextmanager}: the part before {@code yield} is the setup, the
+ * {@code finally} part the teardown. The start time, which Python keeps in the generator's
+ * frame, goes from setup to teardown as the resource's value; the block does not use it,
+ * as the seed's bare {@code yield} gives the block nothing.
  */
 public final class TimedGather extends Example {
     /** The example, printing to {@code out}. */
@@ -47,21 +50,12 @@ public final class TimedGather extends Example {
         super(out);
     }
 
-    /** The seed's {@code timer(name)}. */
-    final class Timer implements AutoCloseable {
-        private final String name;
-        private final long start;
-
-        Timer(String name) {
-            this.name = name;
+    /** The seed's {@code timer(name)}; its value is the loop time it started at. */
+    AsyncResource<Long> timer(String name) throws Exception {
+        return AsyncResource.of(() -> {
             print("⏱️ Starting " + name);
-            this.start = now();
-        }
-
-        @Override
-        public void close() {
-            print("✅ " + name + ": " + secondsSince(start));
-        }
+            return now();                                               // start = loop.time(); yield
+        }, start -> print("✅ " + name + ": " + secondsSince(start))); // finally: end - start
     }
 
     private String fetchUser(int userId) {
@@ -70,9 +64,9 @@ public final class TimedGather extends Example {
     }
 
     @Override
-    @SuppressWarnings("try") // the timer is not used inside the block, only opened and closed
+    @SuppressWarnings("try") // the timer is only opened and closed; and AsyncResource.close() declares Exception
     public void run() throws Exception {
-        try (Timer timer = new Timer("All fetches")) {
+        try (AsyncResource<Long> timer = timer("All fetches")) {
             // Run 3 fetches at once!
             List<String> users = Async.gather(
                     () -> fetchUser(1),
