@@ -356,11 +356,7 @@ public final class Async {
      * throwing when the deadline passes (kotlinx's {@code withTimeoutOrNull}, with a value).
      */
     public static <T> T timeoutOr(Duration delay, T fallback, AsyncCallable<T> body) throws Exception {
-        try {
-            return timeout(delay, body);
-        } catch (AsyncTimeoutException e) {
-            return fallback;
-        }
+        return Timeouts.afterOr(Objects.requireNonNull(delay, "delay"), fallback, Objects.requireNonNull(body, "body"));
     }
 
     /** {@link #timeoutOr} with {@code null} as the fallback. */

@@ -20,8 +20,16 @@ package dev.simmer;
 public class AsyncTimeoutException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** Which timeout scope threw it (so that timeoutOr catches its own timeout only). */
+    final transient Object scope;
+
     /** A timeout with a message and the cancellation that stopped the body. */
     public AsyncTimeoutException(String message, Throwable cause) {
+        this(message, cause, null);
+    }
+
+    AsyncTimeoutException(String message, Throwable cause, Object scope) {
         super(message, cause);
+        this.scope = scope;
     }
 }

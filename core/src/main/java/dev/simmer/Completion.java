@@ -29,6 +29,7 @@ abstract sealed class Completion<T> permits Promise, Task {
     private T value;
     private Throwable failure;
     private String cancelMessage;
+    private CancelledException cancelCause; // what ended a task cancelled, when it carries more than a message
     private boolean retrieved;
     private Object callbacks;
 
@@ -89,7 +90,7 @@ abstract sealed class Completion<T> permits Promise, Task {
         requireDone("exception");
         markRetrieved();
         if (state == State.CANCELLED) {
-            throw new CancelledException(cancelMessage);
+            throw cancelled();
         }
         return failure;
     }
@@ -107,7 +108,7 @@ abstract sealed class Completion<T> permits Promise, Task {
             switch (state) {
                 case SUCCEEDED -> future.complete(value);
                 case FAILED -> future.completeExceptionally(failure);
-                default -> future.completeExceptionally(new CancelledException(cancelMessage));
+                default -> future.completeExceptionally(cancelled());
             }
         };
         if (isDone()) {
@@ -127,13 +128,49 @@ abstract sealed class Completion<T> permits Promise, Task {
         return switch (state) {
             case SUCCEEDED -> new Outcome.Success<>(value);
             case FAILED -> new Outcome.Failure<>(failure);
-            default -> new Outcome.Cancelled<>(new CancelledException(cancelMessage));
+            default -> new Outcome.Cancelled<>(cancelled());
         };
     }
 
     /** The failure or cancellation without marking anything; null on success or while pending. */
     final Throwable peekFailure() {
-        return state == State.FAILED ? failure : state == State.CANCELLED ? new CancelledException(cancelMessage) : null;
+        return state == State.FAILED ? failure : state == State.CANCELLED ? cancelled() : null;
+    }
+
+    /**
+     * A fresh CancelledException for whoever looks at this cancelled result. If the task was
+     * ended by an exception that carries more (failures attached as suppressed, a cause),
+     * that exception is its cause, so nothing it carries is lost.
+     */
+    private CancelledException cancelled() {
+        CancelledException e = new CancelledException(cancelMessage);
+        if (cancelCause != null) {
+            e.initCause(cancelCause);
+        }
+        return e;
+    }
+
+    /** The CancelledException that ended it, if that carried failures or a cause; else null. */
+    final CancelledException carried() {
+        return cancelCause;
+    }
+
+    /** Whether {@code t}'s suppressed exceptions or causes hold anything but cancellations. */
+    static boolean carriesFailure(Throwable t) {
+        return carriesFailure(t, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
+    }
+
+    private static boolean carriesFailure(Throwable t, java.util.Set<Throwable> seen) {
+        if (t == null || !seen.add(t)) {
+            return false;
+        }
+        for (Throwable s : t.getSuppressed()) {
+            if (!(s instanceof CancelledException) || carriesFailure(s, seen)) {
+                return true;
+            }
+        }
+        Throwable cause = t.getCause();
+        return cause != null && (!(cause instanceof CancelledException) || carriesFailure(cause, seen));
     }
 
     final String cancelMessage() {
@@ -145,7 +182,7 @@ abstract sealed class Completion<T> permits Promise, Task {
         return switch (state) {
             case SUCCEEDED -> value;
             case FAILED -> throw rethrowable(failure);
-            case CANCELLED -> throw new CancelledException(cancelMessage);
+            case CANCELLED -> throw cancelled();
             case PENDING -> throw new IllegalStateException("Simmer retrieved a pending result; please report");
         };
     }
@@ -153,7 +190,7 @@ abstract sealed class Completion<T> permits Promise, Task {
     final void markRetrieved() {
         if (!retrieved) {
             retrieved = true;
-            if (state == State.FAILED) {
+            if (state == State.FAILED || cancelCause != null) {
                 loop.forgetUnretrieved(this);
             }
         }
@@ -186,6 +223,26 @@ abstract sealed class Completion<T> permits Promise, Task {
         }
         cancelMessage = message;
         finish(State.CANCELLED);
+        return true;
+    }
+
+    /**
+     * Ends it cancelled by {@code e}, keeping {@code e} if it carries failures (suppressed, or
+     * as a cause); such a cancellation is reported at close if nobody retrieves it, like a failure.
+     */
+    final boolean cancel0(CancelledException e) {
+        if (isDone()) {
+            return false;
+        }
+        cancelMessage = e.getMessage();
+        boolean carries = carriesFailure(e);
+        if (carries) {
+            cancelCause = e;
+        }
+        finish(State.CANCELLED);
+        if (carries && !retrieved) {
+            loop.rememberUnretrieved(this);
+        }
         return true;
     }
 

@@ -383,7 +383,8 @@ public final class EventLoop {
             for (Completion<?> c : new ArrayList<>(unretrieved)) {
                 Task<?> task = c instanceof Task<?> t ? t : null;
                 report(new ErrorReport((task != null ? "Task '" + task.name() + "'" : c.toString())
-                        + " failed and nobody retrieved its exception", c.peekFailure(), task));
+                        + (c.isCancelled() ? " was cancelled, and failures attached to its cancellation were never retrieved"
+                                : " failed and nobody retrieved its exception"), c.peekFailure(), task));
             }
             unretrieved.clear();
             shutDownExecutor();

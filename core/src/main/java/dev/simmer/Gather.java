@@ -32,11 +32,10 @@ final class Gather {
             CancelledException cancelledMeanwhile = awaitEnds(parent, children);
             Throwable first = failed.peekFailure();
             for (Task<? extends T> c : children) {
-                c.markRetrieved();
-                Throwable other = c.peekFailure();
-                if (c != failed && other != null && !(other instanceof CancelledException) && other != first) {
-                    first.addSuppressed(other);
+                if (c != failed) {
+                    attachFailure(c, first);
                 }
+                c.markRetrieved();
             }
             if (cancelledMeanwhile != null) {
                 cancelledMeanwhile.addSuppressed(first);
@@ -137,15 +136,23 @@ final class Gather {
             }
             awaitEnds(parent, children);
             for (Task<?> c : children) {
+                attachFailure(c, e); // a child that failed while being cancelled: not lost
                 c.markRetrieved();
-                Throwable failure = c.peekFailure();
-                if (failure != null && !(failure instanceof CancelledException)) {
-                    e.addSuppressed(failure); // a child that failed while being cancelled: not lost
-                }
             }
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException("Simmer's gather failed internally; please report", e);
+        }
+    }
+
+    /**
+     * Attaches to {@code to} what {@code child} ended with, if that is a failure, or a
+     * cancellation that carries failures; plain cancellations (ours) are left out.
+     */
+    static void attachFailure(Task<?> child, Throwable to) {
+        Throwable f = child.isCancelled() ? child.carried() : child.peekFailure();
+        if (f != null && f != to) {
+            to.addSuppressed(f);
         }
     }
 

@@ -216,7 +216,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
             result = body.call();
         } catch (CancelledException e) {
             end();
-            cancel0(e.getMessage());
+            cancel0(e);
             return;
         } catch (Throwable e) {
             end();

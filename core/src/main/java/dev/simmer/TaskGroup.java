@@ -29,6 +29,9 @@ import java.util.Set;
  *     group.join();   // waits for both; throws the first failure
  * }                   // if the body left early, close() cancels the children and waits for them
  * }</pre>
+ * In this form a failing child cancels its siblings but not the body (a try block cannot
+ * have its exception replaced by {@code close()}); the body learns of the failure at
+ * {@link #join()}, as with {@code StructuredTaskScope}.
  *
  * <p>{@link #cancel()} cancels the group as a whole (children and body). Must be used from
  * the task that opened it (children may call {@link #createTask} too).
@@ -57,10 +60,12 @@ public final class TaskGroup implements AutoCloseable {
     private final Task<?> owner;
     private final Set<Task<?>> children = new LinkedHashSet<>();
     private final List<Throwable> errors = new ArrayList<>();
+    private final List<Task<?>> carriers = new ArrayList<>(); // children cancelled while failures were attached
     private State state = State.OPEN;
     private boolean aborting;
     private boolean ownerCancelRequested;
     private boolean cancelRequested;
+    private boolean cancelsBody; // Async.taskGroup's form; the try-with-resources body learns at join()
     private Promise<Void> childrenGone;
 
     private TaskGroup(EventLoop loop, Task<?> owner) {
@@ -146,7 +151,11 @@ public final class TaskGroup implements AutoCloseable {
         try {
             finish(null);
         } catch (CancelledException e) {
-            // the group cancelled them itself; nothing else to say
+            // The owner was cancelled while close() waited: this exception ends up suppressed
+            // (or is dropped with notJoined), so keep the request pending for the owner's next
+            // suspension point instead of losing it.
+            notJoined.addSuppressed(e);
+            rearmOwnerCancellation();
         } catch (Exception | Error e) {
             notJoined.addSuppressed(e);
         }
@@ -157,10 +166,12 @@ public final class TaskGroup implements AutoCloseable {
 
     static <T> T run(Body<T> body) throws Exception {
         TaskGroup group = open();
+        group.cancelsBody = true;
         T result;
         try {
             result = body.run(group);
         } catch (Throwable e) {
+            group.state = State.JOINING; // the body has left: cancel the children only
             group.abort();
             group.finish(e);
             throw new IllegalStateException("Simmer's TaskGroup did not rethrow; please report", e);
@@ -189,10 +200,14 @@ public final class TaskGroup implements AutoCloseable {
 
     private void childEnded(Task<?> child) {
         children.remove(child);
-        child.markRetrieved();
         if (!child.isCancelled() && child.peekFailure() != null) {
+            child.markRetrieved();
             errors.add(child.peekFailure());
             abort();
+        } else if (child.carried() != null) {
+            carriers.add(child); // cancelled, but failed while cancelled: attached to what the group throws
+        } else {
+            child.markRetrieved();
         }
         if (children.isEmpty() && childrenGone != null) {
             childrenGone.complete0(null);
@@ -207,7 +222,7 @@ public final class TaskGroup implements AutoCloseable {
         for (Task<?> c : children) {
             c.cancel();
         }
-        if (state == State.OPEN && !owner.isDone()) {
+        if (cancelsBody && state == State.OPEN && !owner.isDone()) {
             ownerCancelRequested = true;
             owner.cancel(); // stop the body at its next suspension point
         }
@@ -225,7 +240,11 @@ public final class TaskGroup implements AutoCloseable {
             try {
                 owner.waitFor(childrenGone, false);
             } catch (CancelledException e) {
-                cancelled = e;
+                if (cancelled == null) {
+                    cancelled = e;
+                } else if (cancelled != e) {
+                    carryOver(e, cancelled); // keep the body's cancellation (and what it carries)
+                }
                 abort();
             }
         }
@@ -234,30 +253,54 @@ public final class TaskGroup implements AutoCloseable {
         if (ownerCancelRequested && owner.uncancel() == 0) {
             propagate = false; // the only request was the group's own
         }
+        Throwable result;
         if (bodyFailure != null && !(bodyFailure instanceof CancelledException)) {
-            for (Throwable e : errors) {
-                bodyFailure.addSuppressed(e);
-            }
-            throw Completion.rethrowable(bodyFailure);
-        }
-        if (!errors.isEmpty()) {
-            Throwable first = errors.get(0);
+            result = bodyFailure;
+            errors.forEach(result::addSuppressed);
+        } else if (!errors.isEmpty()) {
+            result = errors.get(0);
             for (Throwable e : errors.subList(1, errors.size())) {
-                first.addSuppressed(e);
+                result.addSuppressed(e);
             }
-            if (owner.cancelling() > 0) {
-                // Cancelled from outside as well: keep that request pending so it arrives at
-                // the owner's next suspension point, after this failure is handled.
-                owner.uncancel();
-                owner.cancel();
+        } else if (propagate) {
+            result = cancelled;
+        } else if (cancelRequested) {
+            result = new CancelledException("task group cancelled");
+        } else {
+            return;
+        }
+        if (cancelled != null && cancelled != result) {
+            carryOver(cancelled, result); // failures gather attached to the body's cancellation
+        }
+        for (Task<?> c : carriers) {
+            Gather.attachFailure(c, result);
+            c.markRetrieved();
+        }
+        if (!(result instanceof CancelledException) && owner.cancelling() > 0) {
+            // The owner was also cancelled from outside: that request must not vanish with the
+            // CancelledException we replace; it arrives at the owner's next suspension point.
+            rearmOwnerCancellation();
+        }
+        throw Completion.rethrowable(result);
+    }
+
+    /** Keeps what a replaced CancelledException carried: its suppressed failures and cause. */
+    private static void carryOver(CancelledException from, Throwable to) {
+        for (Throwable s : from.getSuppressed()) {
+            if (s != to) {
+                to.addSuppressed(s);
             }
-            throw Completion.rethrowable(first);
         }
-        if (propagate) {
-            throw cancelled;
+        if (from.getCause() != null && from.getCause() != to) {
+            to.addSuppressed(from.getCause());
         }
-        if (cancelRequested) {
-            throw new CancelledException("task group cancelled");
+    }
+
+    /** Makes a cancellation request of the owner that was already delivered pending again. */
+    private void rearmOwnerCancellation() {
+        if (owner.cancelling() > 0) {
+            owner.uncancel();
+            owner.cancel();
         }
     }
 

@@ -24,6 +24,11 @@ final class Timeouts {
     }
 
     static <T> T at(long deadline, String description, AsyncCallable<T> body) throws Exception {
+        return at(deadline, description, body, null);
+    }
+
+    /** {@link #at} whose AsyncTimeoutException carries {@code scope}, to be told apart from inner ones. */
+    static <T> T at(long deadline, String description, AsyncCallable<T> body, Object scope) throws Exception {
         EventLoop loop = EventLoop.runningLoop("Async.timeout");
         Task<?> task = loop.requireTask("Async.timeout");
         int before = task.cancelling();
@@ -39,7 +44,7 @@ final class Timeouts {
             if (expired[0]) {
                 withdrawn = true;
                 if (task.uncancel() <= before) {
-                    throw new AsyncTimeoutException("timed out " + description, e);
+                    throw new AsyncTimeoutException("timed out " + description, e, scope);
                 }
             }
             throw e;
@@ -50,6 +55,30 @@ final class Timeouts {
                 // cancellation reached it: withdraw our request so it hits no later wait.
                 task.uncancel();
             }
+        }
+    }
+
+    /**
+     * {@link #after}, returning {@code fallback} when this scope's own deadline passes. An
+     * inner timeout passes through. Failures the body's cancellation carried (a child that
+     * failed while being cancelled) are reported to the loop's exception handler, since the
+     * exception that carried them is not thrown.
+     */
+    static <T> T afterOr(Duration delay, T fallback, AsyncCallable<T> body) throws Exception {
+        EventLoop loop = EventLoop.runningLoop("Async.timeoutOr");
+        Object scope = new Object();
+        try {
+            return at(saturatedAdd(loop.clock.nanoTime(), delay), "after " + describe(delay), body, scope);
+        } catch (AsyncTimeoutException e) {
+            if (e.scope != scope) {
+                throw e;
+            }
+            Throwable cancellation = e.getCause();
+            if (Completion.carriesFailure(cancellation)) {
+                loop.callExceptionHandler(new ErrorReport("Async.timeoutOr returned its fallback; failures that"
+                        + " happened while its body was being cancelled are reported here", e, loop.currentTask()));
+            }
+            return fallback;
         }
     }
 
