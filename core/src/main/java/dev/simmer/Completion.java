@@ -173,10 +173,6 @@ abstract sealed class Completion<T> permits Promise, Task {
         return cause != null && (!(cause instanceof CancelledException) || carriesFailure(cause, seen));
     }
 
-    final String cancelMessage() {
-        return cancelMessage;
-    }
-
     final T retrieve() throws Exception {
         markRetrieved();
         return switch (state) {

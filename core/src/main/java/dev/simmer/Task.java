@@ -359,8 +359,4 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
         Fiber f = fiber;
         return f == null || phase != Phase.WAITING ? new StackTraceElement[0] : f.stackTrace();
     }
-
-    boolean isWaitingOnTimerOrReady() {
-        return scheduled || timer != null;
-    }
 }

@@ -52,15 +52,6 @@ public final class Engines {
         }
     }
 
-    /** For messages: which engine is selected, without failing. */
-    public static String describe() {
-        try {
-            return selected().kind().toString();
-        } catch (IllegalStateException e) {
-            return "none (" + e.getMessage() + ")";
-        }
-    }
-
     /** Which engine would run, as a kind, for the public API. */
     public static EngineKind selectedKind() {
         return selected().kind();
