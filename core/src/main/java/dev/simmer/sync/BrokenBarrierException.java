@@ -1,0 +1,15 @@
+package dev.simmer.sync;
+
+/**
+ * Thrown by {@link Barrier#await()} when the barrier is broken ({@link Barrier#abort()}) or
+ * reset ({@link Barrier#reset()}) while the task waits, or is already broken when the task
+ * arrives (asyncio's {@code BrokenBarrierError}). Unchecked.
+ */
+public class BrokenBarrierException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    /** An exception with a message. */
+    public BrokenBarrierException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,188 @@
+package dev.simmer.sync;
+
+import dev.simmer.Async;
+import dev.simmer.CancelledException;
+import dev.simmer.EventLoop;
+import dev.simmer.Promise;
+
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A condition variable for tasks (asyncio's {@code Condition}): tasks holding its
+ * {@link Lock} wait with {@link #await()} until another task signals.
+ *
+ * <pre>{@code
+ * Condition changed = new Condition();
+ * // consumer
+ * try (var held = changed.acquire()) {
+ *     changed.awaitUntil(() -> !items.isEmpty());
+ *     item = items.removeFirst();
+ * }
+ * // producer
+ * try (var held = changed.acquire()) {
+ *     items.add(item);
+ *     changed.signal();
+ * }
+ * }</pre>
+ *
+ * <p>Java adaptation of the names: {@code Object.wait/notify} are final, so asyncio's
+ * {@code wait}, {@code wait_for}, {@code notify} and {@code notify_all} are {@link #await()},
+ * {@link #awaitUntil}, {@link #signal()} and {@link #signalAll()}.
+ *
+ * <ul>
+ *   <li>{@link #await()} and the signals require the current task to hold the lock, else
+ *       {@link IllegalStateException}.
+ *   <li>{@link #await()} releases the lock, waits for a signal, and re-acquires the lock
+ *       before it returns or throws, also when the task is cancelled.
+ *   <li>Signals wake waiters in the order they started waiting.
+ *   <li>A waiter cancelled just after it was signalled (before it ran again) passes the
+ *       signal on to the next waiter, so no signal is lost (asyncio 3.13 does the same).
+ * </ul>
+ *
+ * <p>Must be called from the loop thread. Bound to the loop that first uses it; use from
+ * another loop is an {@link IllegalStateException}.
+ */
+public final class Condition {
+    private final Lock lock;
+    private final SyncSupport.WaitList waiters = new SyncSupport.WaitList();
+    private EventLoop loop;
+
+    /** A condition with a lock of its own. */
+    public Condition() {
+        this(new Lock());
+    }
+
+    /** A condition on {@code lock} (several conditions may share one lock). */
+    public Condition(Lock lock) {
+        this.lock = Objects.requireNonNull(lock, "lock");
+    }
+
+    /** The lock of this condition. */
+    public Lock lock() {
+        return lock;
+    }
+
+    /** Acquires the lock ({@link Lock#acquire()}); close the handle to release it. */
+    public Held acquire() {
+        bind("Condition.acquire");
+        return lock.acquire();
+    }
+
+    /** Releases the lock ({@link Lock#release()}). */
+    public void release() {
+        bind("Condition.release");
+        lock.release();
+    }
+
+    /** Whether the lock is held ({@link Lock#locked()}). */
+    public boolean locked() {
+        bind("Condition.locked");
+        return lock.locked();
+    }
+
+    /**
+     * Releases the lock, waits for a signal, and re-acquires the lock. The lock is held again
+     * when this returns or throws.
+     *
+     * @throws CancelledException if the task is cancelled while it waits (after re-acquiring the lock)
+     * @throws IllegalStateException if the current task does not hold the lock
+     */
+    public void await() {
+        EventLoop l = bind("Condition.await");
+        requireOwned("Condition.await");
+        Promise<Void> p = waiters.add(l);
+        lock.release();
+        RuntimeException cancelled = null;
+        try {
+            SyncSupport.awaitWaiter(p);
+        } catch (CancelledException e) {
+            cancelled = e;
+            if (SyncSupport.granted(p)) {
+                waiters.wakeFirst(); // signalled at the moment we were cancelled: pass the signal on
+            } else {
+                waiters.remove(p);
+            }
+        }
+        // Re-acquire the lock, even when cancelled (once or again while re-acquiring).
+        while (true) {
+            try {
+                lock.acquire();
+                break;
+            } catch (CancelledException e) {
+                cancelled = e;
+            }
+        }
+        if (cancelled != null) {
+            throw cancelled;
+        }
+    }
+
+    /**
+     * Waits until {@code predicate} is true (asyncio's {@code wait_for}): checks it, and while
+     * it is false, {@link #await()}s and checks again. The lock is held when the predicate is
+     * evaluated and when this returns.
+     *
+     * @throws IllegalStateException if the current task does not hold the lock
+     */
+    public void awaitUntil(BooleanSupplier predicate) {
+        Objects.requireNonNull(predicate, "predicate");
+        bind("Condition.awaitUntil");
+        requireOwned("Condition.awaitUntil");
+        while (!predicate.getAsBoolean()) {
+            await();
+        }
+    }
+
+    /** Wakes the oldest waiter, if any (asyncio's {@code notify()}). */
+    public void signal() {
+        signal(1);
+    }
+
+    /**
+     * Wakes up to {@code n} waiters, oldest first (asyncio's {@code notify(n)}).
+     *
+     * @throws IllegalStateException if the current task does not hold the lock
+     * @throws IllegalArgumentException if {@code n} is negative
+     */
+    public void signal(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("Condition.signal: n must be >= 0, got " + n);
+        }
+        bind("Condition.signal");
+        requireOwned("Condition.signal");
+        waiters.wake(n);
+    }
+
+    /** Wakes every waiter (asyncio's {@code notify_all()}). */
+    public void signalAll() {
+        bind("Condition.signalAll");
+        requireOwned("Condition.signalAll");
+        waiters.wakeAll();
+    }
+
+    /** How many tasks wait for a signal. */
+    int waiterCount() {
+        return waiters.size();
+    }
+
+    @Override
+    public String toString() {
+        return "Condition@" + Integer.toHexString(System.identityHashCode(this)) + " [" + lock + ", waiters:"
+                + waiters.size() + "]";
+    }
+
+    private void requireOwned(String call) {
+        if (!lock.isHeldByCurrentTask()) {
+            throw new IllegalStateException(call + ": the condition's lock is not held by "
+                    + SyncSupport.who(Async.currentTask()) + ". Acquire it first: try (var held = condition.acquire())"
+                    + " { ... }.");
+        }
+    }
+
+    private EventLoop bind(String call) {
+        EventLoop l = SyncSupport.bind(loop, this, call);
+        loop = l;
+        return l;
+    }
+}

@@ -1,0 +1,126 @@
+package dev.simmer.sync;
+
+import dev.simmer.Async;
+import dev.simmer.CancelledException;
+import dev.simmer.EventLoop;
+import dev.simmer.Promise;
+import dev.simmer.Task;
+
+import java.util.ArrayDeque;
+
+/**
+ * What the primitives of this package share: binding to a loop, waiting on a waiter
+ * promise, and a FIFO list of waiters. Package-private; must be called from the loop thread.
+ */
+final class SyncSupport {
+    private SyncSupport() {
+    }
+
+    /**
+     * The running loop, checked against {@code bound} (the loop the primitive first ran on,
+     * or null if it has not run yet).
+     *
+     * @throws IllegalStateException outside a running loop, or on another loop than {@code bound}
+     */
+    static EventLoop bind(EventLoop bound, Object primitive, String call) {
+        EventLoop here;
+        try {
+            here = Async.loop();
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(call + " must be called from the thread of a running event loop (inside"
+                    + " Async.run); from another thread, hand the call to the loop with EventLoop.callSoonThreadsafe.",
+                    e);
+        }
+        if (bound != null && bound != here) {
+            throw new IllegalStateException(call + ": " + primitive + " belongs to another event loop (a primitive is"
+                    + " bound to the loop that first uses it). Create one per loop, or hand the work to the owning"
+                    + " loop with its callSoonThreadsafe.");
+        }
+        return here;
+    }
+
+    /** The current task; a clear error from a plain callback, since the call suspends. */
+    static Task<?> requireTask(String call) {
+        Task<?> t = Async.currentTask();
+        if (t == null) {
+            throw new IllegalStateException(call + " may suspend, so it must be called from inside a task, not from"
+                    + " a plain callback: wrap the code in Async.createTask(...).");
+        }
+        return t;
+    }
+
+    /** Whether a waiter's promise was granted (completed with a value), as opposed to pending or cancelled. */
+    static boolean granted(Promise<Void> waiter) {
+        return waiter.isDone() && !waiter.isCancelled();
+    }
+
+    /**
+     * Suspends until {@code waiter} ends. Throws {@link CancelledException} if the task is
+     * cancelled (the promise may have been granted just before: the caller checks
+     * {@link #granted}). Our waiter promises never fail, so nothing checked comes out.
+     */
+    static void awaitWaiter(Promise<Void> waiter) {
+        try {
+            waiter.await();
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("internal error in dev.simmer.sync, please report: a waiter failed", e);
+        }
+    }
+
+    /** The name of the task running now, for error messages. */
+    static String who(Task<?> task) {
+        return task == null ? "a plain callback" : "task '" + task.name() + "'";
+    }
+
+    /**
+     * A FIFO list of pending waiter promises. A waiter that is granted is removed at once
+     * (by {@link #wakeFirst}/{@link #wakeAll}); one that gives up removes itself.
+     */
+    static final class WaitList {
+        private final ArrayDeque<Promise<Void>> waiters = new ArrayDeque<>();
+
+        Promise<Void> add(EventLoop loop) {
+            Promise<Void> p = loop.createPromise();
+            waiters.add(p);
+            return p;
+        }
+
+        void remove(Promise<Void> p) {
+            waiters.remove(p);
+        }
+
+        boolean isEmpty() {
+            return waiters.isEmpty();
+        }
+
+        int size() {
+            return waiters.size();
+        }
+
+        /** Grants the oldest pending waiter; false if there was none. */
+        boolean wakeFirst() {
+            Promise<Void> p;
+            while ((p = waiters.poll()) != null) {
+                if (p.complete(null)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Grants up to {@code n} waiters, oldest first; returns how many. */
+        int wake(int n) {
+            int woken = 0;
+            while (woken < n && wakeFirst()) {
+                woken++;
+            }
+            return woken;
+        }
+
+        void wakeAll() {
+            wake(Integer.MAX_VALUE);
+        }
+    }
+}
