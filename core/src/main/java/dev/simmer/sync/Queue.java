@@ -1,0 +1,652 @@
+package dev.simmer.sync;
+
+import dev.simmer.CancelledException;
+import dev.simmer.EventLoop;
+import dev.simmer.Promise;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A first-in, first-out queue for tasks (asyncio's {@code Queue}, 3.13): {@link #put}
+ * suspends while the queue is full, {@link #get()} suspends while it is empty.
+ *
+ * <pre>{@code
+ * Queue<String> orders = new Queue<>(10);          // at most 10 waiting orders
+ * Task<Void> cook = Async.createTask(() -> {
+ *     while (true) {
+ *         String order = orders.get();             // suspends while there is none
+ *         try {
+ *             prepare(order);
+ *         } finally {
+ *             orders.taskDone();
+ *         }
+ *     }
+ * });
+ * for (String order : List.of("soup", "salad", "pie")) {
+ *     orders.put(order);                           // suspends while 10 are waiting
+ * }
+ * orders.join();                                   // until every order was done
+ * cook.cancel();
+ * }</pre>
+ *
+ * <ul>
+ *   <li>Bounded by {@code maxsize} ({@code 0} or less: unbounded). Items may not be
+ *       {@code null}.
+ *   <li>Fair: tasks waiting in {@link #get()} receive items in the order they started
+ *       waiting, and tasks waiting in {@link #put} get free slots in the order they started
+ *       waiting. An item put while a getter waits is handed straight to the oldest getter,
+ *       and a slot freed while a putter waits is granted straight to the oldest putter, so a
+ *       task arriving later cannot take either first. A call that can proceed at once does
+ *       not suspend.
+ *   <li>Cancellation-safe: a {@code get()} cancelled at the moment it was handed an item
+ *       (before it ran again) gives the item back, to the next waiting getter or to the queue,
+ *       at the place it would have had if it had never been taken (the front, for this FIFO
+ *       queue). A {@code put} cancelled at the moment it was granted a slot passes the slot
+ *       on; its item is not put. So a {@link CancelledException} out of {@code get} or
+ *       {@code put} always means the item did not move: nothing is lost, nothing is
+ *       delivered twice.
+ *   <li>{@link #taskDone()} and {@link #join()}: each item put counts as unfinished until a
+ *       consumer calls {@code taskDone()} for it; {@code join()} suspends until none is
+ *       unfinished.
+ *   <li>{@link #shutdown(boolean)} (asyncio 3.13): afterwards {@code put} throws
+ *       {@link QueueShutDownException}, and {@code get} throws it once the queue is empty;
+ *       tasks waiting in {@code get} or {@code put} are woken with it. An immediate shutdown
+ *       also discards the items in the queue (each counts as done for {@code join()}).
+ * </ul>
+ *
+ * <p>Orders: this class is FIFO; {@link PriorityQueue} and {@link LifoQueue} are the other
+ * two. The hierarchy is sealed: the three share this class's waiting and accounting, and
+ * differ only in how the waiting items are stored, which is not an extension point.
+ *
+ * <p>Use this, not a {@code java.util.concurrent.BlockingQueue}: on the fast path every task
+ * runs on the loop thread, and a blocking call would block all of them.
+ *
+ * <p>Must be called from the loop thread. Bound to the loop that first uses it; use from
+ * another loop, or from a thread with no running loop, is an {@link IllegalStateException}.
+ * From another thread, hand the work to the loop with {@code EventLoop.callSoonThreadsafe}.
+ *
+ * @param <T> the item type
+ */
+public sealed class Queue<T> permits PriorityQueue, LifoQueue {
+    /*
+     * Overview.
+     *
+     * Direct hand-over, in both directions:
+     *  - A waiting getter owns a Promise<Entry<T>>. put() hands the new item to the oldest
+     *    pending getter by completing its promise with the entry (the item never enters
+     *    `items`); shutdown() completes it with null ("no item: shut down").
+     *  - A waiting putter owns a Promise<Boolean>. When a slot frees, the oldest pending
+     *    putter is granted it (completed with TRUE): the slot is reserved for it until it
+     *    resumes and inserts its item. shutdown() completes it with FALSE.
+     *
+     * Counters:
+     *   handed   items handed to getters that have not resumed yet
+     *   granted  slots granted to putters that have not resumed yet
+     *   occupied = items.size() + handed + granted; full <=> maxsize > 0 && occupied >= maxsize
+     *
+     * Invariants (checked by the asserts and the stress test):
+     *   a pending getter exists  => items is empty   (a put hands over instead of storing)
+     *   a pending putter exists  => the queue is full, or it is shut down (a freed slot is
+     *                               granted at once)
+     *
+     * Cancellation: Task.cancel() cancels the promise its task awaits, unless that promise
+     * is already complete; a task whose promise was completed in the same pass as its
+     * cancellation gets CancelledException with the promise holding its grant. Its catch
+     * block sees that (completedValue != null) and undoes the grant: a getter gives its item
+     * back (to the next getter, else into `items` at its original sequence number), a putter
+     * passes its slot on. A cancelled promise still in a waiter deque is skipped when waking.
+     *
+     * Every entry carries the sequence number it got when it was first put, so an item given
+     * back returns to the position it would have had if it had never been taken, in every
+     * order (FIFO, LIFO, priority with insertion-order ties).
+     */
+
+    /** An item and the sequence number it got when it was put (its place among equals). */
+    record Entry<T>(T item, long seq) {
+    }
+
+    /** Where a queue keeps its waiting items: the one thing the three orders differ in. */
+    interface Items<T> {
+        /** Rejects an item this order cannot hold (before anything has moved). */
+        default void check(T item) {
+        }
+
+        /** Stores a new entry, or an entry given back (by its original sequence number). */
+        void add(Entry<T> entry);
+
+        /** The entry that comes out next; the store is not empty. */
+        Entry<T> poll();
+
+        int size();
+
+        void clear();
+    }
+
+    private enum State {
+        /** Puts and gets work. */
+        OPEN,
+        /** shutdown(false): puts fail; gets take what is left, then fail. */
+        SHUT_DOWN,
+        /** shutdown(true): emptied; puts and gets fail; items given back are discarded. */
+        SHUT_DOWN_IMMEDIATELY
+    }
+
+    private final int maxsize;
+    private final Items<T> items;
+    private final ArrayDeque<Promise<Entry<T>>> getters = new ArrayDeque<>();
+    private final ArrayDeque<Promise<Boolean>> putters = new ArrayDeque<>();
+    private final List<Promise<Void>> joiners = new ArrayList<>();
+    private int handed;
+    private int granted;
+    private int unfinished;
+    private long nextSeq;
+    private State state = State.OPEN;
+    private EventLoop loop;
+
+    /** An unbounded FIFO queue. */
+    public Queue() {
+        this(0);
+    }
+
+    /** A FIFO queue holding at most {@code maxsize} items ({@code 0} or less: unbounded). */
+    public Queue(int maxsize) {
+        this(maxsize, new FifoItems<>());
+    }
+
+    Queue(int maxsize, Items<T> items) {
+        this.maxsize = Math.max(0, maxsize);
+        this.items = items;
+    }
+
+    // ================================================================= putting
+
+    /**
+     * Puts {@code item} into the queue, suspending while it is full (or others wait to put
+     * first).
+     *
+     * @throws QueueShutDownException if the queue is shut down, before or while waiting
+     * @throws CancelledException if the task is cancelled while it waits; the item was not put
+     * @throws NullPointerException if {@code item} is null
+     * @throws IllegalStateException from a plain callback, or from another loop than the queue's
+     */
+    public final void put(T item) {
+        EventLoop l = bind("put");
+        SyncSupport.requireTask(name("put"));
+        checkItem(item);
+        if (state != State.OPEN) {
+            throw shutDown("put");
+        }
+        if (full()) {
+            Promise<Boolean> p = l.createPromise();
+            putters.add(p);
+            Boolean slot;
+            try {
+                slot = awaitWaiter(p);
+            } catch (Throwable e) {
+                Boolean value = completedValue(p);
+                if (value == null) {
+                    putters.remove(p);
+                } else if (value) {
+                    granted--; // granted at the moment we were cancelled: pass the slot on
+                    grantPutters();
+                }
+                throw e;
+            }
+            if (!slot) {
+                throw shutDown("put"); // woken by shutdown
+            }
+            granted--;
+            if (state != State.OPEN) {
+                throw shutDown("put"); // granted, then shut down before we resumed
+            }
+        }
+        insert(item);
+    }
+
+    /**
+     * Puts {@code item} into the queue without suspending.
+     *
+     * @throws QueueFullException if the queue is full
+     * @throws QueueShutDownException if the queue is shut down
+     * @throws NullPointerException if {@code item} is null
+     */
+    public final void putNowait(T item) {
+        bind("putNowait");
+        checkItem(item);
+        if (state != State.OPEN) {
+            throw shutDown("putNowait");
+        }
+        if (full()) {
+            throw new QueueFullException(name("putNowait") + ": the queue is full (maxsize " + maxsize + ")"
+                    + (putters.isEmpty() ? "" : ", and " + putters.size() + " task(s) wait to put")
+                    + "; use put() to wait for room.");
+        }
+        insert(item);
+    }
+
+    // ================================================================= getting
+
+    /**
+     * Removes and returns the next item, suspending while the queue is empty.
+     *
+     * @throws QueueShutDownException if the queue is shut down and empty, before or while waiting
+     * @throws CancelledException if the task is cancelled while it waits; no item was taken
+     * @throws IllegalStateException from a plain callback, or from another loop than the queue's
+     */
+    public final T get() {
+        EventLoop l = bind("get");
+        SyncSupport.requireTask(name("get"));
+        if (items.size() > 0) { // so nobody waits to get (invariant): no suspension
+            return take();
+        }
+        if (state != State.OPEN) {
+            throw shutDown("get");
+        }
+        Promise<Entry<T>> p = l.createPromise();
+        getters.add(p);
+        Entry<T> entry;
+        try {
+            entry = awaitWaiter(p);
+        } catch (Throwable e) {
+            Entry<T> value = completedValue(p);
+            if (value == null) {
+                getters.remove(p); // still pending, or woken by shutdown: nothing to undo
+            } else {
+                handed--; // handed an item at the moment we were cancelled: give it back
+                giveBack(value);
+            }
+            throw e;
+        }
+        if (entry == null) {
+            throw shutDown("get"); // woken by shutdown
+        }
+        handed--;
+        grantPutters();
+        return entry.item();
+    }
+
+    /**
+     * Removes and returns the next item without suspending.
+     *
+     * @throws QueueEmptyException if the queue is empty
+     * @throws QueueShutDownException if the queue is shut down and empty
+     */
+    public final T getNowait() {
+        bind("getNowait");
+        if (items.size() > 0) {
+            return take();
+        }
+        if (state != State.OPEN) {
+            throw shutDown("getNowait");
+        }
+        throw new QueueEmptyException(name("getNowait") + ": the queue is empty; use get() to wait for an item.");
+    }
+
+    // ================================================================= join
+
+    /**
+     * Marks one item got from the queue as processed, for {@link #join()}.
+     *
+     * @throws IllegalStateException if called more times than items were put (asyncio's
+     *     {@code ValueError})
+     */
+    public final void taskDone() {
+        bind("taskDone");
+        if (unfinished <= 0) {
+            throw new IllegalStateException(name("taskDone") + " called more times than items were put"
+                    + " (every item still counted as unfinished was already marked done).");
+        }
+        unfinished--;
+        if (unfinished == 0) {
+            releaseJoiners();
+        }
+    }
+
+    /**
+     * Suspends until every item put into the queue has been marked done with
+     * {@link #taskDone()}; returns at once if none is unfinished.
+     *
+     * @throws CancelledException if the task is cancelled while it waits
+     */
+    public final void join() {
+        EventLoop l = bind("join");
+        SyncSupport.requireTask(name("join"));
+        if (unfinished == 0) {
+            return;
+        }
+        Promise<Void> p = l.createPromise();
+        joiners.add(p);
+        try {
+            awaitWaiter(p);
+        } catch (Throwable e) {
+            joiners.remove(p);
+            throw e;
+        }
+    }
+
+    // ================================================================= shutdown
+
+    /** Shuts the queue down, keeping its items for {@code get}: {@code shutdown(false)}. */
+    public final void shutdown() {
+        shutdown(false);
+    }
+
+    /**
+     * Shuts the queue down (asyncio 3.13): later puts throw {@link QueueShutDownException};
+     * gets take the items left and then throw it. Tasks waiting to put are woken with it, and
+     * so are tasks waiting to get (the queue is empty if any waits).
+     *
+     * <p>With {@code immediate}, the queue is also emptied at once: each discarded item counts
+     * as done, so {@link #join()} is released when nothing else is unfinished. An item
+     * already handed to a getter that has not resumed yet is not taken back: that getter
+     * returns it (and an item a cancelled getter gives back later is discarded).
+     *
+     * <p>Calling it again does nothing, except that {@code immediate} empties a queue that was
+     * shut down without it.
+     */
+    public final void shutdown(boolean immediate) {
+        bind("shutdown");
+        if (immediate && state != State.SHUT_DOWN_IMMEDIATELY) {
+            state = State.SHUT_DOWN_IMMEDIATELY;
+            int discarded = items.size();
+            items.clear();
+            unfinished -= Math.min(discarded, unfinished);
+            if (unfinished == 0) {
+                releaseJoiners();
+            }
+        } else if (state == State.OPEN) {
+            state = State.SHUT_DOWN;
+        }
+        Promise<Entry<T>> g;
+        while ((g = getters.poll()) != null) {
+            g.complete(null);
+        }
+        Promise<Boolean> p;
+        while ((p = putters.poll()) != null) {
+            p.complete(Boolean.FALSE);
+        }
+    }
+
+    // ================================================================= state
+
+    /** How many items are in the queue, ready to get (not counting items handed to getters that have not resumed yet). */
+    public final int size() {
+        bind("size");
+        return items.size();
+    }
+
+    /** Whether the queue holds no item ready to get. */
+    public final boolean isEmpty() {
+        bind("isEmpty");
+        return items.size() == 0;
+    }
+
+    /**
+     * Whether a put would suspend now: the queue is bounded, and its items, plus items handed
+     * to getters and slots granted to putters that have not resumed yet, reach {@code maxsize}.
+     * An unbounded queue is never full.
+     */
+    public final boolean isFull() {
+        bind("isFull");
+        return full();
+    }
+
+    /** The bound given at construction, or {@code 0} for an unbounded queue. */
+    public final int maxsize() {
+        return maxsize;
+    }
+
+    /** Whether {@link #shutdown(boolean)} was called. */
+    public final boolean isShutDown() {
+        bind("isShutDown");
+        return state != State.OPEN;
+    }
+
+    /** How many tasks wait in {@code get()}. */
+    final int getterCount() {
+        return getters.size();
+    }
+
+    /** How many tasks wait in {@code put()}. */
+    final int putterCount() {
+        return putters.size();
+    }
+
+    /** How many items are not yet marked done. */
+    final int unfinishedCount() {
+        return unfinished;
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "@" + Integer.toHexString(System.identityHashCode(this))
+                + " [size:" + items.size() + ", maxsize:" + maxsize + ", getters:" + getters.size()
+                + ", putters:" + putters.size() + ", unfinished:" + unfinished
+                + (state == State.OPEN ? "" : ", " + state.name().toLowerCase().replace('_', ' ')) + "]";
+    }
+
+    // ================================================================= internals
+
+    private boolean full() {
+        return maxsize > 0 && items.size() + handed + granted >= maxsize;
+    }
+
+    /** A new item enters: to the oldest pending getter if any, else into the store. */
+    private void insert(T item) {
+        handOver(new Entry<>(item, nextSeq)); // may throw for items a comparator refuses: nothing moved then
+        nextSeq++;
+        unfinished++;
+    }
+
+    private void handOver(Entry<T> entry) {
+        Promise<Entry<T>> g;
+        while ((g = getters.poll()) != null) {
+            if (g.complete(entry)) { // a cancelled getter's promise is skipped
+                handed++;
+                return;
+            }
+        }
+        items.add(entry);
+    }
+
+    /** Takes the next stored item (a slot frees: granted to the oldest putter). */
+    private T take() {
+        assert getters.isEmpty() || getters.stream().allMatch(Promise::isDone) : "getters wait while items are stored";
+        Entry<T> entry = items.poll();
+        grantPutters();
+        return entry.item();
+    }
+
+    /** An item a cancelled getter had been handed comes back. */
+    private void giveBack(Entry<T> entry) {
+        if (state == State.SHUT_DOWN_IMMEDIATELY) {
+            unfinished -= Math.min(1, unfinished); // discarded, as the immediate shutdown discarded the rest
+            if (unfinished == 0) {
+                releaseJoiners();
+            }
+            grantPutters();
+            return;
+        }
+        handOver(entry);
+    }
+
+    /** Grants free slots to the oldest pending putters. */
+    private void grantPutters() {
+        while (!putters.isEmpty() && !full()) {
+            if (putters.poll().complete(Boolean.TRUE)) { // a cancelled putter's promise is skipped
+                granted++;
+            }
+        }
+    }
+
+    private void releaseJoiners() {
+        for (Promise<Void> p : joiners) {
+            p.complete(null);
+        }
+        joiners.clear();
+    }
+
+    private void checkItem(T item) {
+        Objects.requireNonNull(item, () -> name("put") + ": items may not be null");
+        items.check(item);
+    }
+
+    private QueueShutDownException shutDown(String call) {
+        return new QueueShutDownException(name(call) + ": the queue is shut down"
+                + (call.startsWith("get") ? " and empty." : "."));
+    }
+
+    private String name(String call) {
+        return getClass().getSimpleName() + "." + call;
+    }
+
+    private EventLoop bind(String call) {
+        EventLoop l = SyncSupport.bind(loop, this, name(call));
+        loop = l;
+        return l;
+    }
+
+    /** The value a waiter promise was completed with, or null if it is pending or cancelled. */
+    private static <V> V completedValue(Promise<V> p) {
+        if (!p.isDone() || p.isCancelled()) {
+            return null;
+        }
+        return awaitWaiter(p); // done: returns at once
+    }
+
+    /** Awaits a waiter promise; ours are never failed, so nothing checked comes out. */
+    private static <V> V awaitWaiter(Promise<V> p) {
+        try {
+            return p.await();
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("internal error in dev.simmer.sync, please report: a queue waiter failed",
+                    e);
+        }
+    }
+
+    // ================================================================= the three orders
+
+    /**
+     * Inserts {@code entry} into {@code deque} (head first) behind every entry that comes out
+     * before it by {@code outOrder}. Only for entries given back, which are rare.
+     */
+    private static <T> void insertOrdered(ArrayDeque<Entry<T>> deque, Entry<T> entry,
+            Comparator<Entry<T>> outOrder) {
+        ArrayDeque<Entry<T>> ahead = new ArrayDeque<>();
+        while (!deque.isEmpty() && outOrder.compare(deque.peekFirst(), entry) < 0) {
+            ahead.push(deque.pollFirst());
+        }
+        deque.addFirst(entry);
+        while (!ahead.isEmpty()) {
+            deque.addFirst(ahead.pop());
+        }
+    }
+
+    /** Oldest first. */
+    static final class FifoItems<T> implements Items<T> {
+        private final ArrayDeque<Entry<T>> deque = new ArrayDeque<>();
+
+        @Override
+        public void add(Entry<T> entry) {
+            Entry<T> last = deque.peekLast();
+            if (last == null || last.seq() < entry.seq()) {
+                deque.addLast(entry); // a new item
+            } else {
+                insertOrdered(deque, entry, Comparator.comparingLong(Entry::seq)); // given back
+            }
+        }
+
+        @Override
+        public Entry<T> poll() {
+            return deque.pollFirst();
+        }
+
+        @Override
+        public int size() {
+            return deque.size();
+        }
+
+        @Override
+        public void clear() {
+            deque.clear();
+        }
+    }
+
+    /** Newest first. */
+    static final class LifoItems<T> implements Items<T> {
+        private final ArrayDeque<Entry<T>> deque = new ArrayDeque<>(); // head: the top of the stack
+
+        @Override
+        public void add(Entry<T> entry) {
+            Entry<T> top = deque.peekFirst();
+            if (top == null || top.seq() < entry.seq()) {
+                deque.addFirst(entry); // a new item
+            } else {
+                insertOrdered(deque, entry, Comparator.comparingLong((Entry<T> e) -> e.seq()).reversed()); // given back
+            }
+        }
+
+        @Override
+        public Entry<T> poll() {
+            return deque.pollFirst();
+        }
+
+        @Override
+        public int size() {
+            return deque.size();
+        }
+
+        @Override
+        public void clear() {
+            deque.clear();
+        }
+    }
+
+    /** Smallest first by the comparator; equal items oldest first. */
+    static final class PriorityItems<T> implements Items<T> {
+        private final java.util.PriorityQueue<Entry<T>> heap;
+        private final boolean natural;
+
+        @SuppressWarnings("unchecked")
+        PriorityItems(Comparator<? super T> comparator) {
+            this.natural = comparator == null;
+            Comparator<? super T> order = natural ? (a, b) -> ((Comparable<Object>) a).compareTo(b) : comparator;
+            Comparator<Entry<T>> byItem = (x, y) -> order.compare(x.item(), y.item());
+            this.heap = new java.util.PriorityQueue<>(byItem.thenComparingLong(Entry::seq));
+        }
+
+        @Override
+        public void check(T item) {
+            if (natural && !(item instanceof Comparable)) {
+                throw new ClassCastException("PriorityQueue without a comparator needs Comparable items, got "
+                        + item.getClass().getName() + "; pass a Comparator to the constructor.");
+            }
+        }
+
+        @Override
+        public void add(Entry<T> entry) {
+            heap.add(entry);
+        }
+
+        @Override
+        public Entry<T> poll() {
+            return heap.poll();
+        }
+
+        @Override
+        public int size() {
+            return heap.size();
+        }
+
+        @Override
+        public void clear() {
+            heap.clear();
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package dev.simmer.sync;
+
+/**
+ * Thrown by {@link Queue#putNowait} when the queue is full (asyncio's {@code QueueFull}).
+ * Unchecked: a caller that expects it catches it.
+ */
+public final class QueueFullException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    /** With a message saying which call and why. */
+    public QueueFullException(String message) {
+        super(message);
+    }
+}
