@@ -28,6 +28,6 @@ public final class LifoQueue<T> extends Queue<T> {
 
     /** A stack of at most {@code maxsize} items ({@code 0} or less: unbounded). */
     public LifoQueue(int maxsize) {
-        super(maxsize, new LifoItems<>());
+        super(maxsize, new Queue.SequenceItems<>(true));
     }
 }

@@ -154,7 +154,7 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
 
     /** A FIFO queue holding at most {@code maxsize} items ({@code 0} or less: unbounded). */
     public Queue(int maxsize) {
-        this(maxsize, new FifoItems<>());
+        this(maxsize, new SequenceItems<>(false));
     }
 
     Queue(int maxsize, Items<T> items) {
@@ -548,47 +548,32 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
         }
     }
 
-    /** Oldest first. */
-    static final class FifoItems<T> implements Items<T> {
+    /**
+     * Items in put order: oldest first (FIFO) or newest first (LIFO). The deque's head is
+     * what comes out next; a given-back item goes back to the place its sequence gives it.
+     */
+    static final class SequenceItems<T> implements Items<T> {
         private final ArrayDeque<Entry<T>> deque = new ArrayDeque<>();
+        private final boolean newestFirst;
+        private final Comparator<Entry<T>> outOrder;
+
+        SequenceItems(boolean newestFirst) {
+            this.newestFirst = newestFirst;
+            Comparator<Entry<T>> bySeq = Comparator.comparingLong(Entry::seq);
+            this.outOrder = newestFirst ? bySeq.reversed() : bySeq;
+        }
 
         @Override
         public void add(Entry<T> entry) {
-            Entry<T> last = deque.peekLast();
-            if (last == null || last.seq() < entry.seq()) {
-                deque.addLast(entry); // a new item
+            Entry<T> newest = newestFirst ? deque.peekFirst() : deque.peekLast();
+            if (newest == null || newest.seq() < entry.seq()) { // a new item
+                if (newestFirst) {
+                    deque.addFirst(entry);
+                } else {
+                    deque.addLast(entry);
+                }
             } else {
-                insertOrdered(deque, entry, Comparator.comparingLong(Entry::seq)); // given back
-            }
-        }
-
-        @Override
-        public Entry<T> poll() {
-            return deque.pollFirst();
-        }
-
-        @Override
-        public int size() {
-            return deque.size();
-        }
-
-        @Override
-        public void clear() {
-            deque.clear();
-        }
-    }
-
-    /** Newest first. */
-    static final class LifoItems<T> implements Items<T> {
-        private final ArrayDeque<Entry<T>> deque = new ArrayDeque<>(); // head: the top of the stack
-
-        @Override
-        public void add(Entry<T> entry) {
-            Entry<T> top = deque.peekFirst();
-            if (top == null || top.seq() < entry.seq()) {
-                deque.addFirst(entry); // a new item
-            } else {
-                insertOrdered(deque, entry, Comparator.comparingLong((Entry<T> e) -> e.seq()).reversed()); // given back
+                insertOrdered(deque, entry, outOrder); // given back
             }
         }
 

@@ -2,7 +2,7 @@ package dev.simmer.sync;
 
 import dev.simmer.Async;
 import dev.simmer.Task;
-import dev.simmer.sync.SyncTesting.Script;
+import dev.simmer.Script;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

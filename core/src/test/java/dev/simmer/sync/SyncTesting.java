@@ -25,32 +25,4 @@ final class SyncTesting {
         }
         assertThat(done.getAsBoolean()).as("condition reached within 100 passes").isTrue();
     }
-
-    /**
-     * Ordering tests that read like a script (kotlinx.coroutines' expect/finish): each
-     * {@code expect(n)} must be reached in order 1, 2, 3, ...; {@code finish(n)} is the last.
-     */
-    static final class Script {
-        private int next = 1;
-        private boolean finished;
-
-        void expect(int n) {
-            assertThat(finished).as("step %d reached after finish", n).isFalse();
-            assertThat(n).as("script step").isEqualTo(next);
-            next++;
-        }
-
-        void finish(int n) {
-            expect(n);
-            finished = true;
-        }
-
-        void assertFinished() {
-            assertThat(finished).as("script finished (next step was %d)", next).isTrue();
-        }
-
-        void unreachable() {
-            throw new AssertionError("unreachable step reached (after step " + (next - 1) + ")");
-        }
-    }
 }
