@@ -68,6 +68,11 @@ public final class EventLoop {
     private Consumer<ErrorReport> exceptionHandler;
 
     private Task<?> current;
+    private Task<?> mainTask;
+    private final boolean runAheadAllowed;
+    private boolean runningAhead;
+    private int passRemaining; // entries of the current pass not run yet
+    long runAheads;            // how often runAhead spared a suspension (tests read it)
     private java.util.Map<ContextVar<?>, Object> rootContext = java.util.Map.of();
     private long stepStart;
     private int inFlight;
@@ -79,13 +84,15 @@ public final class EventLoop {
     private final Set<Completion<?>> unretrieved = new LinkedHashSet<>();
     private ExecutorService executor;
 
-    EventLoop(Engine engine, Clock clock, boolean debug, Duration slowStep, Consumer<ErrorReport> handler) {
+    EventLoop(Engine engine, Clock clock, boolean debug, Duration slowStep, Consumer<ErrorReport> handler,
+              boolean runAhead) {
         this.engine = engine;
         this.clock = clock;
         this.debug = debug;
         this.slowStepNanos = slowStep.toNanos();
         this.exceptionHandler = handler;
         this.thread = Thread.currentThread();
+        this.runAheadAllowed = runAhead;
     }
 
     // ===================================================================== public API
@@ -238,15 +245,68 @@ public final class EventLoop {
         for (Handle h; (h = inbox.poll()) != null; ) {
             ready.add(h);
         }
+        moveDueTimers();
+        for (passRemaining = ready.size(); passRemaining > 0; ) {
+            passRemaining--;
+            run(ready.poll());
+        }
+    }
+
+    private void moveDueTimers() {
         if (timers.liveCount() > 0) {
             long now = clock.nanoTime();
             for (Timer t; (t = timers.pollDue(now)) != null; ) {
                 ready.add(t.callback());
             }
         }
-        for (int n = ready.size(); n > 0; n--) {
-            run(ready.poll());
+    }
+
+    /*
+     * Running ahead. A task that is about to suspend (its wake-up registered) asks whether the
+     * loop's next pass would begin with exactly one entry. That happens when the task is the
+     * last entry of this pass and it scheduled one thing, typically the child it just created
+     * and now awaits. The next pass would first move in the inbox and due timers, so that is
+     * done now (early, which only a race between threads could tell apart); if one entry is
+     * still all there is, it is run now, on the waiting task's stack. If afterwards the waiting
+     * task alone is ready, the next pass would run it first and alone: it carries on at once,
+     * with no continuation freeze and thaw. Every entry runs in the order the loop would have
+     * run it, so nothing observable changes; only the suspensions that would have been
+     * immediately undone are skipped. Never nested (the stack stays shallow), never into the
+     * main task (its end stops the loop between passes), off in debug mode (which times steps).
+     */
+    /** Called by {@code waiting}, phase WAITING and its wake-up registered; true if it may carry on now. */
+    boolean runAhead(Task<?> waiting) {
+        if (passRemaining != 0 || ready.size() != 1 || runningAhead || !runAheadAllowed || state != LoopState.RUNNING) {
+            return false;
         }
+        for (Handle h; (h = inbox.poll()) != null; ) {
+            ready.add(h);
+        }
+        moveDueTimers();
+        Object next = ready.peekFirst();
+        if (ready.size() != 1) {
+            return false;
+        }
+        if (next != waiting) {
+            if (next == mainTask) {
+                return false;
+            }
+            ready.pollFirst();
+            runningAhead = true;
+            current = null; // as between two steps
+            try {
+                run(next);
+            } finally {
+                runningAhead = false;
+                current = waiting;
+            }
+            if (ready.size() != 1 || ready.peekFirst() != waiting) {
+                return false;
+            }
+        }
+        ready.pollFirst();
+        runAheads++;
+        return true;
     }
 
     private void waitForWork() {
@@ -297,12 +357,13 @@ public final class EventLoop {
     /** Runs {@code main} as a task until it ends, then finishes every other task and closes. Loop thread only. */
     <T> T runMain(AsyncCallable<T> main) throws Exception {
         CURRENT.set(this);
-        Task<T> mainTask = null;
+        Task<T> task = null;
         try {
-            mainTask = createTask(main, "main");
+            task = createTask(main, "main");
+            mainTask = task;
             DeadlockException deadlock = null;
             try {
-                runUntilDone(mainTask);
+                runUntilDone(task);
             } catch (DeadlockException e) {
                 deadlock = e;
             } catch (Throwable e) {
@@ -317,10 +378,10 @@ public final class EventLoop {
             state = LoopState.CLOSING;
             finishLeftovers();
             if (deadlock != null) {
-                mainTask.markRetrieved();
+                task.markRetrieved();
                 throw deadlock;
             }
-            return mainTask.retrieve();
+            return task.retrieve();
         } finally {
             close();
             if (interrupted) {

@@ -34,6 +34,7 @@ public final class Runner {
     private boolean debug = Boolean.getBoolean(DEBUG_PROPERTY);
     private Duration slowStep = Duration.ofMillis(100);
     private Consumer<ErrorReport> exceptionHandler;
+    private boolean runAhead = true;
 
     private Runner() {
     }
@@ -84,6 +85,12 @@ public final class Runner {
         return this;
     }
 
+    /** Whether the loop may run ahead (see EventLoop.runAhead); tests turn it off to compare schedules. */
+    Runner runAhead(boolean on) {
+        this.runAhead = on;
+        return this;
+    }
+
     /** Like {@link Async#run(AsyncCallable)}, with this runner's options. */
     public <T> T run(AsyncCallable<T> main) throws Exception {
         Objects.requireNonNull(main, "main");
@@ -98,7 +105,8 @@ public final class Runner {
         boolean debugOn = debug;
         Duration threshold = slowStep;
         Consumer<ErrorReport> handler = exceptionHandler;
-        return engine.hostLoop(() -> new EventLoop(engine, c, debugOn, threshold, handler).runMain(main));
+        boolean mayRunAhead = runAhead && !debugOn; // debug mode times each step on its own
+        return engine.hostLoop(() -> new EventLoop(engine, c, debugOn, threshold, handler, mayRunAhead).runMain(main));
     }
 
     /** Like {@link Async#run(AsyncRunnable)}, with this runner's options. */

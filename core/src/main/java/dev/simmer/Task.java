@@ -63,6 +63,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
     // What the task waits on while WAITING (for cancel and for dumps).
     private Completion<?> waitingOn;
     private boolean cancelPassesOn;
+    private boolean passingCancel;
     private Timer timer;
     private Runnable timerWake;
 
@@ -113,8 +114,15 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
             return false;
         }
         cancelRequests++;
-        if (phase == Phase.WAITING && waitingOn != null && cancelPassesOn && waitingOn.cancelRequested(message)) {
-            return true; // the awaited one ends cancelled (or will), and its end wakes us
+        if (phase == Phase.WAITING && waitingOn != null && cancelPassesOn && !passingCancel) {
+            passingCancel = true; // a cycle of awaits (a deadlock) brings the request back here: stop it then
+            try {
+                if (waitingOn.cancelRequested(message)) {
+                    return true; // the awaited one ends cancelled (or will), and its end wakes us
+                }
+            } finally {
+                passingCancel = false;
+            }
         }
         mustCancel = true;
         pendingCancelMessage = message;
@@ -273,7 +281,11 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
             }
         }
         phase = Phase.WAITING;
-        fiber.suspend();
+        if (loop.runAhead(this)) {
+            scheduled = false; // the loop ran what it would have run next, and then would have resumed us
+        } else {
+            fiber.suspend();
+        }
         phase = Phase.RUNNING;
         if (mustCancel || waitAborted) {
             // waitAborted: a cancel cut the wait short; an uncancel() since then cannot make

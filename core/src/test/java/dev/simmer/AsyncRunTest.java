@@ -288,6 +288,7 @@ class AsyncRunTest {
         assumeThat(Async.engine()).as("only the fast path pins; the threads engine can suspend anywhere")
                 .isEqualTo(EngineKind.CONTINUATION);
         Throwable caught = Loops.virtual(() -> {
+            Async.createTask(() -> null); // ready too, so the yield below must really suspend
             try {
                 Object unreachable = SuspendsInItsInitializer.VALUE;
                 return new AssertionError("initializer suspended: " + unreachable);

@@ -12,6 +12,30 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class CancellationTest {
 
     @Test
+    void cancellingOneOfTwoTasksThatAwaitEachOtherEndsBoth() throws Exception {
+        List<String> log = new ArrayList<>();
+        Loops.virtual(() -> {
+            Task<?>[] other = new Task<?>[1];
+            Task<Void> a = Async.createTask("a", () -> {
+                Async.yieldNow();
+                other[0].await();
+                return null;
+            });
+            Task<Void> b = Async.createTask("b", () -> {
+                a.await();
+                return null;
+            });
+            other[0] = b;
+            Async.sleep(Duration.ofMillis(1)); // both now wait for each other
+            assertThat(a.cancel("break the cycle")).isTrue(); // passes to b, which passes back: stops there
+            for (Outcome<Void> o : Async.gatherSettled(List.of(a, b))) {
+                log.add(o instanceof Outcome.Cancelled ? "cancelled" : "not cancelled");
+            }
+        });
+        assertThat(log).containsExactly("cancelled", "cancelled");
+    }
+
+    @Test
     void cancelDuringSleepThrowsAtTheSuspensionPointAndFinallyRuns() throws Exception {
         List<String> log = new ArrayList<>();
         Loops.virtual(() -> {

@@ -1,0 +1,258 @@
+package dev.simmer;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Running ahead (EventLoop.runAhead): a task about to suspend when the next pass would run
+ * exactly one entry runs that entry at once and, if it is then the only one ready, carries on
+ * without suspending. It must never change what a program observes: every test here checks
+ * the order asyncio would give, and the last one compares whole random schedules with running
+ * ahead on and off.
+ */
+class RunAheadTest {
+
+    @Test
+    void awaitingAFreshChildThatEndsWithoutSuspendingSparesTheParentsSuspension() throws Exception {
+        List<String> log = new ArrayList<>();
+        long[] spared = new long[1];
+        int result = Loops.virtual(() -> {
+            int sum = 0;
+            for (int i = 0; i < 100; i++) {
+                int n = i;
+                sum += Async.createTask(() -> n).await();
+            }
+            log.add("sum");
+            spared[0] = Async.loop().runAheads;
+            return sum;
+        });
+        assertThat(result).isEqualTo(4950);
+        assertThat(log).containsExactly("sum");
+        assertThat(spared[0]).as("suspensions spared").isEqualTo(100);
+    }
+
+    @Test
+    void aYieldWithNothingElseReadyCarriesOn() throws Exception {
+        long spared = Loops.virtual(() -> {
+            for (int i = 0; i < 10; i++) {
+                Async.yieldNow();
+            }
+            return Async.loop().runAheads;
+        });
+        assertThat(spared).isEqualTo(10);
+    }
+
+    @Test
+    void whatTheChildSchedulesRunsBeforeTheParentResumes() throws Exception {
+        Script s = new Script();
+        Loops.virtual(() -> {
+            s.expect(1);
+            Task<String> child = Async.createTask(() -> {
+                s.expect(2);
+                Async.loop().callSoon(() -> s.expect(3));
+                return "child";
+            });
+            assertThat(child.await()).isEqualTo("child");
+            s.expect(4);
+        });
+        s.finish(5);
+    }
+
+    @Test
+    void aTimerDueAtTheNextPassRunsBeforeTheParentResumes() throws Exception {
+        Script s = new Script();
+        Loops.virtual(() -> {
+            s.expect(1);
+            Async.loop().callLater(Duration.ZERO, () -> s.expect(3));
+            Task<Void> child = Async.createTask(() -> {
+                s.expect(2);
+                return null;
+            });
+            child.await();
+            s.expect(4);
+        });
+        s.finish(5);
+    }
+
+    @Test
+    void workHandedInThroughTheInboxRunsBeforeTheParentResumes() throws Exception {
+        Script s = new Script();
+        Loops.virtual(() -> {
+            s.expect(1);
+            Async.loop().callSoonThreadsafe(() -> s.expect(3));
+            Task<Void> child = Async.createTask(() -> {
+                s.expect(2);
+                return null;
+            });
+            child.await();
+            s.expect(4);
+        });
+        s.finish(5);
+    }
+
+    @Test
+    void aCallbackTheChildAddsToItselfRunsAfterTheParentResumes() throws Exception {
+        Script s = new Script();
+        Loops.virtual(() -> {
+            s.expect(1);
+            Task<Void> child = Async.createTask(() -> {
+                s.expect(2);
+                Async.currentTask().onDone(t -> s.expect(4)); // registered after the parent's wait
+                return null;
+            });
+            child.await();
+            s.expect(3);
+            Async.yieldNow();
+            s.expect(5);
+        });
+        s.finish(6);
+    }
+
+    @Test
+    void aChildThatCancelsItsAwaitingParentCancelsItselfAsInAsyncio() throws Exception {
+        List<String> log = new ArrayList<>();
+        Loops.virtual(() -> {
+            Task<?> outer = Async.createTask(() -> {
+                Task<?> parent = Async.currentTask();
+                Task<String> child = Async.createTask(() -> {
+                    parent.cancel("from the child"); // passes on to the child, which parent awaits
+                    log.add("child body ends");
+                    return "value";
+                });
+                try {
+                    child.await();
+                    log.add("not reached");
+                } catch (CancelledException e) {
+                    log.add("parent: " + e.getMessage() + ", child cancelled: " + child.isCancelled());
+                    throw e;
+                }
+                return null;
+            });
+            assertThatThrownBy(outer::await).isInstanceOf(CancelledException.class);
+        });
+        assertThat(log).containsExactly("child body ends", "parent: from the child, child cancelled: true");
+    }
+
+    @Test
+    void aChildsFailureReachesTheParentUnchanged() throws Exception {
+        IllegalArgumentException boom = new IllegalArgumentException("boom");
+        Throwable caught = Loops.virtual(() -> {
+            try {
+                Async.createTask(() -> {
+                    throw boom;
+                }).await();
+                return null;
+            } catch (IllegalArgumentException e) {
+                return e;
+            }
+        });
+        assertThat(caught).isSameAs(boom);
+    }
+
+    @Test
+    void aChildThatAwaitsItsParentIsStillADeadlock() {
+        assertThatThrownBy(() -> Loops.virtual(() -> {
+            Task<?> main = Async.currentTask();
+            Async.createTask("child", () -> main.await()).await();
+        })).isInstanceOf(DeadlockException.class).hasMessageContaining("'child'");
+    }
+
+    @Test
+    void aChildThatSuspendsIsResumedByTheLoopLater() throws Exception {
+        List<String> log = new ArrayList<>();
+        Loops.virtual(() -> {
+            Task<String> child = Async.createTask(() -> {
+                log.add("child starts at " + Loops.nowMillis());
+                Async.sleep(Duration.ofMillis(250));
+                log.add("child ends at " + Loops.nowMillis());
+                return "done";
+            });
+            log.add("parent got " + child.await() + " at " + Loops.nowMillis());
+        });
+        assertThat(log).containsExactly("child starts at 0", "child ends at 250", "parent got done at 250");
+    }
+
+    /** Random programs on virtual time: the same trace whether the loop runs ahead or not. */
+    @Test
+    void randomProgramsGiveTheSameScheduleWithAndWithoutRunningAhead() throws Exception {
+        long spared = 0;
+        for (long seed = 1; seed <= 30; seed++) {
+            Trace off = trace(seed, false);
+            Trace on = trace(seed, true);
+            assertThat(on.events).as("seed %d", seed).isEqualTo(off.events);
+            assertThat(off.spared).isZero();
+            spared += on.spared;
+        }
+        assertThat(spared).as("running ahead happened at all").isGreaterThan(100);
+    }
+
+    private record Trace(List<String> events, long spared) {
+    }
+
+    private static Trace trace(long seed, boolean runAhead) throws Exception {
+        Random random = new Random(seed);
+        List<String> events = new ArrayList<>();
+        long[] spared = new long[1];
+        Runner.create().virtualTime(true).runAhead(runAhead).run(() -> {
+            List<Task<Integer>> tasks = new ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                tasks.add(Async.createTask("t" + i, program(random.nextLong(), events, 3)));
+                if (random.nextBoolean()) {
+                    Async.yieldNow();
+                }
+            }
+            for (Outcome<Integer> o : Async.gatherSettled(tasks)) {
+                events.add("outcome " + o);
+            }
+            spared[0] = Async.loop().runAheads;
+        });
+        return new Trace(events, spared[0]);
+    }
+
+    private static AsyncCallable<Integer> program(long seed, List<String> events, int depth) {
+        return () -> {
+            Random random = new Random(seed);
+            String me = Async.currentTask().name();
+            int total = 0;
+            try {
+                for (int step = 0; step < 6; step++) {
+                    events.add(me + " step " + step + " at " + Async.loop().time());
+                    switch (random.nextInt(depth > 0 ? 8 : 4)) {
+                        case 0 -> Async.yieldNow();
+                        case 1 -> Async.sleep(Duration.ofMillis(random.nextInt(3)));
+                        case 2 -> Async.loop().callSoon(() -> events.add(me + " callback"));
+                        case 3 -> Async.loop().callLater(Duration.ofMillis(random.nextInt(2)),
+                                () -> events.add(me + " timer"));
+                        case 4, 5 -> total += Async.createTask(me + "." + step, program(random.nextLong(), events,
+                                depth - 1)).await();
+                        case 6 -> {
+                            Task<Integer> child = Async.createTask(me + "." + step, program(random.nextLong(), events,
+                                    depth - 1));
+                            child.onDone(t -> events.add(me + " saw " + t.name() + " end"));
+                            if (random.nextBoolean()) {
+                                child.cancel();
+                            }
+                            total += Async.gatherSettled(List.of(child)).get(0).isSuccess() ? 1 : 0;
+                        }
+                        default -> {
+                            if (random.nextInt(10) == 0) {
+                                throw new IllegalStateException(me + " fails");
+                            }
+                            total += Async.gather(() -> 1, () -> 2).size();
+                        }
+                    }
+                }
+                return total;
+            } finally {
+                events.add(me + " ends");
+            }
+        };
+    }
+}
