@@ -55,7 +55,7 @@ class ExamplesTest {
         assertThat(launch("--list")).isZero();
 
         for (Examples.Entry e : Examples.ALL) {
-            assertThat(out()).contains(e.name() + " ").contains("(seed " + e.seed() + ")");
+            assertThat(out()).contains(e.name() + " ").contains("(" + Examples.origin(e) + ")");
         }
         assertThat(out()).contains("Engine in this JVM: ");
     }
