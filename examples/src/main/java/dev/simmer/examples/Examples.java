@@ -97,7 +97,7 @@ public final class Examples {
         return ALL.stream().filter(e -> e.name().equals(name)).findFirst();
     }
 
-    /** {@link #main} with its streams; returns the exit status (0, or 2 for a bad argument). */
+    /** {@link #main} with its streams; returns the exit status (0; 1 if the example failed; 2 for a bad argument). */
     static int launch(String[] args, PrintStream out, PrintStream err) throws Exception {
         String name = args.length == 0 ? DEFAULT : args[0];
         switch (name) {
@@ -116,14 +116,32 @@ public final class Examples {
                     usage(err);
                     return 2;
                 }
-                Example example = entry.get().factory().apply(out);
-                Async.run(example::run);
-                if (args.length == 0) {
+                int status = runExample(entry.get(), out, err);
+                if (status == 0 && args.length == 0) {
                     out.println();
                     out.println("(More examples: -Dexec.args=--list)");
                 }
-                return 0;
+                return status;
             }
+        }
+    }
+
+    /**
+     * Runs one example in {@code Async.run}. If it fails (fetch-urls-http without a network,
+     * say), the failure and its causes go to {@code err} on one line, and the status is 1.
+     */
+    static int runExample(Entry entry, PrintStream out, PrintStream err) {
+        Example example = entry.factory().apply(out);
+        try {
+            Async.run(example::run);
+            return 0;
+        } catch (Exception e) {
+            StringBuilder what = new StringBuilder(e.toString());
+            for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+                what.append(", caused by ").append(cause);
+            }
+            err.println("Example '" + entry.name() + "' failed: " + what);
+            return 1;
         }
     }
 
