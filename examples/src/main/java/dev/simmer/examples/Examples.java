@@ -73,6 +73,7 @@ public final class Examples {
             new Entry("await-coroutine", "003 fetch_data", "main awaits another coroutine", AwaitCoroutine::new),
             new Entry("two-tasks", "003 task1 + task2", "two tasks gathered: the shorter finishes first", TwoTasks::new),
             new Entry("event-loop", "000 The Event Loop", "callSoon, callLater and a Promise: what the loop does under the tasks", EventLoopCallbacks::new),
+            new Entry("serve-as-ready", "guide: gather", "gatherSettled, asCompleted and wait(FIRST_COMPLETED)", ServeAsReady::new),
             new Entry("timeouts", "guide: timeouts", "Async.timeout, timeoutOrNull and waitFor: finally blocks run when cut short", Timeouts::new),
             new Entry("cancellation", "guide: cancellation", "cancel a task (its finally may wait), and shield one from a timeout", Cancellation::new),
             new Entry("task-groups", "guide: task groups", "a group serves every dish, or calls the rest off when one fails", TaskGroups::new),
