@@ -14,10 +14,9 @@ import java.util.function.Function;
  * with {@code --list} the list of them.
  *
  * <pre>
- * ./mvnw -q install -DskipTests -pl examples -am                  # once: build core and the examples
- * ./mvnw -q -pl examples exec:java                                # the kitchen demo
- * ./mvnw -q -pl examples exec:java -Dexec.args="say-hello"        # one example
- * ./mvnw -q -pl examples exec:java -Dexec.args="--list"           # all of them
+ * ./mvnw -q -pl examples -am compile exec:java                              # the kitchen demo
+ * ./mvnw -q -pl examples -am compile exec:java -Dexec.args="say-hello"      # one example
+ * ./mvnw -q -pl examples -am compile exec:java -Dexec.args="--list"         # all of them
  * </pre>
  *
  * <p>No JVM flag is needed: Simmer then runs task bodies on its portable engine (virtual
@@ -34,14 +33,15 @@ public final class Examples {
      * One example of the launcher.
      *
      * @param name        what to pass to the launcher, kebab-case
-     * @param seed        which seed program it mirrors
+     * @param seed        which seed program it mirrors ("000 make_coffee"), or which chapter of
+     *                    the guide it serves ("guide: timeouts")
      * @param description one line on what it shows
      * @param factory     makes the example, printing to the stream given
      */
     public record Entry(String name, String seed, String description, Function<PrintStream, Example> factory) {
     }
 
-    /** Every example, in the order of the seeds. */
+    /** Every example: the seeds' programs in their order, then those of the guide (docs/guide.md). */
     public static final List<Entry> ALL = List.of(
             new Entry("kitchen", "000 The Big Picture", "one cook, three dishes: 23 minutes one by one, 10 together", Kitchen::new),
             new Entry("make-coffee", "000 make_coffee", "a coroutine pauses at an await", MakeCoffee::new),
@@ -71,7 +71,17 @@ public final class Examples {
             new Entry("my-coroutine", "003 my_coroutine", "a coroutine pauses and resumes", MyCoroutine::new),
             new Entry("main-function", "003 main", "the loop runs main, which pauses for 2 s", MainFunction::new),
             new Entry("await-coroutine", "003 fetch_data", "main awaits another coroutine", AwaitCoroutine::new),
-            new Entry("two-tasks", "003 task1 + task2", "two tasks gathered: the shorter finishes first", TwoTasks::new));
+            new Entry("two-tasks", "003 task1 + task2", "two tasks gathered: the shorter finishes first", TwoTasks::new),
+            new Entry("event-loop", "000 The Event Loop", "callSoon, callLater and a Promise: what the loop does under the tasks", EventLoopCallbacks::new),
+            new Entry("serve-as-ready", "guide: gather", "gatherSettled, asCompleted and wait(FIRST_COMPLETED)", ServeAsReady::new),
+            new Entry("timeouts", "guide: timeouts", "Async.timeout, timeoutOrNull and waitFor: finally blocks run when cut short", Timeouts::new),
+            new Entry("cancellation", "guide: cancellation", "cancel a task (its finally may wait), and shield one from a timeout", Cancellation::new),
+            new Entry("task-groups", "guide: task groups", "a group serves every dish, or calls the rest off when one fails", TaskGroups::new),
+            new Entry("burners", "guide: sync primitives", "a Semaphore of two burners and a Lock on the tasting spoon", Burners::new),
+            new Entry("order-queue", "guide: sync primitives", "a Queue of orders to two cooks, who wait for an Event", OrderQueue::new),
+            new Entry("kitchen-pass", "guide: sync primitives", "a Barrier serves a table together; a Condition waits for two plates", KitchenPass::new),
+            new Entry("context-vars", "guide: context variables", "a ContextVar per task, copied into the tasks it creates", ContextVars::new),
+            new Entry("to-thread", "guide: threads", "blocking and CPU work off the loop: toThread and await(CompletableFuture)", ToThread::new));
 
     /** The example run when no name is given. */
     public static final String DEFAULT = "kitchen";
@@ -89,7 +99,7 @@ public final class Examples {
         return ALL.stream().filter(e -> e.name().equals(name)).findFirst();
     }
 
-    /** {@link #main} with its streams; returns the exit status (0, or 2 for a bad argument). */
+    /** {@link #main} with its streams; returns the exit status (0; 1 if the example failed; 2 for a bad argument). */
     static int launch(String[] args, PrintStream out, PrintStream err) throws Exception {
         String name = args.length == 0 ? DEFAULT : args[0];
         switch (name) {
@@ -108,14 +118,32 @@ public final class Examples {
                     usage(err);
                     return 2;
                 }
-                Example example = entry.get().factory().apply(out);
-                Async.run(example::run);
-                if (args.length == 0) {
+                int status = runExample(entry.get(), out, err);
+                if (status == 0 && args.length == 0) {
                     out.println();
                     out.println("(More examples: -Dexec.args=--list)");
                 }
-                return 0;
+                return status;
             }
+        }
+    }
+
+    /**
+     * Runs one example in {@code Async.run}. If it fails (fetch-urls-http without a network,
+     * say), the failure and its causes go to {@code err} on one line, and the status is 1.
+     */
+    static int runExample(Entry entry, PrintStream out, PrintStream err) {
+        Example example = entry.factory().apply(out);
+        try {
+            Async.run(example::run);
+            return 0;
+        } catch (Exception e) {
+            StringBuilder what = new StringBuilder(e.toString());
+            for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+                what.append(", caused by ").append(cause);
+            }
+            err.println("Example '" + entry.name() + "' failed: " + what);
+            return 1;
         }
     }
 
@@ -124,13 +152,18 @@ public final class Examples {
         out.println("  no argument  runs the kitchen demo");
         out.println("  NAME         runs that example, e.g. say-hello");
         out.println("  --list       lists the examples");
-        out.println("With Maven: ./mvnw -q -pl examples exec:java -Dexec.args=\"NAME\"");
+        out.println("With Maven: ./mvnw -q -pl examples -am compile exec:java -Dexec.args=\"NAME\"");
+    }
+
+    /** "seed 000 make_coffee" for a seed's program, "guide: timeouts" for one of the guide's. */
+    static String origin(Entry e) {
+        return Character.isDigit(e.seed().charAt(0)) ? "seed " + e.seed() : e.seed();
     }
 
     private static void list(PrintStream out) {
         int width = ALL.stream().mapToInt(e -> e.name().length()).max().orElse(0);
         for (Entry e : ALL) {
-            out.println(String.format(Locale.ROOT, "%-" + width + "s  %s (seed %s)", e.name(), e.description(), e.seed()));
+            out.println(String.format(Locale.ROOT, "%-" + width + "s  %s (%s)", e.name(), e.description(), origin(e)));
         }
         out.println();
         out.println("Engine in this JVM: " + Async.engine() + (Async.engine() == EngineKind.THREADS

@@ -27,7 +27,9 @@ import java.util.Locale;
  * </pre>
  *
  * <p>A kitchen minute is {@link #MINUTE} of loop time, so the demo runs in about three
- * seconds; times are printed in kitchen minutes, read from the loop's clock.
+ * seconds; times are printed in kitchen minutes, read from the loop's clock. After each way
+ * a timeline shows who was cooking when: one after another the bars follow each other, and
+ * together they overlap.
  */
 public final class Kitchen extends Example {
     /** One kitchen minute in loop time. */
@@ -55,6 +57,7 @@ public final class Kitchen extends Example {
         makeSalad();
         makePasta();
         print("Total: " + minutesOpen() + " minutes");
+        printTimeline();
         print();
 
         print("Fast way: start all three, then wait (Async.gather)");
@@ -62,8 +65,6 @@ public final class Kitchen extends Example {
         List<String> dishes = Async.gather(this::makeSoup, this::makeSalad, this::makePasta);
         print("Total: " + minutesOpen() + " minutes");
         print("Served: " + Py.repr(dishes));
-        print();
-
         printTimeline();
     }
 
@@ -102,7 +103,7 @@ public final class Kitchen extends Example {
         print(String.format(Locale.ROOT, "[%2d min] %s", minutesOpen(), what));
     }
 
-    /** Who was cooking when, in the fast way: one column per minute. */
+    /** Who was cooking when, since the last {@link #open()}: one column per minute. */
     private void printTimeline() {
         long end = shifts.stream().mapToLong(Shift::endMinute).max().orElse(0);
         print("Who was cooking when (one column = one minute):");

@@ -5,6 +5,8 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.ConnectException;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
@@ -55,7 +57,7 @@ class ExamplesTest {
         assertThat(launch("--list")).isZero();
 
         for (Examples.Entry e : Examples.ALL) {
-            assertThat(out()).contains(e.name() + " ").contains("(seed " + e.seed() + ")");
+            assertThat(out()).contains(e.name() + " ").contains("(" + Examples.origin(e) + ")");
         }
         assertThat(out()).contains("Engine in this JVM: ");
     }
@@ -65,6 +67,30 @@ class ExamplesTest {
         assertThat(launch("simulate-gather")).isZero();
 
         assertThat(out().lines()).containsExactly("['A', 'B', 'C']", "['A', 'B', 'C']");
+    }
+
+    @Test
+    void aFailingExampleIsReportedOnOneLineWithItsCauses() {
+        Examples.Entry failing = new Examples.Entry("no-network", "test", "fails like fetch-urls-http offline", out -> new Example(out) {
+            @Override
+            public void run() throws Exception {
+                print("Synchronous style:");
+                ConnectException offline = new ConnectException("api.github.com");
+                offline.initCause(new UnresolvedAddressException());
+                throw offline;
+            }
+        });
+
+        int status = Examples.runExample(failing,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(status).isEqualTo(1);
+        assertThat(out().lines()).containsExactly("Synchronous style:");
+        assertThat(err().lines()).singleElement().asString()
+                .startsWith("Example 'no-network' failed: ")
+                .contains("ConnectException: api.github.com")
+                .contains("caused by java.nio.channels.UnresolvedAddressException");
     }
 
     @Test
