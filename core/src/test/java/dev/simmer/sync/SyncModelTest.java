@@ -96,13 +96,34 @@ class SyncModelTest {
         /** Settles, then compares outcomes and the order of service with the model. */
         void check() {
             settle();
-            String where = "seed " + seed + ", after " + trace.subList(Math.max(0, trace.size() - 8), trace.size());
+            String where = where();
             assertThat(actual).as(where).isEqualTo(expected);
             assertThat(served).as(where).isEqualTo(expectedServed);
         }
 
+        /** The seed and the last operations, for failure messages. */
         String where() {
             return "seed " + seed + ", after " + trace.subList(Math.max(0, trace.size() - 8), trace.size());
+        }
+
+        /** Spawns an actor that acquires, records that it was served, holds it across a pass, and releases. */
+        String spawnHolder(java.util.function.Supplier<Held> acquire) {
+            op("spawn");
+            return spawn(() -> {
+                try (Held held = acquire.get()) {
+                    served.add(Async.currentTask().name());
+                    Async.yieldNow();
+                    return "held";
+                }
+            });
+        }
+
+        /** Cancels a random actor of the model's {@code waiting} ones. */
+        void cancelRandom(Deque<String> waiting, Random r) {
+            op("cancel waiter");
+            String w = removeRandom(waiting, r);
+            cancel(w);
+            expect(w, "cancelled");
         }
 
         /** Ends every actor still waiting (the model's waiters), so the loop can close. */
@@ -131,6 +152,20 @@ class SyncModelTest {
         }
     }
 
+    /** A model test's body, run once per seed on virtual time with that seed's randomness. */
+    @FunctionalInterface
+    private interface SeededRun {
+        void run(Random r, Actors a) throws Exception;
+    }
+
+    private static void forSeeds(SeededRun body) throws Exception {
+        for (long seed = 1; seed <= SEEDS; seed++) {
+            Random r = new Random(seed);
+            Actors a = new Actors(seed);
+            virtual(() -> body.run(r, a));
+        }
+    }
+
     /** Removes and returns a random element of {@code waiting}. */
     private static String removeRandom(Deque<String> waiting, Random r) {
         List<String> list = new ArrayList<>(waiting);
@@ -143,81 +178,67 @@ class SyncModelTest {
 
     @Test
     void lockAgainstItsModel() throws Exception {
-        for (long seed = 1; seed <= SEEDS; seed++) {
-            Random r = new Random(seed);
-            Actors a = new Actors(seed);
-            virtual(() -> {
-                Lock lock = new Lock();
-                boolean driverHolds = false;       // the model: who holds it, and who waits
-                Deque<String> waiting = new ArrayDeque<>();
-                for (int i = 0; i < OPS; i++) {
-                    int op = r.nextInt(10);
-                    if (op < 4) {
-                        a.op("spawn");
-                        String name = a.spawn(() -> {
-                            try (Held held = lock.acquire()) {
-                                a.served.add(Async.currentTask().name());
-                                Async.yieldNow(); // holds it across a pass
-                                return "held";
-                            }
-                        });
-                        if (driverHolds) {
-                            waiting.add(name);
-                        } else {
-                            a.expectServed(name, "held");
-                        }
-                    } else if (op == 4) {
-                        a.op("tryAcquire");
-                        assertThat(lock.tryAcquire()).as(a.where()).isEqualTo(!driverHolds);
-                        driverHolds = true;
-                    } else if (op == 5 || op == 6) {
-                        a.op("release");
-                        if (!driverHolds) {
-                            assertThatThrownBy(lock::release).isInstanceOf(IllegalStateException.class);
-                        } else {
-                            lock.release();
-                            driverHolds = false;
-                            while (!waiting.isEmpty()) {
-                                a.expectServed(waiting.poll(), "held");
-                            }
-                        }
-                    } else if (op == 7 && driverHolds && !waiting.isEmpty()) {
-                        int k = 1 + r.nextInt(Math.min(2, waiting.size()));
-                        a.op("release+cancel " + k);
-                        lock.release(); // grants the oldest waiter ...
-                        for (int j = 0; j < k; j++) {
-                            String w = waiting.poll();
-                            a.cancel(w); // ... which is cancelled before it runs: it hands the lock on
-                            a.expect(w, "cancelled");
-                        }
+        forSeeds((r, a) -> {
+            Lock lock = new Lock();
+            boolean driverHolds = false;       // the model: who holds it, and who waits
+            Deque<String> waiting = new ArrayDeque<>();
+            for (int i = 0; i < OPS; i++) {
+                int op = r.nextInt(10);
+                if (op < 4) {
+                    String name = a.spawnHolder(lock::acquire);
+                    if (driverHolds) {
+                        waiting.add(name);
+                    } else {
+                        a.expectServed(name, "held");
+                    }
+                } else if (op == 4) {
+                    a.op("tryAcquire");
+                    assertThat(lock.tryAcquire()).as(a.where()).isEqualTo(!driverHolds);
+                    driverHolds = true;
+                } else if (op == 5 || op == 6) {
+                    a.op("release");
+                    if (!driverHolds) {
+                        assertThatThrownBy(lock::release).isInstanceOf(IllegalStateException.class);
+                    } else {
+                        lock.release();
                         driverHolds = false;
                         while (!waiting.isEmpty()) {
                             a.expectServed(waiting.poll(), "held");
                         }
-                    } else if (op == 8 && !waiting.isEmpty()) {
-                        a.op("cancel waiter");
-                        String w = removeRandom(waiting, r);
-                        a.cancel(w);
-                        a.expect(w, "cancelled");
-                    } else if (op == 9 && driverHolds) {
-                        a.op("re-acquire");
-                        assertThatThrownBy(lock::acquire).isInstanceOf(IllegalStateException.class)
-                                .hasMessageContaining("not reentrant");
                     }
-                    a.check();
-                    assertThat(lock.locked()).as(a.where()).isEqualTo(driverHolds);
-                    assertThat(lock.waiterCount()).as(a.where()).isEqualTo(waiting.size());
-                }
-                if (driverHolds) {
-                    lock.release();
+                } else if (op == 7 && driverHolds && !waiting.isEmpty()) {
+                    int k = 1 + r.nextInt(Math.min(2, waiting.size()));
+                    a.op("release+cancel " + k);
+                    lock.release(); // grants the oldest waiter ...
+                    for (int j = 0; j < k; j++) {
+                        String w = waiting.poll();
+                        a.cancel(w); // ... which is cancelled before it runs: it hands the lock on
+                        a.expect(w, "cancelled");
+                    }
+                    driverHolds = false;
                     while (!waiting.isEmpty()) {
                         a.expectServed(waiting.poll(), "held");
                     }
-                    a.check();
+                } else if (op == 8 && !waiting.isEmpty()) {
+                    a.cancelRandom(waiting, r);
+                } else if (op == 9 && driverHolds) {
+                    a.op("re-acquire");
+                    assertThatThrownBy(lock::acquire).isInstanceOf(IllegalStateException.class)
+                            .hasMessageContaining("not reentrant");
                 }
-                assertThat(lock.locked()).isFalse();
-            });
-        }
+                a.check();
+                assertThat(lock.locked()).as(a.where()).isEqualTo(driverHolds);
+                assertThat(lock.waiterCount()).as(a.where()).isEqualTo(waiting.size());
+            }
+            if (driverHolds) {
+                lock.release();
+                while (!waiting.isEmpty()) {
+                    a.expectServed(waiting.poll(), "held");
+                }
+                a.check();
+            }
+            assertThat(lock.locked()).isFalse();
+        });
     }
 
     // ================================================================= Semaphore
@@ -233,269 +254,234 @@ class SyncModelTest {
     }
 
     private void semaphoreModel(boolean bounded) throws Exception {
-        for (long seed = 1; seed <= SEEDS; seed++) {
-            Random r = new Random(seed);
-            Actors a = new Actors(seed);
+        forSeeds((r, a) -> {
             int initial = r.nextInt(4);
-            virtual(() -> {
-                Semaphore sem = bounded ? new BoundedSemaphore(initial) : new Semaphore(initial);
-                int total = initial;                // the model: permits in all, held by the driver, waiters
-                int driverHeld = 0;
-                Deque<String> waiting = new ArrayDeque<>();
-                for (int i = 0; i < OPS; i++) {
-                    int op = r.nextInt(10);
-                    if (op < 4) {
-                        a.op("spawn");
-                        String name = a.spawn(() -> {
-                            try (Held permit = sem.acquire()) {
-                                a.served.add(Async.currentTask().name());
-                                Async.yieldNow();
-                                return "held";
-                            }
-                        });
-                        if (total - driverHeld > 0) {
-                            a.expectServed(name, "held");
-                        } else {
-                            waiting.add(name);
-                        }
-                    } else if (op == 4 || op == 5) {
-                        a.op("tryAcquire");
-                        boolean free = total - driverHeld > 0;
-                        assertThat(sem.tryAcquire()).as(a.where()).isEqualTo(free);
-                        if (free) {
-                            driverHeld++;
-                        }
-                    } else if (op == 6 || op == 7) {
-                        boolean race = op == 7 && driverHeld > 0 && !waiting.isEmpty();
-                        a.op(race ? "release+cancel" : "release");
-                        if (bounded && driverHeld == 0) {
-                            assertThatThrownBy(sem::release).as(a.where()).isInstanceOf(IllegalStateException.class)
-                                    .hasMessageContaining("released more often than acquired");
-                        } else {
-                            sem.release();
-                            if (driverHeld > 0) {
-                                driverHeld--;
-                            } else {
-                                total++;
-                            }
-                            if (race) {
-                                String w = waiting.poll();
-                                a.cancel(w); // granted, then cancelled: the permit goes on
-                                a.expect(w, "cancelled");
-                            }
-                            while (!waiting.isEmpty()) {
-                                a.expectServed(waiting.poll(), "held");
-                            }
-                        }
-                    } else if (op == 8 && !waiting.isEmpty()) {
-                        a.op("cancel waiter");
-                        String w = removeRandom(waiting, r);
-                        a.cancel(w);
-                        a.expect(w, "cancelled");
+            Semaphore sem = bounded ? new BoundedSemaphore(initial) : new Semaphore(initial);
+            int total = initial;                // the model: permits in all, held by the driver, waiters
+            int driverHeld = 0;
+            Deque<String> waiting = new ArrayDeque<>();
+            for (int i = 0; i < OPS; i++) {
+                int op = r.nextInt(10);
+                if (op < 4) {
+                    String name = a.spawnHolder(sem::acquire);
+                    if (total - driverHeld > 0) {
+                        a.expectServed(name, "held");
+                    } else {
+                        waiting.add(name);
                     }
-                    a.check();
-                    assertThat(sem.available()).as(a.where()).isEqualTo(total - driverHeld);
-                    assertThat(sem.locked()).as(a.where()).isEqualTo(total - driverHeld == 0);
-                    assertThat(sem.waiterCount()).as(a.where()).isEqualTo(waiting.size());
+                } else if (op == 4 || op == 5) {
+                    a.op("tryAcquire");
+                    boolean free = total - driverHeld > 0;
+                    assertThat(sem.tryAcquire()).as(a.where()).isEqualTo(free);
+                    if (free) {
+                        driverHeld++;
+                    }
+                } else if (op == 6 || op == 7) {
+                    boolean race = op == 7 && driverHeld > 0 && !waiting.isEmpty();
+                    a.op(race ? "release+cancel" : "release");
+                    if (bounded && driverHeld == 0) {
+                        assertThatThrownBy(sem::release).as(a.where()).isInstanceOf(IllegalStateException.class)
+                                .hasMessageContaining("released more often than acquired");
+                    } else {
+                        sem.release();
+                        if (driverHeld > 0) {
+                            driverHeld--;
+                        } else {
+                            total++;
+                        }
+                        if (race) {
+                            String w = waiting.poll();
+                            a.cancel(w); // granted, then cancelled: the permit goes on
+                            a.expect(w, "cancelled");
+                        }
+                        while (!waiting.isEmpty()) {
+                            a.expectServed(waiting.poll(), "held");
+                        }
+                    }
+                } else if (op == 8 && !waiting.isEmpty()) {
+                    a.cancelRandom(waiting, r);
                 }
-                a.cancelAll(waiting);
-            });
-        }
+                a.check();
+                assertThat(sem.available()).as(a.where()).isEqualTo(total - driverHeld);
+                assertThat(sem.locked()).as(a.where()).isEqualTo(total - driverHeld == 0);
+                assertThat(sem.waiterCount()).as(a.where()).isEqualTo(waiting.size());
+            }
+            a.cancelAll(waiting);
+        });
     }
 
     // ================================================================= Event
 
     @Test
     void eventAgainstItsModel() throws Exception {
-        for (long seed = 1; seed <= SEEDS; seed++) {
-            Random r = new Random(seed);
-            Actors a = new Actors(seed);
-            virtual(() -> {
-                Event event = new Event();
-                boolean set = false;
-                Deque<String> waiting = new ArrayDeque<>();
-                for (int i = 0; i < OPS; i++) {
-                    int op = r.nextInt(10);
-                    if (op < 4) {
-                        a.op("spawn");
-                        String name = a.spawn(() -> {
-                            event.await();
-                            return "woken";
-                        });
-                        if (set) {
-                            a.expect(name, "woken");
-                        } else {
-                            waiting.add(name);
-                        }
-                    } else if (op == 4 || op == 5) {
-                        boolean race = op == 5 && !waiting.isEmpty();
-                        a.op(race ? "set+cancel" : "set");
-                        event.set();
-                        set = true;
-                        if (race) {
-                            String w = waiting.poll();
-                            a.cancel(w); // woken, then cancelled before it ran
-                            a.expect(w, "cancelled");
-                        }
-                        while (!waiting.isEmpty()) {
-                            a.expect(waiting.poll(), "woken");
-                        }
-                    } else if (op < 8) {
-                        a.op("clear");
-                        event.clear();
-                        set = false;
-                    } else if (!waiting.isEmpty()) {
-                        a.op("cancel waiter");
-                        String w = removeRandom(waiting, r);
-                        a.cancel(w);
+        forSeeds((r, a) -> {
+            Event event = new Event();
+            boolean set = false;
+            Deque<String> waiting = new ArrayDeque<>();
+            for (int i = 0; i < OPS; i++) {
+                int op = r.nextInt(10);
+                if (op < 4) {
+                    a.op("spawn");
+                    String name = a.spawn(() -> {
+                        event.await();
+                        return "woken";
+                    });
+                    if (set) {
+                        a.expect(name, "woken");
+                    } else {
+                        waiting.add(name);
+                    }
+                } else if (op == 4 || op == 5) {
+                    boolean race = op == 5 && !waiting.isEmpty();
+                    a.op(race ? "set+cancel" : "set");
+                    event.set();
+                    set = true;
+                    if (race) {
+                        String w = waiting.poll();
+                        a.cancel(w); // woken, then cancelled before it ran
                         a.expect(w, "cancelled");
                     }
-                    a.check();
-                    assertThat(event.isSet()).as(a.where()).isEqualTo(set);
-                    assertThat(event.waiterCount()).as(a.where()).isEqualTo(waiting.size());
+                    while (!waiting.isEmpty()) {
+                        a.expect(waiting.poll(), "woken");
+                    }
+                } else if (op < 8) {
+                    a.op("clear");
+                    event.clear();
+                    set = false;
+                } else if (!waiting.isEmpty()) {
+                    a.cancelRandom(waiting, r);
                 }
-                a.cancelAll(waiting);
-            });
-        }
+                a.check();
+                assertThat(event.isSet()).as(a.where()).isEqualTo(set);
+                assertThat(event.waiterCount()).as(a.where()).isEqualTo(waiting.size());
+            }
+            a.cancelAll(waiting);
+        });
     }
 
     // ================================================================= Condition
 
     @Test
     void conditionAgainstItsModel() throws Exception {
-        for (long seed = 1; seed <= SEEDS; seed++) {
-            Random r = new Random(seed);
-            Actors a = new Actors(seed);
-            virtual(() -> {
-                Condition cond = new Condition();
-                Deque<String> waiting = new ArrayDeque<>();
-                for (int i = 0; i < OPS; i++) {
-                    int op = r.nextInt(10);
-                    if (op < 4) {
-                        a.op("spawn");
-                        waiting.add(a.spawn(() -> {
-                            try (Held held = cond.acquire()) {
-                                cond.await();
-                                assertThat(cond.lock().isHeldByCurrentTask()).isTrue();
-                                a.served.add(Async.currentTask().name());
-                                return "signalled";
-                            }
-                        }));
-                    } else if (op < 7) {
-                        int n = r.nextInt(4);
-                        boolean race = op == 6 && !waiting.isEmpty() && n > 0;
-                        a.op((race ? "signal+cancel " : "signal ") + n);
+        forSeeds((r, a) -> {
+            Condition cond = new Condition();
+            Deque<String> waiting = new ArrayDeque<>();
+            for (int i = 0; i < OPS; i++) {
+                int op = r.nextInt(10);
+                if (op < 4) {
+                    a.op("spawn");
+                    waiting.add(a.spawn(() -> {
                         try (Held held = cond.acquire()) {
-                            cond.signal(n);
-                            if (race) {
-                                String w = waiting.poll();
-                                a.cancel(w); // signalled, then cancelled: the signal passes on
-                                a.expect(w, "cancelled");
-                            }
+                            cond.await();
+                            assertThat(cond.lock().isHeldByCurrentTask()).isTrue();
+                            a.served.add(Async.currentTask().name());
+                            return "signalled";
                         }
-                        for (int j = 0; j < n && !waiting.isEmpty(); j++) {
-                            a.expectServed(waiting.poll(), "signalled");
+                    }));
+                } else if (op < 7) {
+                    int n = r.nextInt(4);
+                    boolean race = op == 6 && !waiting.isEmpty() && n > 0;
+                    a.op((race ? "signal+cancel " : "signal ") + n);
+                    try (Held held = cond.acquire()) {
+                        cond.signal(n);
+                        if (race) {
+                            String w = waiting.poll();
+                            a.cancel(w); // signalled, then cancelled: the signal passes on
+                            a.expect(w, "cancelled");
                         }
-                    } else if (op == 7) {
-                        a.op("signalAll");
-                        try (Held held = cond.acquire()) {
-                            cond.signalAll();
-                        }
-                        while (!waiting.isEmpty()) {
-                            a.expectServed(waiting.poll(), "signalled");
-                        }
-                    } else if (op == 8 && !waiting.isEmpty()) {
-                        a.op("cancel waiter");
-                        String w = removeRandom(waiting, r);
-                        a.cancel(w);
-                        a.expect(w, "cancelled");
-                    } else {
-                        a.op("signal without the lock");
-                        assertThatThrownBy(cond::signal).isInstanceOf(IllegalStateException.class)
-                                .hasMessageContaining("not held");
                     }
-                    a.check();
-                    assertThat(cond.waiterCount()).as(a.where()).isEqualTo(waiting.size());
-                    assertThat(cond.locked()).as(a.where()).isFalse();
+                    for (int j = 0; j < n && !waiting.isEmpty(); j++) {
+                        a.expectServed(waiting.poll(), "signalled");
+                    }
+                } else if (op == 7) {
+                    a.op("signalAll");
+                    try (Held held = cond.acquire()) {
+                        cond.signalAll();
+                    }
+                    while (!waiting.isEmpty()) {
+                        a.expectServed(waiting.poll(), "signalled");
+                    }
+                } else if (op == 8 && !waiting.isEmpty()) {
+                    a.cancelRandom(waiting, r);
+                } else {
+                    a.op("signal without the lock");
+                    assertThatThrownBy(cond::signal).isInstanceOf(IllegalStateException.class)
+                            .hasMessageContaining("not held");
                 }
-                a.cancelAll(waiting);
-            });
-        }
+                a.check();
+                assertThat(cond.waiterCount()).as(a.where()).isEqualTo(waiting.size());
+                assertThat(cond.locked()).as(a.where()).isFalse();
+            }
+            a.cancelAll(waiting);
+        });
     }
 
     // ================================================================= Barrier
 
     @Test
     void barrierAgainstItsModel() throws Exception {
-        for (long seed = 1; seed <= SEEDS; seed++) {
-            Random r = new Random(seed);
-            Actors a = new Actors(seed);
+        forSeeds((r, a) -> {
             int parties = 1 + r.nextInt(4);
-            virtual(() -> {
-                Barrier barrier = new Barrier(parties);
-                boolean broken = false;
-                Deque<String> waiting = new ArrayDeque<>(); // the filling round, in arrival order
-                for (int i = 0; i < OPS; i++) {
-                    int op = r.nextInt(12);
-                    if (op < 5) {
-                        a.op("spawn");
-                        String name = a.spawn(() -> "index " + barrier.await());
-                        if (broken) {
-                            a.expect(name, "BrokenBarrierException");
-                        } else {
-                            waiting.add(name);
-                            if (waiting.size() == parties) {
-                                for (int j = 0; !waiting.isEmpty(); j++) {
-                                    a.expect(waiting.poll(), "index " + j);
-                                }
+            Barrier barrier = new Barrier(parties);
+            boolean broken = false;
+            Deque<String> waiting = new ArrayDeque<>(); // the filling round, in arrival order
+            for (int i = 0; i < OPS; i++) {
+                int op = r.nextInt(12);
+                if (op < 5) {
+                    a.op("spawn");
+                    String name = a.spawn(() -> "index " + barrier.await());
+                    if (broken) {
+                        a.expect(name, "BrokenBarrierException");
+                    } else {
+                        waiting.add(name);
+                        if (waiting.size() == parties) {
+                            for (int j = 0; !waiting.isEmpty(); j++) {
+                                a.expect(waiting.poll(), "index " + j);
                             }
-                        }
-                    } else if (op < 7 && (broken || waiting.size() == parties - 1)) {
-                        int k = broken ? 0 : r.nextInt(Math.min(2, waiting.size()) + 1);
-                        a.op("arrive last+cancel " + k);
-                        if (broken) {
-                            assertThatThrownBy(barrier::await).isInstanceOf(BrokenBarrierException.class);
-                        } else {
-                            assertThat(barrier.await()).as(a.where()).isEqualTo(parties - 1); // does not suspend
-                            List<String> round = new ArrayList<>(waiting);
-                            waiting.clear();
-                            for (int j = 0; j < round.size(); j++) {
-                                if (j < k) {
-                                    a.cancel(round.get(j)); // released, then cancelled before it ran
-                                    a.expect(round.get(j), "cancelled");
-                                } else {
-                                    a.expect(round.get(j), "index " + j);
-                                }
-                            }
-                        }
-                    } else if (op == 7 && !waiting.isEmpty()) {
-                        a.op("cancel waiter");
-                        String w = removeRandom(waiting, r);
-                        a.cancel(w);
-                        a.expect(w, "cancelled");
-                    } else if (op == 8) {
-                        a.op("abort");
-                        barrier.abort();
-                        broken = true;
-                        while (!waiting.isEmpty()) {
-                            a.expect(waiting.poll(), "BrokenBarrierException");
-                        }
-                    } else if (op == 9 || (op > 9 && broken)) {
-                        a.op("reset");
-                        barrier.reset();
-                        broken = false;
-                        while (!waiting.isEmpty()) {
-                            a.expect(waiting.poll(), "BrokenBarrierException");
                         }
                     }
-                    a.check();
-                    assertThat(barrier.isBroken()).as(a.where()).isEqualTo(broken);
-                    assertThat(barrier.waiting()).as(a.where()).isEqualTo(broken ? 0 : waiting.size());
-                    assertThat(barrier.insideCount()).as(a.where()).isEqualTo(waiting.size());
+                } else if (op < 7 && (broken || waiting.size() == parties - 1)) {
+                    int k = broken ? 0 : r.nextInt(Math.min(2, waiting.size()) + 1);
+                    a.op("arrive last+cancel " + k);
+                    if (broken) {
+                        assertThatThrownBy(barrier::await).isInstanceOf(BrokenBarrierException.class);
+                    } else {
+                        assertThat(barrier.await()).as(a.where()).isEqualTo(parties - 1); // does not suspend
+                        List<String> round = new ArrayList<>(waiting);
+                        waiting.clear();
+                        for (int j = 0; j < round.size(); j++) {
+                            if (j < k) {
+                                a.cancel(round.get(j)); // released, then cancelled before it ran
+                                a.expect(round.get(j), "cancelled");
+                            } else {
+                                a.expect(round.get(j), "index " + j);
+                            }
+                        }
+                    }
+                } else if (op == 7 && !waiting.isEmpty()) {
+                    a.cancelRandom(waiting, r);
+                } else if (op == 8) {
+                    a.op("abort");
+                    barrier.abort();
+                    broken = true;
+                    while (!waiting.isEmpty()) {
+                        a.expect(waiting.poll(), "BrokenBarrierException");
+                    }
+                } else if (op == 9 || (op > 9 && broken)) {
+                    a.op("reset");
+                    barrier.reset();
+                    broken = false;
+                    while (!waiting.isEmpty()) {
+                        a.expect(waiting.poll(), "BrokenBarrierException");
+                    }
                 }
-                a.cancelAll(waiting);
-            });
-        }
+                a.check();
+                assertThat(barrier.isBroken()).as(a.where()).isEqualTo(broken);
+                assertThat(barrier.waiting()).as(a.where()).isEqualTo(broken ? 0 : waiting.size());
+                assertThat(barrier.insideCount()).as(a.where()).isEqualTo(waiting.size());
+            }
+            a.cancelAll(waiting);
+        });
     }
 
     // ================================================================= queues
@@ -586,136 +572,132 @@ class SyncModelTest {
     }
 
     private void queueModel(Order order) throws Exception {
-        for (long seed = 1; seed <= SEEDS; seed++) {
-            Random r = new Random(seed);
-            Actors a = new Actors(seed);
+        forSeeds((r, a) -> {
             QueueModel m = new QueueModel(order, r.nextInt(4), a);
-            virtual(() -> {
-                Queue<Integer> q = switch (order) {
-                    case FIFO -> new Queue<>(m.maxsize);
-                    case LIFO -> new LifoQueue<>(m.maxsize);
-                    case PRIORITY -> new PriorityQueue<>(m.maxsize);
-                };
-                int[] counter = {0};
-                java.util.function.IntSupplier nextValue = () -> order == Order.PRIORITY ? r.nextInt(10) : counter[0]++;
-                for (int i = 0; i < OPS; i++) {
-                    int op = r.nextInt(20);
-                    if (op < 3) {
-                        int v = nextValue.getAsInt();
-                        a.op("putNowait " + v);
-                        if (m.shutDown) {
-                            assertThatThrownBy(() -> q.putNowait(v)).isInstanceOf(QueueShutDownException.class);
-                        } else if (m.full()) {
-                            assertThatThrownBy(() -> q.putNowait(v)).isInstanceOf(QueueFullException.class);
-                        } else {
-                            q.putNowait(v);
-                            m.insert(v);
-                        }
-                    } else if (op < 6) {
-                        a.op("getNowait");
-                        if (!m.store.isEmpty()) {
-                            assertThat(q.getNowait()).as(a.where()).isEqualTo(m.take());
-                        } else {
-                            assertThatThrownBy(q::getNowait).as(a.where()).isInstanceOf(
-                                    m.shutDown ? QueueShutDownException.class : QueueEmptyException.class);
-                        }
-                    } else if (op < 9) {
-                        a.op("spawn getter");
-                        String name = a.spawn(() -> "got " + q.get());
-                        if (!m.store.isEmpty()) {
-                            a.expect(name, "got " + m.take());
-                        } else if (m.shutDown) {
-                            a.expect(name, "QueueShutDownException");
-                        } else {
-                            m.getters.add(name);
-                        }
-                    } else if (op < 12) {
-                        int v = nextValue.getAsInt();
-                        a.op("spawn putter " + v);
-                        String name = a.spawn(() -> {
-                            q.put(v);
-                            return "put";
-                        });
-                        if (m.shutDown) {
-                            a.expect(name, "QueueShutDownException");
-                        } else if (!m.full()) {
-                            m.insert(v);
-                            a.expect(name, "put");
-                        } else {
-                            m.putters.add(name);
-                            m.putterItems.put(name, v);
-                        }
-                    } else if (op == 12 && !m.getters.isEmpty()) {
-                        int v = nextValue.getAsInt();
-                        int k = 1 + r.nextInt(Math.min(2, m.getters.size()));
-                        a.op("putNowait " + v + "+cancel getters " + k);
-                        q.putNowait(v); // handed to the oldest getter ...
-                        for (int j = 0; j < k; j++) {
-                            String g = m.getters.poll();
-                            a.cancel(g); // ... cancelled before it ran: the item goes on, nothing is lost
-                            a.expect(g, "cancelled");
-                        }
+            Queue<Integer> q = switch (order) {
+                case FIFO -> new Queue<>(m.maxsize);
+                case LIFO -> new LifoQueue<>(m.maxsize);
+                case PRIORITY -> new PriorityQueue<>(m.maxsize);
+            };
+            int[] counter = {0};
+            java.util.function.IntSupplier nextValue = () -> order == Order.PRIORITY ? r.nextInt(10) : counter[0]++;
+            for (int i = 0; i < OPS; i++) {
+                int op = r.nextInt(20);
+                if (op < 3) {
+                    int v = nextValue.getAsInt();
+                    a.op("putNowait " + v);
+                    if (m.shutDown) {
+                        assertThatThrownBy(() -> q.putNowait(v)).isInstanceOf(QueueShutDownException.class);
+                    } else if (m.full()) {
+                        assertThatThrownBy(() -> q.putNowait(v)).isInstanceOf(QueueFullException.class);
+                    } else {
+                        q.putNowait(v);
                         m.insert(v);
-                    } else if (op == 13 && !m.putters.isEmpty()) {
-                        int k = 1 + r.nextInt(Math.min(2, m.putters.size()));
-                        a.op("getNowait+cancel putters " + k);
-                        int expected = m.takeOnly();
-                        assertThat(q.getNowait()).as(a.where()).isEqualTo(expected); // grants a slot ...
-                        for (int j = 0; j < k; j++) {
-                            String p = m.putters.poll();
-                            a.cancel(p); // ... to a putter cancelled before it ran: the slot goes on
-                            a.expect(p, "cancelled");
-                        }
-                        m.grantPutters();
-                    } else if (op == 14 && (!m.getters.isEmpty() || !m.putters.isEmpty())) {
-                        a.op("cancel waiter");
-                        Deque<String> all = new ArrayDeque<>(m.getters);
-                        all.addAll(m.putters);
-                        String w = removeRandom(all, r);
-                        m.removeWaiter(w);
-                        a.cancel(w);
-                        a.expect(w, "cancelled");
-                    } else if (op == 15 || op == 16) {
-                        a.op("taskDone");
-                        if (m.unfinished > 0) {
-                            q.taskDone();
-                            m.unfinished--;
-                        } else {
-                            assertThatThrownBy(q::taskDone).isInstanceOf(IllegalStateException.class);
-                        }
-                    } else if (op == 17 && r.nextInt(4) == 0) {
-                        boolean immediate = r.nextBoolean();
-                        a.op("shutdown " + immediate);
-                        q.shutdown(immediate);
-                        m.shutDown = true;
-                        if (immediate) {
-                            m.unfinished -= Math.min(m.unfinished, m.store.size());
-                            m.store.clear();
-                        }
-                        while (!m.getters.isEmpty()) {
-                            a.expect(m.getters.poll(), "QueueShutDownException");
-                        }
-                        while (!m.putters.isEmpty()) {
-                            a.expect(m.putters.poll(), "QueueShutDownException");
-                        }
                     }
-                    a.check();
-                    assertThat(q.size()).as(a.where()).isEqualTo(m.store.size());
-                    assertThat(q.isFull()).as(a.where()).isEqualTo(m.full());
-                    assertThat(q.getterCount()).as(a.where()).isEqualTo(m.getters.size());
-                    assertThat(q.putterCount()).as(a.where()).isEqualTo(m.putters.size());
-                    assertThat(q.unfinishedCount()).as(a.where()).isEqualTo(m.unfinished);
-                    assertThat(q.isShutDown()).as(a.where()).isEqualTo(m.shutDown);
-                }
-                q.shutdown(true);
-                for (String w : m.getters) {
-                    a.expect(w, "QueueShutDownException");
-                }
-                for (String w : m.putters) {
-                    a.expect(w, "QueueShutDownException");
+                } else if (op < 6) {
+                    a.op("getNowait");
+                    if (!m.store.isEmpty()) {
+                        assertThat(q.getNowait()).as(a.where()).isEqualTo(m.take());
+                    } else {
+                        assertThatThrownBy(q::getNowait).as(a.where()).isInstanceOf(
+                                m.shutDown ? QueueShutDownException.class : QueueEmptyException.class);
+                    }
+                } else if (op < 9) {
+                    a.op("spawn getter");
+                    String name = a.spawn(() -> "got " + q.get());
+                    if (!m.store.isEmpty()) {
+                        a.expect(name, "got " + m.take());
+                    } else if (m.shutDown) {
+                        a.expect(name, "QueueShutDownException");
+                    } else {
+                        m.getters.add(name);
+                    }
+                } else if (op < 12) {
+                    int v = nextValue.getAsInt();
+                    a.op("spawn putter " + v);
+                    String name = a.spawn(() -> {
+                        q.put(v);
+                        return "put";
+                    });
+                    if (m.shutDown) {
+                        a.expect(name, "QueueShutDownException");
+                    } else if (!m.full()) {
+                        m.insert(v);
+                        a.expect(name, "put");
+                    } else {
+                        m.putters.add(name);
+                        m.putterItems.put(name, v);
+                    }
+                } else if (op == 12 && !m.getters.isEmpty()) {
+                    int v = nextValue.getAsInt();
+                    int k = 1 + r.nextInt(Math.min(2, m.getters.size()));
+                    a.op("putNowait " + v + "+cancel getters " + k);
+                    q.putNowait(v); // handed to the oldest getter ...
+                    for (int j = 0; j < k; j++) {
+                        String g = m.getters.poll();
+                        a.cancel(g); // ... cancelled before it ran: the item goes on, nothing is lost
+                        a.expect(g, "cancelled");
+                    }
+                    m.insert(v);
+                } else if (op == 13 && !m.putters.isEmpty()) {
+                    int k = 1 + r.nextInt(Math.min(2, m.putters.size()));
+                    a.op("getNowait+cancel putters " + k);
+                    int expected = m.takeOnly();
+                    assertThat(q.getNowait()).as(a.where()).isEqualTo(expected); // grants a slot ...
+                    for (int j = 0; j < k; j++) {
+                        String p = m.putters.poll();
+                        a.cancel(p); // ... to a putter cancelled before it ran: the slot goes on
+                        a.expect(p, "cancelled");
+                    }
+                    m.grantPutters();
+                } else if (op == 14 && (!m.getters.isEmpty() || !m.putters.isEmpty())) {
+                    a.op("cancel waiter");
+                    Deque<String> all = new ArrayDeque<>(m.getters);
+                    all.addAll(m.putters);
+                    String w = removeRandom(all, r);
+                    m.removeWaiter(w);
+                    a.cancel(w);
+                    a.expect(w, "cancelled");
+                } else if (op == 15 || op == 16) {
+                    a.op("taskDone");
+                    if (m.unfinished > 0) {
+                        q.taskDone();
+                        m.unfinished--;
+                    } else {
+                        assertThatThrownBy(q::taskDone).isInstanceOf(IllegalStateException.class);
+                    }
+                } else if (op == 17 && r.nextInt(4) == 0) {
+                    boolean immediate = r.nextBoolean();
+                    a.op("shutdown " + immediate);
+                    q.shutdown(immediate);
+                    m.shutDown = true;
+                    if (immediate) {
+                        m.unfinished -= Math.min(m.unfinished, m.store.size());
+                        m.store.clear();
+                    }
+                    while (!m.getters.isEmpty()) {
+                        a.expect(m.getters.poll(), "QueueShutDownException");
+                    }
+                    while (!m.putters.isEmpty()) {
+                        a.expect(m.putters.poll(), "QueueShutDownException");
+                    }
                 }
                 a.check();
-            });
-        }
+                assertThat(q.size()).as(a.where()).isEqualTo(m.store.size());
+                assertThat(q.isFull()).as(a.where()).isEqualTo(m.full());
+                assertThat(q.getterCount()).as(a.where()).isEqualTo(m.getters.size());
+                assertThat(q.putterCount()).as(a.where()).isEqualTo(m.putters.size());
+                assertThat(q.unfinishedCount()).as(a.where()).isEqualTo(m.unfinished);
+                assertThat(q.isShutDown()).as(a.where()).isEqualTo(m.shutDown);
+            }
+            q.shutdown(true);
+            for (String w : m.getters) {
+                a.expect(w, "QueueShutDownException");
+            }
+            for (String w : m.putters) {
+                a.expect(w, "QueueShutDownException");
+            }
+            a.check();
+        });
     }
 }
