@@ -63,7 +63,7 @@ import java.util.Set;
  *
  * @param <T> the element type
  */
-public final class AsyncGenerator<T> implements AsyncIterable<T>, AutoCloseable {
+public final class AsyncGenerator<T> implements AsyncIterable<T> {
 
     /** A generator body: emits elements through {@code out}; may suspend anywhere. */
     @FunctionalInterface

@@ -1,5 +1,8 @@
 package dev.simmer;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 
 /**
@@ -16,17 +19,92 @@ import java.util.Objects;
  * for (int n : countdown) {     // inside a task
  *     System.out.println(n);    // 3, 2, 1, a second apart
  * }
+ * List<Integer> all = countdown.toList();   // [3, 2, 1]: [n async for n in countdown]
  * }</pre>
+ *
+ * <p>Closing. The enhanced {@code for} statement does not close the iterator it takes, so a
+ * loop left early ({@code break}, an exception) leaves an iterator open; for a generator,
+ * its producer waits until the consuming task ends. An {@code AsyncIterable} is therefore
+ * {@link AutoCloseable}: its {@link #close()} ends every iteration of it still open (the
+ * default has nothing to end), and try-with-resources around the loop releases at once what
+ * a {@code break} left, whatever the static type:
+ *
+ * <pre>{@code
+ * try (AsyncIterable<Integer> numbers = countdown(3)) {
+ *     for (int n : numbers) {
+ *         if (n == 2) break;    // close() below stops the producer and runs its finally blocks
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>{@link #toList()}, {@link #take(int)} and {@link #first()} close the iterator they use.
  *
  * <p>Must be called from the loop thread; its iterators from inside a task.
  *
  * @param <T> the element type
  */
-public interface AsyncIterable<T> extends Iterable<T> {
+public interface AsyncIterable<T> extends Iterable<T>, AutoCloseable {
 
     /** An iterator whose {@code hasNext()} and {@code next()} may suspend. */
     @Override
     AsyncIterator<T> iterator();
+
+    /**
+     * Ends every iteration of this iterable still open and releases what it holds; may
+     * suspend (for a generator: until its producers have run their {@code finally} blocks).
+     * The default has nothing to release.
+     */
+    @Override
+    default void close() {
+    }
+
+    /**
+     * Every element, in order, in a new list (Python's {@code [x async for x in it]}); may
+     * suspend. The iterator is closed afterwards, also when getting an element fails.
+     */
+    default List<T> toList() {
+        List<T> all = new ArrayList<>();
+        try (AsyncIterator<T> it = iterator()) {
+            while (it.hasNext()) {
+                all.add(it.next());
+            }
+        }
+        return all;
+    }
+
+    /**
+     * The first {@code n} elements (fewer if there are fewer), in a new list; may suspend.
+     * The iterator is closed afterwards, so a generator's producer ends there.
+     *
+     * @throws IllegalArgumentException if {@code n} is negative
+     */
+    default List<T> take(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("take(n): n must be >= 0, got " + n);
+        }
+        List<T> some = new ArrayList<>(Math.min(n, 16));
+        try (AsyncIterator<T> it = iterator()) {
+            while (some.size() < n && it.hasNext()) {
+                some.add(it.next());
+            }
+        }
+        return some;
+    }
+
+    /**
+     * The first element; may suspend. The iterator is closed afterwards, so a generator's
+     * producer ends there (Python's {@code await anext(aiter(it))} followed by {@code aclose()}).
+     *
+     * @throws NoSuchElementException if there is none
+     */
+    default T first() {
+        try (AsyncIterator<T> it = iterator()) {
+            if (!it.hasNext()) {
+                throw new NoSuchElementException("first(): " + this + " has no elements");
+            }
+            return it.next();
+        }
+    }
 
     /**
      * An iterable whose elements a generator body emits (asyncio's async generator, an

@@ -37,8 +37,13 @@ import java.util.Iterator;
  *
  * <p>It is {@link AutoCloseable}: {@link #close()} ends the iteration early and releases what
  * the iterator holds (a generator's producing task, a timer). The enhanced {@code for}
- * statement does not close its iterator; use try-with-resources on {@code iterator()} (or on
- * an {@link AsyncGenerator}) when leaving a loop early must release it at once.
+ * statement does not close its iterator; use try-with-resources on the iterable (see
+ * {@link AsyncIterable}) or on {@code iterator()} when leaving a loop early must release it
+ * at once.
+ *
+ * <p>A class that is its own iterable (Python's {@code __aiter__} returning {@code self})
+ * implements both interfaces, and overrides {@code close()} once: both give it a default, and
+ * for such a class closing the iterable and closing the iterator are the same thing.
  *
  * <p>Must be called from the loop thread; the calls that may suspend must be called from
  * inside a task.

@@ -1,5 +1,6 @@
 package dev.simmer;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -29,13 +30,22 @@ import java.util.Objects;
  *       the task then ends cancelled, as in asyncio.
  *   <li>A further cancellation that arrives <em>while</em> the teardown waits is delivered
  *       there, as in asyncio: that wait throws {@link CancelledException}, and the teardown
- *       is not run again. Write a teardown that must not be cut short with its own
- *       {@code finally}.
+ *       is not run again. A teardown that must run to its end is wrapped in
+ *       {@link #shielded(Teardown)}: the cancellation then waits until it has finished.
  *   <li>The teardown runs inline in the task that closes the resource, so it may close
- *       things that belong to that task (a {@link TaskGroup}, another resource).
+ *       things that belong to that task (a {@link TaskGroup}, a held {@code Lock}, another
+ *       resource); a {@linkplain #shielded(Teardown) shielded} one runs in a helper task.
  * </ul>
  * A teardown failure is thrown by {@code close()}; in try-with-resources, when the block
  * itself failed, Java keeps the block's exception and attaches the teardown's as suppressed.
+ * {@code close()} declares no checked exception (so {@code -Xlint:try} has nothing to say
+ * about it): a checked failure of the teardown is rethrown unchanged and undeclared, as
+ * {@link AsyncIterator} does. {@link #of} declares {@code throws Exception}, so a
+ * {@code catch} of the checked type around the statement compiles and catches it.
+ *
+ * <p>A teardown that must know how the block ended (Python's {@code __aexit__} receives the
+ * exception: commit or roll back) cannot be a {@code close()}, which Java calls without it;
+ * {@link #with} runs a block between a setup and such an {@link Exit}.
  *
  * <p>Must be called from the loop thread; {@link #of} and {@link #close()} from inside a task
  * when the setup or teardown suspends.
@@ -48,6 +58,28 @@ public final class AsyncResource<T> implements AutoCloseable {
     @FunctionalInterface
     public interface Teardown<T> {
         void close(T value) throws Exception;
+    }
+
+    /**
+     * Closes the value of a resource knowing how the block ended (Python's
+     * {@code __aexit__(exc_type, exc, tb)}); may suspend. See {@link AsyncResource#with}.
+     */
+    @FunctionalInterface
+    public interface Exit<T> {
+        /**
+         * Closes {@code value}.
+         *
+         * @param failure what the block threw (a {@link CancelledException} if the task was
+         *                cancelled), or {@code null} if it ended normally; it propagates after
+         *                the exit in any case (an exit cannot swallow it)
+         */
+        void close(T value, Throwable failure) throws Exception;
+    }
+
+    /** The block run with a resource's value by {@link AsyncResource#with}; may suspend. */
+    @FunctionalInterface
+    public interface Block<T, R> {
+        R run(T value) throws Exception;
     }
 
     private final EventLoop loop;
@@ -82,6 +114,102 @@ public final class AsyncResource<T> implements AutoCloseable {
         return new AsyncResource<>(loop, value, teardown);
     }
 
+    /**
+     * Runs {@code setup}, then {@code block} with its value, then {@code exit} with the value
+     * and what the block threw (or {@code null}); returns the block's result. The form of
+     * {@code async with} whose {@code __aexit__} looks at the exception, which
+     * try-with-resources cannot give a {@code close()}.
+     *
+     * <pre>{@code
+     * // Python: async with transaction(db) as tx: tx.insert(row)   # commit, or rollback on error
+     * int rows = AsyncResource.with(db::begin, (tx, failure) -> {
+     *     if (failure == null) tx.commit(); else tx.rollback();
+     * }, tx -> tx.insert(row));
+     * }</pre>
+     *
+     * <p>As in try-with-resources: a failing {@code setup} runs neither; the exit runs however
+     * the block ends (it may suspend, also after a cancellation); when the block failed, its
+     * exception is rethrown unchanged with the exit's failure, if any, attached as suppressed;
+     * when the block succeeded, the exit's failure is thrown. Wrap the exit in
+     * {@link #shielded(Exit)} if a cancellation must not cut it short.
+     *
+     * @throws IllegalStateException outside a running loop
+     */
+    public static <T, R> R with(AsyncCallable<? extends T> setup, Exit<? super T> exit,
+            Block<? super T, ? extends R> block) throws Exception {
+        EventLoop.runningLoop("AsyncResource.with");
+        Objects.requireNonNull(setup, "setup");
+        Objects.requireNonNull(exit, "exit");
+        Objects.requireNonNull(block, "block");
+        T value = setup.call();
+        R result;
+        try {
+            result = block.run(value);
+        } catch (Throwable failure) {
+            try {
+                exit.close(value, failure);
+            } catch (Throwable e) {
+                if (e != failure) {
+                    failure.addSuppressed(e);
+                }
+            }
+            throw AsyncGenerator.sneakyThrow(failure);
+        }
+        exit.close(value, null);
+        return result;
+    }
+
+    /**
+     * {@code teardown}, made to run to its end even if the closing task is cancelled meanwhile
+     * (Trio's shielded cancel scope, kotlinx's {@code NonCancellable}): for the flush, commit
+     * or goodbye message that must not be cut short.
+     *
+     * <pre>{@code
+     * try (var conn = AsyncResource.of(() -> connect(host), AsyncResource.shielded(Connection::close))) {
+     *     ...
+     * }   // close() finishes even if the task is cancelled while it waits
+     * }</pre>
+     *
+     * <p>How: the teardown runs in a helper task (named {@code "<task>/teardown"}, seeing the
+     * task's {@link ContextVar} values), and the closing task waits until it has ended,
+     * whatever happens to it meanwhile. A cancellation that reaches the closing task during
+     * that wait does not reach the teardown; it is thrown, as {@link CancelledException}, once
+     * the teardown is done (with the teardown's failure, if any, attached as suppressed). So
+     * the task still ends cancelled, only later. Unlike {@link Async#shield}, which stops
+     * waiting at once and leaves the shielded task running, nothing is left behind.
+     *
+     * <p>Inside the teardown, timeouts work as usual ({@code Async.timeout(d, ...)} bounds a
+     * teardown that might hang: a shielded wait that never ends would keep the task from ever
+     * ending). Because it runs in another task, it cannot release what the closing task
+     * owns, such as a held {@code Lock}; release that outside the shielded part. When the loop
+     * shuts down it cancels the helper like every other task.
+     */
+    public static <T> Teardown<T> shielded(Teardown<T> teardown) {
+        Objects.requireNonNull(teardown, "teardown");
+        return value -> runShielded(() -> teardown.close(value));
+    }
+
+    /** {@link #shielded(Teardown)} for an {@link Exit}: it runs to its end even if the task is cancelled meanwhile. */
+    public static <T> Exit<T> shielded(Exit<T> exit) {
+        Objects.requireNonNull(exit, "exit");
+        return (value, failure) -> runShielded(() -> exit.close(value, failure));
+    }
+
+    /** Runs {@code body} in a helper task and waits until it has ended, whatever happens to this task meanwhile. */
+    private static void runShielded(AsyncRunnable body) throws Exception {
+        EventLoop loop = EventLoop.runningLoop("AsyncResource.shielded");
+        Task<?> me = loop.requireTask("a shielded teardown");
+        Task<Void> helper = loop.createTask(body.asCallable(), me.name() + "/teardown");
+        CancelledException cancelled = Gather.awaitEnds(me, List.of(helper));
+        if (cancelled == null) {
+            helper.retrieve(); // its failure, or its cancellation (the loop is shutting down)
+            return;
+        }
+        Gather.attachFailure(helper, cancelled); // the teardown's failure is not lost
+        helper.markRetrieved();
+        throw cancelled;
+    }
+
     /** The value the setup returned (still there after {@code close()}, as Python's {@code as} name). */
     public T get() {
         return value;
@@ -94,17 +222,22 @@ public final class AsyncResource<T> implements AutoCloseable {
 
     /**
      * Runs the teardown, the first time only; it may suspend. A failure of the teardown is
-     * rethrown unchanged; the resource counts as closed all the same.
+     * rethrown unchanged (undeclared if it is checked); the resource counts as closed all the
+     * same.
      */
     @Override
-    public void close() throws Exception {
+    public void close() {
         loop.checkThread("AsyncResource.close");
         Teardown<? super T> t = teardown;
         if (t == null) {
             return;
         }
         teardown = null;
-        t.close(value);
+        try {
+            t.close(value);
+        } catch (Exception e) {
+            throw AsyncGenerator.sneakyThrow(e);
+        }
     }
 
     @Override

@@ -28,7 +28,11 @@ import java.util.Objects;
  * cancelled. A cancellation that reaches the task while one entry closes is delivered to that
  * entry's wait (as in asyncio); the entries below it are still closed, and their waits work.
  * In try-with-resources whose block failed, Java keeps the block's exception primary and
- * attaches the stack's as suppressed.
+ * attaches the stack's as suppressed. {@code close()} declares no checked exception (so
+ * {@code -Xlint:try} has nothing to say about it); a checked failure is rethrown unchanged
+ * and undeclared, as {@link AsyncResource#close()} does. To make one entry's close finish
+ * even if the task is cancelled meanwhile, enter it with an
+ * {@link AsyncResource#shielded(AsyncResource.Teardown) AsyncResource.shielded} teardown.
  *
  * <p>Must be called from the loop thread; {@code enter} and {@code close} from inside a task
  * when what they run suspends.
@@ -133,10 +137,11 @@ public final class ExitStack implements AutoCloseable {
 
     /**
      * Closes every entry, last pushed first, attempting each even if one fails; may suspend.
-     * Then throws the first failure (a cancellation first) with the others suppressed.
+     * Then throws the first failure (a cancellation first) with the others suppressed,
+     * unchanged (undeclared if it is checked).
      */
     @Override
-    public void close() throws Exception {
+    public void close() {
         loop.checkThread("ExitStack.close");
         List<Throwable> failures = null;
         for (AsyncRunnable exit; (exit = exits.poll()) != null; ) {
@@ -164,7 +169,7 @@ public final class ExitStack implements AutoCloseable {
                 primary.addSuppressed(e);
             }
         }
-        throw Completion.rethrowable(primary);
+        throw AsyncGenerator.sneakyThrow(primary);
     }
 
     @Override

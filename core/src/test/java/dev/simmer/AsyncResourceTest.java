@@ -250,4 +250,214 @@ class AsyncResourceTest {
         assertThatThrownBy(() -> AsyncResource.of(() -> "x", x -> { }))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("AsyncResource.of");
     }
+
+    // ----- a teardown that must finish: shielded (issue 3: cancellation during close())
+
+    /** A resource whose teardown takes 1 s and logs each of its steps. */
+    private static AsyncResource.Teardown<String> slowClose(List<String> log) {
+        return c -> {
+            log.add("flushing " + c + " at " + Loops.nowMillis() + " ms");
+            Async.sleep(Duration.ofSeconds(1));
+            log.add("closed " + c + " at " + Loops.nowMillis() + " ms");
+        };
+    }
+
+    @Test
+    void aShieldedTeardownFinishesDespiteACancellationThatArrivesWhileItWaitsThenTheTaskEndsCancelled()
+            throws Exception {
+        List<String> log = new ArrayList<>();
+        Loops.virtual(() -> {
+            Task<Void> t = Async.createTask("worker", () -> {
+                try (var r = AsyncResource.of(() -> "conn", AsyncResource.shielded(slowClose(log)))) {
+                    Async.sleep(Duration.ofHours(1));
+                } catch (CancelledException e) {
+                    log.add("task sees " + e.getMessage() + " at " + Loops.nowMillis() + " ms");
+                    throw e;
+                }
+            });
+            Async.sleep(Duration.ofSeconds(1));
+            t.cancel("first");                      // the block stops; the shielded close starts
+            Async.sleep(Duration.ofMillis(500));
+            t.cancel("second");                     // arrives while close() waits: it waits on
+            assertThat(t.isDone()).isFalse();
+            assertThatThrownBy(t::await).isInstanceOf(CancelledException.class);
+            assertThat(t.cancelling()).isEqualTo(2);
+        });
+        assertThat(log).containsExactly("flushing conn at 1000 ms", "closed conn at 2000 ms",
+                "task sees first at 2000 ms");
+    }
+
+    @Test
+    void aCancellationDuringAShieldedTeardownOfANormalBlockIsThrownOnceTheTeardownIsDone() throws Exception {
+        List<String> log = new ArrayList<>();
+        Loops.virtual(() -> {
+            Task<Void> t = Async.createTask(() -> {
+                try {
+                    try (var r = AsyncResource.of(() -> "conn", AsyncResource.shielded(slowClose(log)))) {
+                        log.add("using " + r.get());
+                    }
+                    log.add("after the block");     // never: close() throws the cancellation
+                } catch (CancelledException e) {
+                    log.add("cancelled (" + e.getMessage() + ") at " + Loops.nowMillis() + " ms");
+                    throw e;
+                }
+            });
+            Async.sleep(Duration.ofMillis(300));
+            t.cancel("stop");
+            assertThatThrownBy(t::await).isInstanceOf(CancelledException.class);
+        });
+        assertThat(log).containsExactly("using conn", "flushing conn at 0 ms", "closed conn at 1000 ms",
+                "cancelled (stop) at 1000 ms");
+    }
+
+    @Test
+    void aShieldedTeardownRunsInAHelperTaskThatSeesTheContextAndCanBeBoundedByATimeout() throws Exception {
+        ContextVar<String> request = new ContextVar<>("request");
+        List<String> log = new ArrayList<>();
+        Loops.virtual(() -> {
+            Task<Void> t = Async.createTask("worker", () -> {
+                request.set("r-1");
+                try (var r = AsyncResource.of(() -> "conn", AsyncResource.shielded(c -> {
+                    log.add(Async.currentTask().name() + " sees " + request.get());
+                    String done = Async.timeoutOr(Duration.ofSeconds(2), "gave up", () -> {
+                        Async.sleep(Duration.ofHours(1)); // a goodbye that hangs
+                        return "said goodbye";
+                    });
+                    log.add(done + " at " + Loops.nowMillis() + " ms");
+                }))) {
+                    Async.sleep(Duration.ofHours(1));
+                }
+            });
+            Async.sleep(Duration.ofSeconds(1));
+            t.cancel();
+            Async.sleep(Duration.ofMillis(100));
+            t.cancel();                              // held off until the teardown ends
+            assertThatThrownBy(t::await).isInstanceOf(CancelledException.class);
+        });
+        assertThat(log).containsExactly("worker/teardown sees r-1", "gave up at 3000 ms");
+    }
+
+    @Test
+    void aShieldedTeardownsFailureIsThrownAndAttachedToALateCancellation() throws Exception {
+        IOException flush = new IOException("flush failed");
+        List<ErrorReport> reports = new ArrayList<>();
+        Loops.recording(reports).run(() -> {
+            // Alone: thrown unchanged.
+            assertThatThrownBy(() -> {
+                try (var r = AsyncResource.of(() -> "conn", AsyncResource.shielded(c -> {
+                    throw flush;
+                }))) {
+                    r.get();
+                }
+            }).isSameAs(flush);
+            // With a cancellation that arrived meanwhile: the cancellation wins, the failure is attached.
+            Task<Void> t = Async.createTask(() -> {
+                try (var r = AsyncResource.of(() -> "conn", AsyncResource.shielded(c -> {
+                    Async.sleep(Duration.ofSeconds(1));
+                    throw flush;
+                }))) {
+                    r.get();
+                }
+            });
+            Async.sleep(Duration.ofMillis(100));
+            t.cancel();
+            assertThatThrownBy(t::await).isInstanceOf(CancelledException.class)
+                    .satisfies(e -> assertThat(e.getCause()).isNotNull()
+                            .satisfies(c -> assertThat(c.getSuppressed()).containsExactly(flush)));
+        });
+        assertThat(reports).as("nothing left unretrieved").isEmpty();
+    }
+
+    @Test
+    void aShieldedTeardownInAnExitStackFinishesWhileTheOthersStillClose() throws Exception {
+        List<String> log = new ArrayList<>();
+        Loops.virtual(() -> {
+            Task<Void> t = Async.createTask(() -> {
+                try (ExitStack stack = new ExitStack()) {
+                    stack.enter(() -> "a", AsyncResource.shielded(slowClose(log)));
+                    stack.enter(() -> "b", slowClose(log));
+                    Async.sleep(Duration.ofHours(1));
+                }
+            });
+            Async.sleep(Duration.ofSeconds(1));
+            t.cancel();                              // closing b starts
+            Async.sleep(Duration.ofMillis(1500));
+            t.cancel();                              // while a's shielded close waits
+            assertThatThrownBy(t::await).isInstanceOf(CancelledException.class);
+        });
+        assertThat(log).containsExactly("flushing b at 1000 ms", "closed b at 2000 ms", "flushing a at 2000 ms",
+                "closed a at 3000 ms");
+    }
+
+    // ----- with(setup, exit, block): a teardown that sees how the block ended
+
+    @Test
+    void withGivesTheExitTheBlocksFailureOrNullAndReturnsTheBlocksValue() throws Exception {
+        List<String> log = new ArrayList<>();
+        IllegalArgumentException bad = new IllegalArgumentException("bad row");
+        AsyncResource.Exit<String> commitOrRollBack = (tx, failure) -> {
+            Async.sleep(Duration.ofMillis(10));
+            log.add((failure == null ? "commit " : "rollback (" + failure.getMessage() + ") ") + tx);
+        };
+        Loops.virtual(() -> {
+            int rows = AsyncResource.with(() -> "tx1", commitOrRollBack, tx -> {
+                Async.sleep(Duration.ofMillis(10));
+                return 3;
+            });
+            assertThat(rows).isEqualTo(3);
+            assertThatThrownBy(() -> AsyncResource.with(() -> "tx2", commitOrRollBack, tx -> {
+                throw bad;
+            })).isSameAs(bad);
+            Task<Object> t = Async.createTask(() -> AsyncResource.with(() -> "tx3", commitOrRollBack, tx -> {
+                Async.sleep(Duration.ofHours(1));
+                return null;
+            }));
+            Async.sleep(Duration.ofMillis(5));
+            t.cancel("shutting down");
+            assertThatThrownBy(t::await).isInstanceOf(CancelledException.class);
+        });
+        assertThat(log).containsExactly("commit tx1", "rollback (bad row) tx2", "rollback (shutting down) tx3");
+    }
+
+    @Test
+    void withKeepsTheBlocksExceptionPrimaryAndTheExitsSuppressedAndAFailingSetupRunsNeither() throws Exception {
+        IOException body = new IOException("body");
+        IllegalStateException exit = new IllegalStateException("exit");
+        IOException refused = new IOException("refused");
+        List<String> log = new ArrayList<>();
+        Loops.virtual(() -> {
+            assertThatThrownBy(() -> AsyncResource.with(() -> "c", (c, f) -> {
+                throw exit;
+            }, c -> {
+                throw body;
+            })).isSameAs(body).satisfies(e -> assertThat(e.getSuppressed()).containsExactly(exit));
+            assertThatThrownBy(() -> AsyncResource.with(() -> "c", (c, f) -> {
+                throw exit;
+            }, c -> "ok")).isSameAs(exit);
+            assertThatThrownBy(() -> AsyncResource.with(() -> {
+                throw refused;
+            }, (c, f) -> log.add("exit"), c -> log.add("block"))).isSameAs(refused);
+        });
+        assertThat(log).isEmpty();
+    }
+
+    @Test
+    void aShieldedExitOfWithFinishesDespiteALateCancellation() throws Exception {
+        List<String> log = new ArrayList<>();
+        Loops.virtual(() -> {
+            Task<Object> t = Async.createTask(() -> AsyncResource.with(() -> "tx", AsyncResource.shielded((tx, f) -> {
+                Async.sleep(Duration.ofSeconds(1));
+                log.add((f == null ? "commit" : "rollback") + " at " + Loops.nowMillis() + " ms");
+            }), tx -> {
+                Async.sleep(Duration.ofHours(1));
+                return null;
+            }));
+            Async.sleep(Duration.ofSeconds(1));
+            t.cancel();
+            Async.sleep(Duration.ofMillis(500));
+            t.cancel();
+            assertThatThrownBy(t::await).isInstanceOf(CancelledException.class);
+        });
+        assertThat(log).containsExactly("rollback at 2000 ms");
+    }
 }

@@ -219,4 +219,22 @@ class ExitStackTest {
             return e;
         }
     }
+
+    @Test
+    void closeDeclaresNoCheckedExceptionAndRethrowsACheckedFailureUnchanged() throws Exception {
+        java.io.IOException failure = new java.io.IOException("disk gone");
+        Loops.virtual(() -> {
+            ExitStack stack = new ExitStack();
+            stack.callback(() -> {
+                throw failure;
+            });
+            Runnable close = stack::close; // compiles: close() throws nothing checked
+            assertThatThrownBy(close::run).isSameAs(failure);
+            AsyncResource<String> r = AsyncResource.of(() -> "x", x -> {
+                throw failure;
+            });
+            Runnable closeResource = r::close;
+            assertThatThrownBy(closeResource::run).isSameAs(failure);
+        });
+    }
 }

@@ -4,6 +4,7 @@ import dev.simmer.CancelledException;
 import dev.simmer.EventLoop;
 import dev.simmer.Promise;
 
+import java.util.ArrayList;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -21,7 +22,10 @@ import java.util.function.BooleanSupplier;
  * <ul>
  *   <li>{@link #await()} returns the arrival index, 0 for the first task to arrive and
  *       {@code parties - 1} for the last (asyncio's {@code wait()}); the last one does not
- *       suspend.
+ *       suspend. The indices of one round are always distinct: a task that left the round
+ *       before it was complete (cancelled) gives up its place, and those behind it move up
+ *       (asyncio counts arrivals, so there two tasks of a round can get the same index after
+ *       a cancellation).
  *   <li>Tasks arriving while the previous round is still leaving (draining) wait for it to
  *       end, so rounds do not mix.
  *   <li>{@link #abort()} breaks the barrier: waiting and arriving tasks get a
@@ -50,6 +54,10 @@ public final class Barrier {
      *   BROKEN     throws BrokenBarrierException throw BrokenBarrierException     stays BROKEN
      *
      * Every change of state wakes every waiter, and each re-checks what it waits for.
+     * `arrived` holds, in arrival order, a slot per task waiting in the filling round; the
+     * last arrival writes each its index (its position) when it releases the round, so the
+     * indices stay distinct when a waiter has left. Invariant while FILLING:
+     * arrived.size() == count.
      */
     private enum State { FILLING, DRAINING, RESETTING, BROKEN }
 
@@ -58,6 +66,7 @@ public final class Barrier {
     private EventLoop loop;
     private State state = State.FILLING;
     private int count;
+    private final ArrayList<int[]> arrived = new ArrayList<>();
 
     /**
      * A barrier for {@code parties} tasks.
@@ -85,20 +94,26 @@ public final class Barrier {
         if (state == State.BROKEN) {
             throw new BrokenBarrierException("Barrier aborted");
         }
-        int index = count++;
+        int[] slot = {count++};
         try {
-            if (index + 1 == parties) {
+            if (slot[0] + 1 == parties) {
+                for (int i = 0; i < arrived.size(); i++) {
+                    arrived.get(i)[0] = i; // in arrival order, closing the gaps left by cancelled waiters
+                }
+                arrived.clear();
                 state = State.DRAINING; // the round is complete: release it
                 waiters.wakeAll();
             } else {
+                arrived.add(slot);
                 waitUntil(l, () -> state != State.FILLING);
                 if (state == State.BROKEN || state == State.RESETTING) {
                     throw new BrokenBarrierException("Barrier " + (state == State.BROKEN ? "aborted" : "reset")
                             + " while waiting");
                 }
             }
-            return index;
+            return slot[0];
         } finally {
+            arrived.remove(slot); // left before the round was complete: give up the place
             count--;
             if (count == 0) { // the last to leave lets the next round in
                 if (state == State.DRAINING || state == State.RESETTING) {
@@ -116,6 +131,7 @@ public final class Barrier {
     public void abort() {
         bind("Barrier.abort");
         state = State.BROKEN;
+        arrived.clear();
         waiters.wakeAll();
     }
 
@@ -125,6 +141,7 @@ public final class Barrier {
      */
     public void reset() {
         bind("Barrier.reset");
+        arrived.clear();
         if (count > 0) {
             state = State.RESETTING;
         } else {
@@ -137,6 +154,11 @@ public final class Barrier {
     public boolean isBroken() {
         bind("Barrier.isBroken");
         return state == State.BROKEN;
+    }
+
+    /** How many tasks are inside {@link #await()}, in any state (for tests). */
+    int insideCount() {
+        return count;
     }
 
     /** How many tasks must arrive to pass. */

@@ -1,5 +1,7 @@
 package dev.simmer.sync;
 
+import dev.simmer.AsyncIterable;
+import dev.simmer.AsyncIterator;
 import dev.simmer.CancelledException;
 import dev.simmer.EventLoop;
 import dev.simmer.Promise;
@@ -8,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 
 /**
@@ -84,7 +87,8 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
      *    resumes and inserts its item. shutdown() completes it with FALSE.
      *
      * Counters:
-     *   handed   items handed to getters that have not resumed yet
+     *   handed   items handed to getters that have not resumed yet, and an item a
+     *            consume() iterator holds between hasNext() and next()
      *   granted  slots granted to putters that have not resumed yet
      *   occupied = items.size() + handed + granted; full <=> maxsize > 0 && occupied >= maxsize
      *
@@ -238,13 +242,23 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
      * @throws IllegalStateException from a plain callback, or from another loop than the queue's
      */
     public final T get() {
-        EventLoop l = bind("get");
-        SyncSupport.requireTask(name("get"));
+        return delivered(receive("get"));
+    }
+
+    /**
+     * Takes the next entry as {@link #get()} does, but leaves it counted in {@code handed}
+     * (its slot still taken) until {@link #delivered} or {@link #undelivered}.
+     */
+    private Entry<T> receive(String call) {
+        EventLoop l = bind(call);
+        SyncSupport.requireTask(name(call));
         if (items.size() > 0) { // so nobody waits to get (invariant): no suspension
-            return take();
+            assert getters.stream().allMatch(Promise::isDone) : "getters wait while items are stored";
+            handed++;
+            return items.poll();
         }
         if (state != State.OPEN) {
-            throw shutDown("get");
+            throw shutDown(call);
         }
         Promise<Entry<T>> p = l.createPromise();
         getters.add(p);
@@ -256,17 +270,27 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
             if (value == null) {
                 getters.remove(p); // still pending, or woken by shutdown: nothing to undo
             } else {
-                handed--; // handed an item at the moment we were cancelled: give it back
-                giveBack(value);
+                undelivered(value); // handed an item at the moment we were cancelled: give it back
             }
             throw e;
         }
         if (entry == null) {
-            throw shutDown("get"); // woken by shutdown
+            throw shutDown(call); // woken by shutdown
         }
+        return entry;
+    }
+
+    /** A received entry reaches its taker: its slot frees (granted to the oldest putter). */
+    private T delivered(Entry<T> entry) {
         handed--;
         grantPutters();
         return entry.item();
+    }
+
+    /** A received entry was not taken after all: it goes back where it would have been. */
+    private void undelivered(Entry<T> entry) {
+        handed--;
+        giveBack(entry);
     }
 
     /**
@@ -284,6 +308,106 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
             throw shutDown("getNowait");
         }
         throw new QueueEmptyException(name("getNowait") + ": the queue is empty; use get() to wait for an item.");
+    }
+
+    // ================================================================= consuming
+
+    /**
+     * The queue's items as an async iterable for one consumer, ending when the queue is shut
+     * down and empty: the enhanced {@code for} over it is the loop around {@link #get()} that
+     * stops at {@link QueueShutDownException}.
+     *
+     * <pre>{@code
+     * // Python: while True:
+     * //             try: order = await orders.get()
+     * //             except asyncio.QueueShutDown: break
+     * //             cook(order); orders.task_done()
+     * for (String order : orders.consume()) {   // suspends while the queue is empty
+     *     cook(order);
+     *     orders.taskDone();
+     * }                                          // left once orders.shutdown() was called and all were taken
+     * }</pre>
+     *
+     * <ul>
+     *   <li>{@code hasNext()} suspends in {@code get()} until an item comes (then it holds
+     *       it for {@code next()}) or the queue is shut down and empty (then it is false). A
+     *       cancellation there moves no item, as for {@code get()}.
+     *   <li>The returned object is its own iterator: a second {@code for} goes on where the
+     *       first stopped. Each consuming task calls {@code consume()} for itself; two tasks
+     *       waiting in the same one's {@code hasNext()} is an {@link IllegalStateException}.
+     *   <li>{@code taskDone()} stays the consumer's call, as with {@code get()}.
+     *   <li>{@code close()} ends the iteration; an item that {@code hasNext()} took and
+     *       {@code next()} has not returned goes back to the queue at its place, so leaving
+     *       a loop early inside try-with-resources loses nothing.
+     * </ul>
+     *
+     * <p>Must be called from the loop thread; the iterator from inside a task.
+     */
+    public final AsyncIterable<T> consume() {
+        bind("consume");
+        return new Consumer();
+    }
+
+    /** The iterable and iterator of {@link #consume()}. */
+    private final class Consumer implements AsyncIterable<T>, AsyncIterator<T> {
+        private Entry<T> held;   // received by hasNext(), not yet returned by next()
+        private boolean waiting;
+        private boolean ended;
+
+        @Override
+        public AsyncIterator<T> iterator() {
+            return this;
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (held != null) {
+                return true;
+            }
+            if (ended) {
+                return false;
+            }
+            if (waiting) {
+                throw new IllegalStateException(name("consume") + ": another task already waits in hasNext() of"
+                        + " this consumer; each consuming task calls consume() for itself.");
+            }
+            waiting = true;
+            try {
+                held = receive("consume");
+                return true;
+            } catch (QueueShutDownException e) {
+                ended = true;
+                return false;
+            } finally {
+                waiting = false;
+            }
+        }
+
+        @Override
+        public T next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException(name("consume") + ": the queue is shut down and empty");
+            }
+            Entry<T> e = held;
+            held = null;
+            return delivered(e);
+        }
+
+        @Override
+        public void close() {
+            bind("consume().close");
+            ended = true;
+            Entry<T> e = held;
+            if (e != null) {
+                held = null;
+                undelivered(e);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return Queue.this + ".consume()" + (ended ? " (ended)" : "");
+        }
     }
 
     // ================================================================= join

@@ -111,6 +111,25 @@ class BarrierTest {
     }
 
     @Test
+    void theIndicesOfARoundStayDistinctWhenAWaiterLeftBeforeTheRoundWasComplete() throws Exception {
+        // asyncio counts arrivals, so there b and c would both get 1 once a has left.
+        virtual(() -> {
+            Barrier barrier = new Barrier(3);
+            Task<Integer> a = Async.createTask(barrier::await);
+            Task<Integer> b = Async.createTask(barrier::await);
+            yieldUntil(() -> barrier.waiting() == 2);
+            a.cancel();
+            yieldUntil(() -> barrier.waiting() == 1);
+            Task<Integer> c = Async.createTask(barrier::await);
+            yieldUntil(() -> barrier.waiting() == 2);
+            assertThat(barrier.await()).isEqualTo(2);
+            assertThat(List.of(b.await(), c.await())).containsExactly(0, 1);
+            assertThat(a.isCancelled()).isTrue();
+            assertThat(barrier.insideCount()).isZero();
+        });
+    }
+
+    @Test
     void misuse() throws Exception {
         assertThatThrownBy(() -> new Barrier(0)).isInstanceOf(IllegalArgumentException.class);
         Barrier barrier = new Barrier(1);

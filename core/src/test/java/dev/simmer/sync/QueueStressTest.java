@@ -2,6 +2,7 @@ package dev.simmer.sync;
 
 import dev.simmer.Async;
 import dev.simmer.AsyncCallable;
+import dev.simmer.AsyncIterable;
 import dev.simmer.Task;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * item whose put returned normally is got exactly once or is still in the queue at the end;
  * no item whose put failed is ever got; the queue never holds more than maxsize; at the end
  * no waiter is left, nothing is unfinished once every item is marked done, and join returns.
+ * Some consumers use {@code get()}, some {@code getNowait()}, some {@code consume()} loops
+ * that are left early and closed.
  * Scale with {@code -Dsimmer.stress.scale=N}.
  */
 class QueueStressTest {
@@ -163,8 +166,29 @@ class QueueStressTest {
             int consumerCount = random.nextBoolean() ? 200 : 20; // many waiting getters, or many waiting putters
             for (int i = 0; i < consumerCount; i++) {
                 int pause = consumerCount > 100 ? random.nextInt(4) : 1 + random.nextInt(4); // few: slow, so putters wait
-                boolean nowait = random.nextInt(4) == 0;
+                int mode = random.nextInt(4);
+                boolean nowait = mode == 0;
+                int breakAfter = 1 + random.nextInt(5);
                 Task<Void> c = Async.createTask(() -> {
+                    if (mode == 3) { // consume(): loops left early and closed, then taken up again
+                        while (true) {
+                            int taken = 0;
+                            try (AsyncIterable<Integer> items = q.consume()) {
+                                for (int item : items) {
+                                    record.accept(item);
+                                    Async.sleep(Duration.ofMillis(pause));
+                                    if (++taken == breakAfter) {
+                                        break;
+                                    }
+                                }
+                            }
+                            if (taken < breakAfter) { // the loop ended: shut down and empty
+                                assertThat(shutDown).as("%s: consume() ended only by shutdown", run).isTrue();
+                                assertThat(q.isEmpty()).isTrue();
+                                return;
+                            }
+                        }
+                    }
                     try {
                         while (true) {
                             Integer item;

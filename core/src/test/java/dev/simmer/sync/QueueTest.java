@@ -1,6 +1,8 @@
 package dev.simmer.sync;
 
 import dev.simmer.Async;
+import dev.simmer.AsyncIterable;
+import dev.simmer.AsyncIterator;
 import dev.simmer.CancelledException;
 import dev.simmer.Task;
 import dev.simmer.Script;
@@ -522,5 +524,107 @@ class QueueTest {
             assertThat(prepared).containsExactly("soup", "salad", "pie");
             assertThat(Async.loop().time()).isEqualTo(Duration.ofSeconds(3).toNanos());
         });
+    }
+
+    // ============================================================ consume(): an async iterator view
+
+    @Test
+    void consumeIteratesUntilTheQueueIsShutDownAndEmpty() throws Exception {
+        Script s = new Script();
+        virtual(() -> {
+            Queue<String> orders = new Queue<>(2);
+            List<String> cooked = new ArrayList<>();
+            Task<Void> cook = Async.createTask(() -> {
+                s.expect(1);
+                for (String order : orders.consume()) {
+                    Async.sleep(Duration.ofMillis(10));
+                    cooked.add(order + " at " + Async.loop().time() / 1_000_000 + " ms");
+                    orders.taskDone();
+                }
+                s.expect(3);
+            });
+            for (String order : List.of("soup", "salad", "pie")) {
+                orders.put(order);
+            }
+            orders.shutdown();
+            s.expect(2);
+            orders.join();
+            cook.await();
+            s.finish(4);
+            assertThat(cooked).containsExactly("soup at 10 ms", "salad at 20 ms", "pie at 30 ms");
+        });
+        s.assertFinished();
+    }
+
+    @Test
+    void closingAConsumerGivesTheItemHasNextTookBackAtItsPlace() throws Exception {
+        virtual(() -> {
+            Queue<String> q = new Queue<>(2);
+            q.putNowait("a");
+            q.putNowait("b");
+            AsyncIterable<String> c = q.consume();
+            try (c) {
+                for (String item : c) {
+                    assertThat(item).isEqualTo("a");
+                    break;
+                }
+                q.putNowait("c");
+                AsyncIterator<String> it = c.iterator();
+                assertThat(it.hasNext()).isTrue();               // takes "b" and holds it
+                assertThat(q.size()).isEqualTo(1);
+                assertThat(q.isFull()).as("the held item keeps its slot").isTrue();
+                assertThatThrownBy(() -> q.putNowait("x")).isInstanceOf(QueueFullException.class);
+            }                                                    // close(): "b" goes back
+            assertThat(q.size()).isEqualTo(2);
+            assertThat(c.iterator().hasNext()).as("closed: ended").isFalse();
+            assertThat(List.of(q.getNowait(), q.getNowait())).containsExactly("b", "c");
+        });
+    }
+
+    @Test
+    void aConsumerCancelledWhileWaitingMovesNoItemAndShutdownEndsTheOthers() throws Exception {
+        virtual(() -> {
+            Queue<Integer> q = new Queue<>();
+            List<Integer> got = new ArrayList<>();
+            Task<Void> first = Async.createTask(() -> {
+                for (int n : q.consume()) {
+                    got.add(n);
+                }
+            });
+            Task<Void> second = Async.createTask(() -> {
+                for (int n : q.consume()) {
+                    got.add(-n);
+                }
+            });
+            yieldUntil(() -> q.getterCount() == 2);
+            first.cancel();
+            q.putNowait(7);                                     // same pass: first was not handed it
+            yieldUntil(() -> got.size() == 1);
+            assertThat(got).containsExactly(-7);
+            assertThat(first.isCancelled()).isTrue();
+            q.shutdown(true);
+            second.await();                                     // ends normally: the loop was left
+            assertThat(q.getterCount()).isZero();
+        });
+    }
+
+    @Test
+    void consumeMisuseIsAClearError() throws Exception {
+        virtual(() -> {
+            Queue<Integer> q = new Queue<>();
+            AsyncIterator<Integer> shared = q.consume().iterator();
+            Task<Boolean> waiting = Async.createTask(shared::hasNext);
+            yieldUntil(() -> q.getterCount() == 1);
+            assertThatThrownBy(shared::hasNext).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("each consuming task calls consume()");
+            q.putNowait(1);
+            assertThat(waiting.await()).isTrue();
+            assertThat(shared.next()).isEqualTo(1);
+            q.shutdown();
+            assertThat(shared.hasNext()).isFalse();
+            assertThatThrownBy(shared::next).isInstanceOf(java.util.NoSuchElementException.class);
+        });
+        Queue<Integer> q = new Queue<>();
+        assertThatThrownBy(q::consume).isInstanceOf(IllegalStateException.class).hasMessageContaining("running event loop");
     }
 }

@@ -6,18 +6,25 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 import static dev.simmer.sync.SyncTesting.virtual;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Thousands of tasks contending for a Lock, a Semaphore and a Condition, with random sleeps
- * and random cancellations (some landing exactly between a grant and the resumption).
- * Invariants: at most one holder of the lock at a time; never more semaphore holders than
- * permits; at the end every permit is back, the lock is free, no waiter is left, and every
- * task was either served or cancelled. Scale with {@code -Dsimmer.stress.scale=N}.
+ * Thousands of tasks contending for a Lock, a Semaphore and a Condition, and waiting on an
+ * Event and a Barrier, with random sleeps and random cancellations (some landing exactly
+ * between a grant and the resumption). Invariants: at most one holder of the lock at a time;
+ * never more semaphore holders than permits; an event waiter returns only after a set(); a
+ * barrier round's indices are distinct, below the parties, and include the releasing arrival;
+ * at the end every permit is back, the lock is free, no waiter is left, and every task was
+ * either served or cancelled (or, at the barrier, broken). Scale with
+ * {@code -Dsimmer.stress.scale=N}.
  */
 class SyncStressTest {
     private static final int SCALE = Integer.getInteger("simmer.stress.scale", 1);
@@ -27,6 +34,104 @@ class SyncStressTest {
     void randomContentionWithRandomCancellation() throws Exception {
         for (long seed = 1; seed <= 3L * SCALE; seed++) {
             runOnce(seed);
+        }
+    }
+
+    @Test
+    void eventAndBarrierWithRandomCancellation() throws Exception {
+        for (long seed = 1; seed <= 3L * SCALE; seed++) {
+            eventAndBarrierOnce(seed);
+        }
+    }
+
+    private void eventAndBarrierOnce(long seed) throws Exception {
+        Random random = new Random(seed);
+        int parties = 2 + random.nextInt(4);
+        int[] counts = new int[5]; // eventServed, barrierPassed, broken, cancelled, rounds
+        Map<Integer, Set<Integer>> indicesByRound = new HashMap<>();
+        virtual(() -> {
+            Event event = new Event();
+            Barrier barrier = new Barrier(parties);
+            int[] setCalls = new int[1];
+            List<Task<Void>> tasks = new ArrayList<>();
+            for (int i = 0; i < 3000; i++) {
+                boolean toEvent = random.nextBoolean();
+                int millis = random.nextInt(3);
+                tasks.add(Async.createTask(() -> {
+                    Async.sleep(Duration.ofMillis(millis));
+                    if (toEvent) {
+                        boolean wasSet = event.isSet();
+                        int before = setCalls[0];
+                        event.await();
+                        assertThat(wasSet || setCalls[0] > before).as("woken only by a set()").isTrue();
+                        counts[0]++;
+                    } else {
+                        int index;
+                        try {
+                            index = barrier.await();
+                        } catch (BrokenBarrierException e) {
+                            counts[2]++;
+                            return;
+                        }
+                        if (index == parties - 1) {
+                            counts[4]++; // the releasing arrival opens a new round id; the others read it later
+                        }
+                        assertThat(index).isBetween(0, parties - 1);
+                        assertThat(indicesByRound.computeIfAbsent(counts[4], r -> new HashSet<>()).add(index))
+                                .as("index %d twice in round %d", index, counts[4]).isTrue();
+                        counts[1]++;
+                    }
+                }));
+                int dice = random.nextInt(100);
+                if (dice < 2) {
+                    event.set();
+                    setCalls[0]++;
+                } else if (dice < 5) {
+                    event.clear();
+                } else if (dice == 5) {
+                    barrier.abort();
+                    Async.sleep(Duration.ofMillis(1));
+                    barrier.reset();
+                }
+                if (random.nextInt(3) == 0) {
+                    Async.sleep(Duration.ofMillis(random.nextInt(2)));
+                }
+                if (random.nextInt(3) == 0) {
+                    Task<Void> victim = tasks.get(tasks.size() - 1 - random.nextInt(Math.min(50, tasks.size())));
+                    if (random.nextBoolean()) {
+                        victim.cancel();
+                    } else {
+                        Async.loop().callSoon(victim::cancel); // lands between a grant and a resumption
+                    }
+                }
+            }
+            event.set();
+            setCalls[0]++;
+            Async.sleep(Duration.ofMillis(5));
+            barrier.abort(); // the last, incomplete round
+            for (Task<Void> t : tasks) {
+                Async.gatherSettled(t);
+                if (t.isCancelled()) {
+                    counts[3]++;
+                } else {
+                    t.result(); // rethrows an invariant violation
+                }
+            }
+            assertThat(event.waiterCount()).isZero();
+            assertThat(barrier.insideCount()).as("nobody left inside the barrier").isZero();
+        });
+        assertThat(counts[0] + counts[1] + counts[2] + counts[3]).as("seed %d: every task ended one way", seed)
+                .isEqualTo(3000);
+        String tally = String.format("seed %d: %s (event served, barrier passed, broken, cancelled, rounds)", seed,
+                java.util.Arrays.toString(counts));
+        assertThat(counts[3]).as("some cancelled; " + tally).isGreaterThan(50);
+        assertThat(counts[4]).as("many barrier rounds; " + tally).isGreaterThan(50);
+        assertThat(counts[2]).as("some broken; " + tally).isGreaterThan(0);
+        for (Map.Entry<Integer, Set<Integer>> round : indicesByRound.entrySet()) {
+            if (round.getKey() > 0) {
+                assertThat(round.getValue()).as("seed %d: round %d includes its releaser", seed, round.getKey())
+                        .contains(parties - 1);
+            }
         }
     }
 

@@ -49,7 +49,6 @@ public final class AsyncContextManager extends Example {
     }
 
     @Override
-    @SuppressWarnings("try") // AsyncResource.close() declares Exception, which includes InterruptedException
     public void run() throws Exception {
         try (AsyncResource<String> conn = openConnection()) {
             print("Using " + conn.get());

@@ -6,7 +6,6 @@ import dev.simmer.AsyncIterator;
 
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
 
@@ -28,7 +27,8 @@ import java.util.NoSuchElementException;
  * {@code async for}. Beyond the exercise, this twin then counts down from 3, one second per
  * step, and again with the same countdown written as an async generator
  * ({@link AsyncIterable#generate}, an {@code async def} with {@code yield}), whose numbers it
- * collects as the async comprehension {@code [n async for n in countdown(3)]} would.
+ * collects with {@link AsyncIterable#toList()}, as the async comprehension
+ * {@code [n async for n in countdown(3)]} would.
  */
 public final class CountdownIterator extends Example {
     /** The example, printing to {@code out}. */
@@ -65,6 +65,15 @@ public final class CountdownIterator extends Example {
             Async.sleep(Duration.ofSeconds(1));
             return current--;
         }
+
+        /**
+         * {@code aclose()}: nothing to release. A class that is its own iterator overrides it
+         * once, since {@link AsyncIterable} and {@link AsyncIterator} both give a default.
+         */
+        @Override
+        public void close() {
+            current = 0;
+        }
     }
 
     /**
@@ -94,10 +103,7 @@ public final class CountdownIterator extends Example {
             print(n);
         }
 
-        List<Integer> numbers = new ArrayList<>(); // [n async for n in countdown(3)]
-        for (int n : countdown(3)) {
-            numbers.add(n);
-        }
+        List<Integer> numbers = countdown(3).toList(); // [n async for n in countdown(3)]
         print(numbers);
     }
 }

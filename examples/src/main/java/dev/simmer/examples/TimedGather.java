@@ -64,7 +64,7 @@ public final class TimedGather extends Example {
     }
 
     @Override
-    @SuppressWarnings("try") // the timer is only opened and closed; and AsyncResource.close() declares Exception
+    @SuppressWarnings("try") // like the seed, the block does not use the timer: it is only opened and closed
     public void run() throws Exception {
         try (AsyncResource<Long> timer = timer("All fetches")) {
             // Run 3 fetches at once!
