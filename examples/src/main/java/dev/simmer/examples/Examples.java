@@ -76,6 +76,7 @@ public final class Examples {
             new Entry("serve-as-ready", "guide: gather", "gatherSettled, asCompleted and wait(FIRST_COMPLETED)", ServeAsReady::new),
             new Entry("timeouts", "guide: timeouts", "Async.timeout, timeoutOrNull and waitFor: finally blocks run when cut short", Timeouts::new),
             new Entry("cancellation", "guide: cancellation", "cancel a task (its finally may wait), and shield one from a timeout", Cancellation::new),
+            new Entry("teardowns", "guide: async resources", "an exit that sees how the block ended, and a shielded teardown", Teardowns::new),
             new Entry("task-groups", "guide: task groups", "a group serves every dish, or calls the rest off when one fails", TaskGroups::new),
             new Entry("burners", "guide: sync primitives", "a Semaphore of two burners and a Lock on the tasting spoon", Burners::new),
             new Entry("order-queue", "guide: sync primitives", "a Queue of orders to two cooks, who wait for an Event", OrderQueue::new),
