@@ -78,6 +78,24 @@ public final class Runner {
         return this;
     }
 
+    /**
+     * Virtual time on {@code clock}, which the code it runs can move by hand
+     * ({@link TestClock#advanceBy}, {@link TestClock#runCurrent},
+     * {@link TestClock#advanceUntilIdle}); implies {@link #virtualTime virtual time}.
+     *
+     * <pre>{@code
+     * TestClock clock = TestClock.create();
+     * Runner.create().testClock(clock).run(() -> {
+     *     Async.createTask(() -> Async.sleep(Duration.ofSeconds(5)));
+     *     clock.advanceBy(Duration.ofSeconds(5));
+     * });
+     * }</pre>
+     */
+    public Runner testClock(TestClock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock").asClock();
+        return this;
+    }
+
     /** A clock of the caller's (tests in this package). */
     Runner clock(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
