@@ -65,6 +65,8 @@ public final class EventLoop {
 
     private final boolean debug;
     private final long slowStepNanos;
+    private final java.util.random.RandomGenerator shuffle; // schedule fuzzing; null when off
+    private Object[] shuffled = new Object[0];
     private Consumer<ErrorReport> exceptionHandler;
 
     private Task<?> current;
@@ -80,6 +82,12 @@ public final class EventLoop {
     private ExecutorService executor;
 
     EventLoop(Engine engine, Clock clock, boolean debug, Duration slowStep, Consumer<ErrorReport> handler) {
+        this(engine, clock, debug, slowStep, handler, null);
+    }
+
+    EventLoop(Engine engine, Clock clock, boolean debug, Duration slowStep, Consumer<ErrorReport> handler,
+              Long shuffleSeed) {
+        this.shuffle = shuffleSeed == null ? null : new java.util.SplittableRandom(shuffleSeed);
         this.engine = engine;
         this.clock = clock;
         this.debug = debug;
@@ -229,7 +237,8 @@ public final class EventLoop {
      *  2. Move what other threads handed in (the inbox) to the ready queue.
      *  3. Move due timers to the ready queue, in (deadline, sequence) order.
      *  4. Run exactly the entries that were ready when this step began; whatever they
-     *     schedule runs on the next pass.
+     *     schedule runs on the next pass. Schedule fuzzing (Runner.shuffleSeed) shuffles
+     *     them first, so tests can show they do not depend on one order.
      */
     void runOnce() {
         if (ready.isEmpty() && inbox.isEmpty()) {
@@ -244,8 +253,36 @@ public final class EventLoop {
                 ready.add(t.callback());
             }
         }
-        for (int n = ready.size(); n > 0; n--) {
+        int n = ready.size();
+        if (shuffle != null) {
+            shuffleReady(n);
+        }
+        for (; n > 0; n--) {
             run(ready.poll());
+        }
+    }
+
+    /** Schedule fuzzing: puts the {@code n} ready entries (the whole queue) in a seeded random order. */
+    private void shuffleReady(int n) {
+        if (n < 2) {
+            return;
+        }
+        if (shuffled.length < n) {
+            shuffled = new Object[Math.max(n, shuffled.length * 2)];
+        }
+        Object[] a = shuffled;
+        for (int i = 0; i < n; i++) {
+            a[i] = ready.poll();
+        }
+        for (int i = n - 1; i > 0; i--) { // Fisher-Yates
+            int j = shuffle.nextInt(i + 1);
+            Object t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+        for (int i = 0; i < n; i++) {
+            ready.add(a[i]);
+            a[i] = null;
         }
     }
 
