@@ -78,6 +78,10 @@ public final class EventLoop {
     private Task<?> liveHead; // live tasks, oldest first
     private Task<?> liveTail;
     private int liveCount;
+    private long steps; // for stats(): plain counters, loop thread only
+    private long passes;
+    private long longestStep;
+    private int readyHighWater;
     private final Set<Completion<?>> unretrieved = new LinkedHashSet<>();
     private ExecutorService executor;
 
@@ -221,6 +225,19 @@ public final class EventLoop {
         return out.toString();
     }
 
+    /**
+     * The loop's counters so far: tasks created and finished, steps, passes, the longest step
+     * (debug mode), and the most entries ready in one pass.
+     *
+     * <pre>{@code
+     * LoopStats stats = Async.loop().stats();
+     * }</pre>
+     */
+    public LoopStats stats() {
+        checkThread("stats");
+        return new LoopStats(taskIds, taskIds - liveCount, steps, passes, Duration.ofNanos(longestStep), readyHighWater);
+    }
+
     @Override
     public String toString() {
         return "EventLoop[" + engine.kind() + ", " + state.name().toLowerCase(java.util.Locale.ROOT) + ", "
@@ -254,6 +271,10 @@ public final class EventLoop {
             }
         }
         int n = ready.size();
+        passes++;
+        if (n > readyHighWater) {
+            readyHighWater = n;
+        }
         if (shuffle != null) {
             shuffleReady(n);
         }
@@ -489,6 +510,7 @@ public final class EventLoop {
 
     void enterStep(Task<?> task) {
         current = task;
+        steps++;
         if (debug) {
             stepStart = clock.nanoTime();
         }
@@ -498,6 +520,9 @@ public final class EventLoop {
         current = null;
         if (debug) {
             long took = clock.nanoTime() - stepStart;
+            if (took > longestStep) {
+                longestStep = took;
+            }
             if (took > slowStepNanos) {
                 Throwable where = new Throwable("where the step ended");
                 where.setStackTrace(task.suspendedStack());
