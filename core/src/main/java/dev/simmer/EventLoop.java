@@ -67,6 +67,7 @@ public final class EventLoop {
     private final long slowStepNanos;
     private final java.util.random.RandomGenerator shuffle; // schedule fuzzing; null when off
     private Object[] shuffled = new Object[0];
+    private final CreationSites creationSites; // debug mode only, else null
     private Consumer<ErrorReport> exceptionHandler;
 
     private Task<?> current;
@@ -95,6 +96,7 @@ public final class EventLoop {
         this.engine = engine;
         this.clock = clock;
         this.debug = debug;
+        this.creationSites = debug ? new CreationSites() : null;
         this.slowStepNanos = slowStep.toNanos();
         this.exceptionHandler = handler;
         this.thread = Thread.currentThread();
@@ -207,7 +209,8 @@ public final class EventLoop {
     }
 
     /**
-     * A text dump of every live task: name, what it waits on, and where it is suspended.
+     * A text dump of every live task: name, what it waits on, and where it is suspended; in
+     * debug mode also where it was created.
      *
      * <pre>{@code
      * System.out.println(Async.loop().dumpTasks());
@@ -220,6 +223,9 @@ public final class EventLoop {
             out.append("  '").append(t.name()).append("': ").append(t.describeWait()).append('\n');
             for (StackTraceElement frame : t.suspendedStack()) {
                 out.append("      at ").append(frame).append('\n');
+            }
+            if (creationSites != null) {
+                creationSites.appendTo(out, t);
             }
         }
         return out.toString();
@@ -442,7 +448,8 @@ public final class EventLoop {
                 Task<?> task = c instanceof Task<?> t ? t : null;
                 report(new ErrorReport((task != null ? "Task '" + task.name() + "'" : c.toString())
                         + (c.isCancelled() ? " was cancelled, and failures attached to its cancellation were never retrieved"
-                                : " failed and nobody retrieved its exception"), c.peekFailure(), task));
+                                : " failed and nobody retrieved its exception")
+                        + (creationSites != null ? creationSites.suffix(task) : ""), c.peekFailure(), task));
             }
             unretrieved.clear();
             shutDownExecutor();
@@ -466,6 +473,9 @@ public final class EventLoop {
         }
         liveTail = task;
         liveCount++;
+        if (debug) {
+            creationSites.record(task);
+        }
         task.wake();
         return task;
     }

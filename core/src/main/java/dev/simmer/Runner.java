@@ -63,7 +63,9 @@ public final class Runner {
     /**
      * Debug mode: a task step that runs longer than the {@linkplain #slowStepThreshold
      * threshold} without suspending is reported to the exception handler with the task's
-     * name and stack (it is blocking the loop).
+     * name and stack (it is blocking the loop); each task's creation site is recorded, so
+     * that an unretrieved failure and {@link EventLoop#dumpTasks()} say where the task was
+     * created; {@link LoopStats#longestStep()} is measured.
      */
     public Runner debug(boolean on) {
         this.debug = on;

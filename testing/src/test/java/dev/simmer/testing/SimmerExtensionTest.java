@@ -43,7 +43,8 @@ class SimmerExtensionTest {
         Throwable failure = failureOf(Fixtures.LeavesAFailureUnretrieved.class);
         assertThat(failure).isInstanceOf(AssertionError.class)
                 .hasMessageContaining("reported 1 error that nobody received")
-                .hasMessageContaining("'doomed' failed and nobody retrieved its exception");
+                .hasMessageContaining("'doomed' failed and nobody retrieved its exception")
+                .hasMessageContaining("(task created at dev.simmer.testing.Fixtures$LeavesAFailureUnretrieved.test(Fixtures.java:");
         assertThat(failure.getSuppressed()).anySatisfy(s -> assertThat(s).hasMessage("nobody looks at me"));
     }
 
