@@ -68,6 +68,7 @@ public final class EventLoop {
     private final java.util.random.RandomGenerator shuffle; // schedule fuzzing; null when off
     private Object[] shuffled = new Object[0];
     private final CreationSites creationSites; // debug mode only, else null
+    private final Timeline timeline; // recording task lifecycles; null when off
     private Consumer<ErrorReport> exceptionHandler;
 
     private Task<?> current;
@@ -87,11 +88,12 @@ public final class EventLoop {
     private ExecutorService executor;
 
     EventLoop(Engine engine, Clock clock, boolean debug, Duration slowStep, Consumer<ErrorReport> handler) {
-        this(engine, clock, debug, slowStep, handler, null);
+        this(engine, clock, debug, slowStep, handler, null, null);
     }
 
     EventLoop(Engine engine, Clock clock, boolean debug, Duration slowStep, Consumer<ErrorReport> handler,
-              Long shuffleSeed) {
+              Long shuffleSeed, Timeline timeline) {
+        this.timeline = timeline;
         this.shuffle = shuffleSeed == null ? null : new java.util.SplittableRandom(shuffleSeed);
         this.engine = engine;
         this.clock = clock;
@@ -476,6 +478,9 @@ public final class EventLoop {
         if (debug) {
             creationSites.record(task);
         }
+        if (timeline != null) {
+            timeline.created(task, clock.nanoTime());
+        }
         task.wake();
         return task;
     }
@@ -496,6 +501,9 @@ public final class EventLoop {
         task.prevLive = null;
         task.nextLive = null;
         liveCount--;
+        if (timeline != null) {
+            timeline.finished(task, clock.nanoTime());
+        }
     }
 
     /** The context ContextVars read: the running task's, or the loop's own in a plain callback. */
@@ -524,10 +532,16 @@ public final class EventLoop {
         if (debug) {
             stepStart = clock.nanoTime();
         }
+        if (timeline != null) {
+            timeline.stepBegan(task, clock.nanoTime());
+        }
     }
 
     void exitStep(Task<?> task) {
         current = null;
+        if (timeline != null) {
+            timeline.stepEnded(task, clock.nanoTime());
+        }
         if (debug) {
             long took = clock.nanoTime() - stepStart;
             if (took > longestStep) {

@@ -41,6 +41,7 @@ public final class Runner {
     private Duration slowStep = Duration.ofMillis(100);
     private Consumer<ErrorReport> exceptionHandler;
     private Long shuffleSeed = Long.getLong(SHUFFLE_SEED_PROPERTY);
+    private Timeline timeline;
 
     private Runner() {
     }
@@ -133,6 +134,21 @@ public final class Runner {
         return this;
     }
 
+    /**
+     * Records every task's lifecycle (created, steps, waits, end) into {@code timeline}, for
+     * a Chrome trace or a text Gantt chart; {@code null} turns recording off (the default).
+     *
+     * <pre>{@code
+     * Timeline timeline = Timeline.create();
+     * Runner.create().virtualTime(true).timeline(timeline).run(() -> kitchen());
+     * System.out.println(timeline.toGantt());
+     * }</pre>
+     */
+    public Runner timeline(Timeline timeline) {
+        this.timeline = timeline;
+        return this;
+    }
+
     /** A clock of the caller's (tests in this package). */
     Runner clock(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -154,7 +170,9 @@ public final class Runner {
         Duration threshold = slowStep;
         Consumer<ErrorReport> handler = exceptionHandler;
         Long seed = shuffleSeed;
-        return engine.hostLoop(() -> new EventLoop(engine, c, debugOn, threshold, handler, seed).runMain(main));
+        Timeline recording = timeline;
+        return engine.hostLoop(() -> new EventLoop(engine, c, debugOn, threshold, handler, seed, recording)
+                .runMain(main));
     }
 
     /** Like {@link Async#run(AsyncRunnable)}, with this runner's options. */

@@ -2,6 +2,7 @@ package dev.simmer.testing;
 
 import dev.simmer.EventLoop;
 import dev.simmer.TestClock;
+import dev.simmer.Timeline;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.InvocationInterceptor;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -17,7 +18,8 @@ import java.util.Optional;
 /**
  * The JUnit 5 extension behind {@link SimmerTest}: runs each test method it intercepts as
  * the main task of a new event loop on a {@link TestClock}, and resolves parameters of type
- * {@link EventLoop} and {@link TestClock}. Register it on a class to run all its tests this
+ * {@link EventLoop}, {@link TestClock} and {@link Timeline} (a {@code Timeline} parameter
+ * turns recording on; a failing test prints its Gantt chart). Register it on a class to run all its tests this
  * way, with {@link SimmerTest}'s default settings (or a method's own {@code @SimmerTest}):
  *
  * <pre>{@code
@@ -57,7 +59,7 @@ public final class SimmerExtension implements InvocationInterceptor, ParameterRe
     @Override
     public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
         Class<?> type = parameterContext.getParameter().getType();
-        return type == EventLoop.class || type == TestClock.class;
+        return type == EventLoop.class || type == TestClock.class || type == Timeline.class;
     }
 
     @Override
@@ -66,11 +68,18 @@ public final class SimmerExtension implements InvocationInterceptor, ParameterRe
         if (type == TestClock.class) {
             return clock(extensionContext);
         }
+        if (type == Timeline.class) {
+            return timeline(extensionContext);
+        }
         return null; // the loop does not exist yet: the interceptor puts it in when the test runs
     }
 
     private static TestClock clock(ExtensionContext context) {
         return context.getStore(NAMESPACE).getOrComputeIfAbsent(TestClock.class, k -> TestClock.create(), TestClock.class);
+    }
+
+    private static Timeline timeline(ExtensionContext context) {
+        return context.getStore(NAMESPACE).getOrComputeIfAbsent(Timeline.class, k -> Timeline.create(), Timeline.class);
     }
 
     private static void runInLoop(Invocation<Void> invocation, ReflectiveInvocationContext<Method> call,
@@ -84,7 +93,8 @@ public final class SimmerExtension implements InvocationInterceptor, ParameterRe
         invocation.skip(); // we call the method ourselves, inside the loop, with the loop as an argument
         settings.shuffleSeed().ifPresent(seed -> context.publishReportEntry("simmer.shuffle.seed", Long.toString(seed)));
         String name = method.getDeclaringClass().getSimpleName() + "." + method.getName() + "()";
-        TestRun.run(name, settings, clock(context), loop -> {
+        Timeline timeline = java.util.Arrays.asList(types).contains(Timeline.class) ? timeline(context) : null;
+        TestRun.run(name, settings, clock(context), timeline, loop -> {
             Object[] args = resolved.toArray();
             for (int i = 0; i < args.length; i++) {
                 if (types[i] == EventLoop.class) {

@@ -7,6 +7,7 @@ import dev.simmer.EventLoop;
 import dev.simmer.Runner;
 import dev.simmer.Task;
 import dev.simmer.TestClock;
+import dev.simmer.Timeline;
 import dev.simmer.TimerHandle;
 
 import java.time.Duration;
@@ -50,10 +51,14 @@ final class TestRun {
         }
     }
 
-    /** Runs {@code body} as the main task of a new loop on {@code clock}; throws what makes the test fail. */
-    static void run(String name, Settings settings, TestClock clock, Body body) throws Throwable {
+    /**
+     * Runs {@code body} as the main task of a new loop on {@code clock}, recording into
+     * {@code timeline} if it is not null; throws what makes the test fail.
+     */
+    static void run(String name, Settings settings, TestClock clock, Timeline timeline, Body body) throws Throwable {
         List<ErrorReport> reports = Collections.synchronizedList(new ArrayList<>());
-        Runner runner = Runner.create().testClock(clock).debug(settings.debug()).exceptionHandler(reports::add);
+        Runner runner = Runner.create().testClock(clock).debug(settings.debug()).exceptionHandler(reports::add)
+                .timeline(timeline);
         if (settings.shuffleSeed().isPresent()) {
             runner.shuffleSeed(settings.shuffleSeed().getAsLong());
         } else {
@@ -87,6 +92,9 @@ final class TestRun {
                     + "@SimmerTest(shuffleSeed = " + seed + "L) or -D" + Runner.SHUFFLE_SEED_PROPERTY + "=" + seed + ".";
             System.err.println("[simmer] " + replay);
             failure.addSuppressed(new ShuffleSeed(replay));
+        }
+        if (failure != null && timeline != null) {
+            System.err.println("[simmer] Timeline of " + name + ":\n" + timeline.toGantt());
         }
         if (failure != null) {
             throw failure;

@@ -85,7 +85,7 @@ class SimmerExtensionTest {
         // The same seed gives the same order, every time.
         TestRun.Settings replay = new TestRun.Settings(java.time.Duration.ZERO, true, OptionalLong.of(seed));
         for (int i = 0; i < 3; i++) {
-            Throwable again = catchThrowable(() -> TestRun.run("replay", replay, dev.simmer.TestClock.create(),
+            Throwable again = catchThrowable(() -> TestRun.run("replay", replay, dev.simmer.TestClock.create(), null,
                     loop -> new Fixtures.DependsOnOrder().test()));
             assertThat(again).hasMessage(failure.getMessage());
         }

@@ -5,6 +5,7 @@ import dev.simmer.EngineKind;
 import dev.simmer.EventLoop;
 import dev.simmer.Task;
 import dev.simmer.TestClock;
+import dev.simmer.Timeline;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -97,5 +98,12 @@ class SimmerTestTest {
     void parameterizedTestsRunInALoopToo(int minutes, TestClock clock) throws Exception {
         Async.sleep(Duration.ofMinutes(minutes));
         assertThat(clock.currentTime()).isEqualTo(Duration.ofMinutes(minutes));
+    }
+
+    @SimmerTest
+    void aTimelineParameterRecordsTheTest(Timeline timeline) throws Exception {
+        Async.createTask("brew", () -> Async.sleep(Duration.ofMinutes(4))).await();
+        assertThat(timeline.events()).extracting(Timeline.Event::task).contains("main", "brew");
+        assertThat(timeline.toGantt(20)).containsPattern("brew +#~+# succeeded");
     }
 }
