@@ -19,7 +19,10 @@ final class CreationSites {
         sites.put(task, new Throwable("task created here"));
     }
 
-    /** The stack where {@code task} was created, without Simmer's own frames; empty if unknown. */
+    /**
+     * Where {@code task} was created: the caller's frames, from the call into Simmer up to
+     * the body of the task that created it; empty if unknown.
+     */
     StackTraceElement[] of(Task<?> task) {
         Throwable site = task == null ? null : sites.get(task);
         if (site == null) {
@@ -30,7 +33,11 @@ final class CreationSites {
         while (first < frames.length && isRuntimeFrame(frames[first])) {
             first++;
         }
-        return java.util.Arrays.copyOfRange(frames, first, frames.length);
+        int end = first;
+        while (end < frames.length && !isRuntimeFrame(frames[end])) { // up to the creating task's own body
+            end++;
+        }
+        return java.util.Arrays.copyOfRange(frames, first, end);
     }
 
     /** " (created at Foo.bar(Foo.java:12))", or "" if unknown. */

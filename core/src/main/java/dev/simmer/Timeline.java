@@ -64,6 +64,7 @@ public final class Timeline {
     }
 
     private static final Pattern IDENTITY = Pattern.compile("@[0-9a-f]+");
+    private static final Pattern SLEEP = Pattern.compile("sleeping until (-?\\d+) ns \\(loop time\\)");
 
     private final List<Event> events = new ArrayList<>();
     private final Map<Task<?>, Integer> rows = new IdentityHashMap<>();
@@ -95,12 +96,22 @@ public final class Timeline {
 
     void stepEnded(Task<?> task, long now) {
         if (!task.isDone()) {
-            add(task, now, Kind.SUSPENDED, IDENTITY.matcher(task.describeWait()).replaceAll(""));
+            add(task, now, Kind.SUSPENDED, describe(task.describeWait(), now));
         }
     }
 
     void finished(Task<?> task, long now) {
         add(task, now, Kind.FINISHED, task.stateName());
+    }
+
+    /** What a task waits on, without identity hashes, and with a deadline in timeline time. */
+    private String describe(String wait, long now) {
+        java.util.regex.Matcher sleep = SLEEP.matcher(wait);
+        if (sleep.matches()) {
+            long start = origin == Long.MIN_VALUE ? now : origin;
+            return "sleeping until " + time(Long.parseLong(sleep.group(1)) - start);
+        }
+        return IDENTITY.matcher(wait).replaceAll("");
     }
 
     private void add(Task<?> task, long now, Kind kind, String detail) {
