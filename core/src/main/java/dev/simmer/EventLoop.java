@@ -68,7 +68,7 @@ public final class EventLoop {
     private final java.util.random.RandomGenerator shuffle; // schedule fuzzing; null when off
     private Object[] shuffled = new Object[0];
     private final CreationSites creationSites; // debug mode only, else null
-    private final Timeline timeline; // recording task lifecycles; null when off
+    private final TaskObserver observer; // a timeline or JFR events; null when nothing records
     private Consumer<ErrorReport> exceptionHandler;
 
     private Task<?> current;
@@ -92,8 +92,8 @@ public final class EventLoop {
     }
 
     EventLoop(Engine engine, Clock clock, boolean debug, Duration slowStep, Consumer<ErrorReport> handler,
-              Long shuffleSeed, Timeline timeline) {
-        this.timeline = timeline;
+              Long shuffleSeed, TaskObserver observer) {
+        this.observer = observer;
         this.shuffle = shuffleSeed == null ? null : new java.util.SplittableRandom(shuffleSeed);
         this.engine = engine;
         this.clock = clock;
@@ -478,8 +478,8 @@ public final class EventLoop {
         if (debug) {
             creationSites.record(task);
         }
-        if (timeline != null) {
-            timeline.created(task, clock.nanoTime());
+        if (observer != null) {
+            observer.created(task, clock.nanoTime());
         }
         task.wake();
         return task;
@@ -501,8 +501,8 @@ public final class EventLoop {
         task.prevLive = null;
         task.nextLive = null;
         liveCount--;
-        if (timeline != null) {
-            timeline.finished(task, clock.nanoTime());
+        if (observer != null) {
+            observer.finished(task, clock.nanoTime());
         }
     }
 
@@ -532,15 +532,15 @@ public final class EventLoop {
         if (debug) {
             stepStart = clock.nanoTime();
         }
-        if (timeline != null) {
-            timeline.stepBegan(task, clock.nanoTime());
+        if (observer != null) {
+            observer.stepBegan(task, clock.nanoTime());
         }
     }
 
     void exitStep(Task<?> task) {
         current = null;
-        if (timeline != null) {
-            timeline.stepEnded(task, clock.nanoTime());
+        if (observer != null) {
+            observer.stepEnded(task, clock.nanoTime());
         }
         if (debug) {
             long took = clock.nanoTime() - stepStart;

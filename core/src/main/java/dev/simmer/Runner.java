@@ -42,6 +42,7 @@ public final class Runner {
     private Consumer<ErrorReport> exceptionHandler;
     private Long shuffleSeed = Long.getLong(SHUFFLE_SEED_PROPERTY);
     private Timeline timeline;
+    private boolean jfrEvents;
 
     private Runner() {
     }
@@ -149,6 +150,23 @@ public final class Runner {
         return this;
     }
 
+    /**
+     * JFR events for task steps: while a flight recording with the event
+     * {@code dev.simmer.TaskStep} enabled runs, each step of a task is recorded with the
+     * task's name, its duration and what the task waits on next (Java Mission Control shows
+     * them under "Simmer"). Off by default; when off, nothing is created per step.
+     *
+     * <pre>{@code
+     * // java -XX:StartFlightRecording=filename=app.jfr ...
+     * Runner.create().jfrEvents(true).run(() -> app());
+     * // jfr print --events dev.simmer.TaskStep app.jfr
+     * }</pre>
+     */
+    public Runner jfrEvents(boolean on) {
+        this.jfrEvents = on;
+        return this;
+    }
+
     /** A clock of the caller's (tests in this package). */
     Runner clock(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -170,8 +188,9 @@ public final class Runner {
         Duration threshold = slowStep;
         Consumer<ErrorReport> handler = exceptionHandler;
         Long seed = shuffleSeed;
-        Timeline recording = timeline;
-        return engine.hostLoop(() -> new EventLoop(engine, c, debugOn, threshold, handler, seed, recording)
+        TaskObserver observer = TaskObserver.both(timeline == null ? null : timeline.recorder(),
+                jfrEvents ? new JfrTaskSteps() : null);
+        return engine.hostLoop(() -> new EventLoop(engine, c, debugOn, threshold, handler, seed, observer)
                 .runMain(main));
     }
 

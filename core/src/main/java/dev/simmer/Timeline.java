@@ -85,24 +85,35 @@ public final class Timeline {
 
     // ----- recording: called by the loop -----
 
-    void created(Task<?> task, long now) {
-        rows.put(task, rows.size());
-        add(task, now, Kind.CREATED, "");
+    /** What the loop calls. */
+    TaskObserver recorder() {
+        return recorder;
     }
 
-    void stepBegan(Task<?> task, long now) {
-        add(task, now, Kind.RESUMED, "");
-    }
-
-    void stepEnded(Task<?> task, long now) {
-        if (!task.isDone()) {
-            add(task, now, Kind.SUSPENDED, describe(task.describeWait(), now));
+    private final TaskObserver recorder = new TaskObserver() {
+        @Override
+        public void created(Task<?> task, long now) {
+            rows.put(task, rows.size());
+            add(task, now, Kind.CREATED, "");
         }
-    }
 
-    void finished(Task<?> task, long now) {
-        add(task, now, Kind.FINISHED, task.stateName());
-    }
+        @Override
+        public void stepBegan(Task<?> task, long now) {
+            add(task, now, Kind.RESUMED, "");
+        }
+
+        @Override
+        public void stepEnded(Task<?> task, long now) {
+            if (!task.isDone()) {
+                add(task, now, Kind.SUSPENDED, describe(task.describeWait(), now));
+            }
+        }
+
+        @Override
+        public void finished(Task<?> task, long now) {
+            add(task, now, Kind.FINISHED, task.stateName());
+        }
+    };
 
     /** What a task waits on, without identity hashes, and with a deadline in timeline time. */
     private String describe(String wait, long now) {
