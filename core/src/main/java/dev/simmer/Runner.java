@@ -9,7 +9,8 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * {@link Async#run} with options: virtual time, debug mode, an exception handler.
+ * {@link Async#run} with options: virtual time (or a {@link TestClock}), debug mode, an
+ * exception handler, schedule fuzzing, a {@link Timeline} recording, JFR events.
  *
  * <pre>{@code
  * String result = Runner.create()
