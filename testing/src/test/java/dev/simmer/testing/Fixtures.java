@@ -1,6 +1,10 @@
 package dev.simmer.testing;
 
 import dev.simmer.Async;
+import dev.simmer.EventLoop;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import dev.simmer.Promise;
 import dev.simmer.Task;
 
@@ -71,6 +75,26 @@ final class Fixtures {
         @SimmerTest
         void test() {
             throw new AssertionError("plain failure");
+        }
+    }
+
+    /** The extension on a class: every test runs in its own loop, with the default settings. */
+    @ExtendWith(SimmerExtension.class)
+    static class OnAClass {
+        @Test
+        void plainTest(EventLoop loop) throws Exception {
+            Async.sleep(Duration.ofMinutes(1));
+            if (loop != Async.loop() || loop.time() != Duration.ofMinutes(1).toNanos()) {
+                throw new AssertionError("not on the loop's virtual time");
+            }
+        }
+
+        @RepeatedTest(3)
+        void repeatedTest() {
+            if (Async.loop().stats().tasksCreated() != 1) {
+                throw new AssertionError("each repetition gets a new loop");
+            }
+            Async.createTask(() -> { }); // left running on purpose: each repetition must fail
         }
     }
 }

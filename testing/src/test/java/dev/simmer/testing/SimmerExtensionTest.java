@@ -19,12 +19,17 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 /** Failing tests fail for the right reason, with a message that says what to do. */
 class SimmerExtensionTest {
 
-    /** Runs the fixture class with JUnit and returns the failure of its one test, or null if it passed. */
-    private static Throwable failureOf(Class<?> fixture) {
+    /** Runs the fixture class with JUnit. */
+    private static TestExecutionSummary run(Class<?> fixture) {
         Launcher launcher = LauncherFactory.create();
         SummaryGeneratingListener listener = new SummaryGeneratingListener();
         launcher.execute(LauncherDiscoveryRequestBuilder.request().selectors(selectClass(fixture)).build(), listener);
-        TestExecutionSummary summary = listener.getSummary();
+        return listener.getSummary();
+    }
+
+    /** Runs the fixture class with JUnit and returns the failure of its one test, or null if it passed. */
+    private static Throwable failureOf(Class<?> fixture) {
+        TestExecutionSummary summary = run(fixture);
         assertThat(summary.getTestsFoundCount()).as("tests found in %s", fixture.getSimpleName()).isEqualTo(1);
         List<TestExecutionSummary.Failure> failures = summary.getFailures();
         return failures.isEmpty() ? null : failures.get(0).getException();
@@ -89,5 +94,13 @@ class SimmerExtensionTest {
                     loop -> new Fixtures.DependsOnOrder().test()));
             assertThat(again).hasMessage(failure.getMessage());
         }
+    }
+
+    @Test
+    void onAClassTheExtensionRunsEveryTestInItsOwnLoop() {
+        TestExecutionSummary summary = run(Fixtures.OnAClass.class);
+        assertThat(summary.getTestsSucceededCount()).isEqualTo(1);
+        assertThat(summary.getFailures()).hasSize(3).allSatisfy(f -> assertThat(f.getException())
+                .hasMessageContaining("left 1 task running"));
     }
 }
