@@ -65,6 +65,10 @@ public final class EventLoop {
 
     private final boolean debug;
     private final long slowStepNanos;
+    private final java.util.random.RandomGenerator shuffle; // schedule fuzzing; null when off
+    private Object[] shuffled = new Object[0];
+    private final CreationSites creationSites; // debug mode only, else null
+    private final TaskObserver observer; // a timeline or JFR events; null when nothing records
     private Consumer<ErrorReport> exceptionHandler;
 
     private Task<?> current;
@@ -81,14 +85,21 @@ public final class EventLoop {
     private Task<?> liveHead; // live tasks, oldest first
     private Task<?> liveTail;
     private int liveCount;
+    private long steps; // for stats(): plain counters, loop thread only
+    private long passes;
+    private long longestStep;
+    private int readyHighWater;
     private final Set<Completion<?>> unretrieved = new LinkedHashSet<>();
     private ExecutorService executor;
 
     EventLoop(Engine engine, Clock clock, boolean debug, Duration slowStep, Consumer<ErrorReport> handler,
-              boolean runAhead) {
+              Long shuffleSeed, TaskObserver observer, boolean runAhead) {
+        this.observer = observer;
+        this.shuffle = shuffleSeed == null ? null : new java.util.SplittableRandom(shuffleSeed);
         this.engine = engine;
         this.clock = clock;
         this.debug = debug;
+        this.creationSites = debug ? new CreationSites() : null;
         this.slowStepNanos = slowStep.toNanos();
         this.exceptionHandler = handler;
         this.thread = Thread.currentThread();
@@ -202,7 +213,8 @@ public final class EventLoop {
     }
 
     /**
-     * A text dump of every live task: name, what it waits on, and where it is suspended.
+     * A text dump of every live task: name, what it waits on, and where it is suspended; in
+     * debug mode also where it was created.
      *
      * <pre>{@code
      * System.out.println(Async.loop().dumpTasks());
@@ -216,8 +228,24 @@ public final class EventLoop {
             for (StackTraceElement frame : t.suspendedStack()) {
                 out.append("      at ").append(frame).append('\n');
             }
+            if (creationSites != null) {
+                creationSites.appendTo(out, t);
+            }
         }
         return out.toString();
+    }
+
+    /**
+     * The loop's counters so far: tasks created and finished, steps, passes, the longest step
+     * (debug mode), and the most entries ready in one pass.
+     *
+     * <pre>{@code
+     * LoopStats stats = Async.loop().stats();
+     * }</pre>
+     */
+    public LoopStats stats() {
+        checkThread("stats");
+        return new LoopStats(taskIds, taskIds - liveCount, steps, passes, Duration.ofNanos(longestStep), readyHighWater);
     }
 
     @Override
@@ -236,7 +264,8 @@ public final class EventLoop {
      *  2. Move what other threads handed in (the inbox) to the ready queue.
      *  3. Move due timers to the ready queue, in (deadline, sequence) order.
      *  4. Run exactly the entries that were ready when this step began; whatever they
-     *     schedule runs on the next pass.
+     *     schedule runs on the next pass. Schedule fuzzing (Runner.shuffleSeed) shuffles
+     *     them first, so tests can show they do not depend on one order.
      */
     void runOnce() {
         if (ready.isEmpty() && inbox.isEmpty()) {
@@ -246,7 +275,15 @@ public final class EventLoop {
             ready.add(h);
         }
         moveDueTimers();
-        for (passRemaining = ready.size(); passRemaining > 0; ) {
+        int n = ready.size();
+        passes++;
+        if (n > readyHighWater) {
+            readyHighWater = n;
+        }
+        if (shuffle != null) {
+            shuffleReady(n);
+        }
+        for (passRemaining = n; passRemaining > 0; ) {
             passRemaining--;
             run(ready.poll());
         }
@@ -272,7 +309,8 @@ public final class EventLoop {
      * with no continuation freeze and thaw. Every entry runs in the order the loop would have
      * run it, so nothing observable changes; only the suspensions that would have been
      * immediately undone are skipped. Never nested (the stack stays shallow), never into the
-     * main task (its end stops the loop between passes), off in debug mode (which times steps).
+     * main task (its end stops the loop between passes), off in debug mode (which times steps)
+     * and while a timeline records (its steps would overlap).
      */
     /** Called by {@code waiting}, phase WAITING and its wake-up registered; true if it may carry on now. */
     boolean runAhead(Task<?> waiting) {
@@ -307,6 +345,30 @@ public final class EventLoop {
         ready.pollFirst();
         runAheads++;
         return true;
+    }
+
+    /** Schedule fuzzing: puts the {@code n} ready entries (the whole queue) in a seeded random order. */
+    private void shuffleReady(int n) {
+        if (n < 2) {
+            return;
+        }
+        if (shuffled.length < n) {
+            shuffled = new Object[Math.max(n, shuffled.length * 2)];
+        }
+        Object[] a = shuffled;
+        for (int i = 0; i < n; i++) {
+            a[i] = ready.poll();
+        }
+        for (int i = n - 1; i > 0; i--) { // Fisher-Yates
+            int j = shuffle.nextInt(i + 1);
+            Object t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+        for (int i = 0; i < n; i++) {
+            ready.add(a[i]);
+            a[i] = null;
+        }
     }
 
     private void waitForWork() {
@@ -445,7 +507,8 @@ public final class EventLoop {
                 Task<?> task = c instanceof Task<?> t ? t : null;
                 report(new ErrorReport((task != null ? "Task '" + task.name() + "'" : c.toString())
                         + (c.isCancelled() ? " was cancelled, and failures attached to its cancellation were never retrieved"
-                                : " failed and nobody retrieved its exception"), c.peekFailure(), task));
+                                : " failed and nobody retrieved its exception")
+                        + (creationSites != null ? creationSites.suffix(task) : ""), c.peekFailure(), task));
             }
             unretrieved.clear();
             shutDownExecutor();
@@ -469,6 +532,12 @@ public final class EventLoop {
         }
         liveTail = task;
         liveCount++;
+        if (debug) {
+            creationSites.record(task);
+        }
+        if (observer != null) {
+            observer.created(task, clock.nanoTime());
+        }
         task.wake();
         return task;
     }
@@ -489,6 +558,9 @@ public final class EventLoop {
         task.prevLive = null;
         task.nextLive = null;
         liveCount--;
+        if (observer != null) {
+            observer.finished(task, clock.nanoTime());
+        }
     }
 
     /** The context ContextVars read: the running task's, or the loop's own in a plain callback. */
@@ -513,15 +585,25 @@ public final class EventLoop {
 
     void enterStep(Task<?> task) {
         current = task;
+        steps++;
         if (debug) {
             stepStart = clock.nanoTime();
+        }
+        if (observer != null) {
+            observer.stepBegan(task, clock.nanoTime());
         }
     }
 
     void exitStep(Task<?> task) {
         current = null;
+        if (observer != null) {
+            observer.stepEnded(task, clock.nanoTime());
+        }
         if (debug) {
             long took = clock.nanoTime() - stepStart;
+            if (took > longestStep) {
+                longestStep = took;
+            }
             if (took > slowStepNanos) {
                 Throwable where = new Throwable("where the step ended");
                 where.setStackTrace(task.suspendedStack());

@@ -9,7 +9,8 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * {@link Async#run} with options: virtual time, debug mode, an exception handler.
+ * {@link Async#run} with options: virtual time (or a {@link TestClock}), debug mode, an
+ * exception handler, schedule fuzzing, a {@link Timeline} recording, JFR events.
  *
  * <pre>{@code
  * String result = Runner.create()
@@ -29,12 +30,21 @@ public final class Runner {
     /** The system property that turns debug mode on for every loop: {@code -Dsimmer.debug=true}. */
     public static final String DEBUG_PROPERTY = "simmer.debug";
 
+    /**
+     * The system property that turns schedule fuzzing on for every loop, with a seed:
+     * {@code -Dsimmer.shuffle.seed=42}. See {@link #shuffleSeed(long)}.
+     */
+    public static final String SHUFFLE_SEED_PROPERTY = "simmer.shuffle.seed";
+
     private boolean virtualTime;
     private Clock clock;
     private boolean debug = Boolean.getBoolean(DEBUG_PROPERTY);
     private Duration slowStep = Duration.ofMillis(100);
     private Consumer<ErrorReport> exceptionHandler;
     private boolean runAhead = true;
+    private Long shuffleSeed = Long.getLong(SHUFFLE_SEED_PROPERTY);
+    private Timeline timeline;
+    private boolean jfrEvents;
 
     private Runner() {
     }
@@ -57,7 +67,9 @@ public final class Runner {
     /**
      * Debug mode: a task step that runs longer than the {@linkplain #slowStepThreshold
      * threshold} without suspending is reported to the exception handler with the task's
-     * name and stack (it is blocking the loop).
+     * name and stack (it is blocking the loop); each task's creation site is recorded, so
+     * that an unretrieved failure and {@link EventLoop#dumpTasks()} say where the task was
+     * created; {@link LoopStats#longestStep()} is measured.
      */
     public Runner debug(boolean on) {
         this.debug = on;
@@ -76,6 +88,84 @@ public final class Runner {
     /** Who receives errors no caller can receive; see {@link EventLoop#setExceptionHandler}. */
     public Runner exceptionHandler(Consumer<ErrorReport> handler) {
         this.exceptionHandler = handler;
+        return this;
+    }
+
+    /**
+     * Virtual time on {@code clock}, which the code it runs can move by hand
+     * ({@link TestClock#advanceBy}, {@link TestClock#runCurrent},
+     * {@link TestClock#advanceUntilIdle}); implies {@link #virtualTime virtual time}.
+     *
+     * <pre>{@code
+     * TestClock clock = TestClock.create();
+     * Runner.create().testClock(clock).run(() -> {
+     *     Async.createTask(() -> Async.sleep(Duration.ofSeconds(5)));
+     *     clock.advanceBy(Duration.ofSeconds(5));
+     * });
+     * }</pre>
+     */
+    public Runner testClock(TestClock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock").asClock();
+        return this;
+    }
+
+    /**
+     * Schedule fuzzing: on each pass, the loop runs the entries that are ready together (task
+     * steps and callbacks) in an order drawn from a random generator seeded with
+     * {@code seed}, instead of first come, first served (Trio does this in its tests). Code
+     * that is correct under every order passes under every seed; code that is not fails
+     * under some, and the same seed replays the same order. For tests: asyncio's FIFO order
+     * of {@code callSoon} callbacks no longer holds.
+     *
+     * <pre>{@code
+     * for (long seed = 1; seed <= 20; seed++) {
+     *     int total = Runner.create().virtualTime(true).shuffleSeed(seed).run(() -> countWithTwoWorkers());
+     *     assertEquals(100, total, "seed " + seed);
+     * }
+     * }</pre>
+     *
+     * <p>Off by default, or on with the seed of {@code -Dsimmer.shuffle.seed}.
+     */
+    public Runner shuffleSeed(long seed) {
+        this.shuffleSeed = seed;
+        return this;
+    }
+
+    /** Turns schedule fuzzing off (even if {@code -Dsimmer.shuffle.seed} is set): first come, first served. */
+    public Runner noShuffle() {
+        this.shuffleSeed = null;
+        return this;
+    }
+
+    /**
+     * Records every task's lifecycle (created, steps, waits, end) into {@code timeline}, for
+     * a Chrome trace or a text Gantt chart; {@code null} turns recording off (the default).
+     *
+     * <pre>{@code
+     * Timeline timeline = Timeline.create();
+     * Runner.create().virtualTime(true).timeline(timeline).run(() -> kitchen());
+     * System.out.println(timeline.toGantt());
+     * }</pre>
+     */
+    public Runner timeline(Timeline timeline) {
+        this.timeline = timeline;
+        return this;
+    }
+
+    /**
+     * JFR events for task steps: while a flight recording with the event
+     * {@code dev.simmer.TaskStep} enabled runs, each step of a task is recorded with the
+     * task's name, its duration and what the task waits on next (Java Mission Control shows
+     * them under "Simmer"). Off by default; when off, nothing is created per step.
+     *
+     * <pre>{@code
+     * // java -XX:StartFlightRecording=filename=app.jfr ...
+     * Runner.create().jfrEvents(true).run(() -> app());
+     * // jfr print --events dev.simmer.TaskStep app.jfr
+     * }</pre>
+     */
+    public Runner jfrEvents(boolean on) {
+        this.jfrEvents = on;
         return this;
     }
 
@@ -105,8 +195,13 @@ public final class Runner {
         boolean debugOn = debug;
         Duration threshold = slowStep;
         Consumer<ErrorReport> handler = exceptionHandler;
-        boolean mayRunAhead = runAhead && !debugOn; // debug mode times each step on its own
-        return engine.hostLoop(() -> new EventLoop(engine, c, debugOn, threshold, handler, mayRunAhead).runMain(main));
+        Long seed = shuffleSeed;
+        TaskObserver observer = TaskObserver.both(timeline == null ? null : timeline.recorder(),
+                jfrEvents ? new JfrTaskSteps() : null);
+        // debug mode times each step on its own, and a timeline or JFR would see steps overlap
+        boolean mayRunAhead = runAhead && !debugOn && observer == null;
+        return engine.hostLoop(() -> new EventLoop(engine, c, debugOn, threshold, handler, seed, observer, mayRunAhead)
+                .runMain(main));
     }
 
     /** Like {@link Async#run(AsyncRunnable)}, with this runner's options. */
