@@ -68,6 +68,7 @@ public final class EventLoop {
     private final java.util.random.RandomGenerator shuffle; // schedule fuzzing; null when off
     private Object[] shuffled = new Object[0];
     private final CreationSites creationSites; // debug mode only, else null
+    private final StepWatchdog watchdog;        // debug mode only, else null
     private final TaskObserver observer; // a timeline or JFR events; null when nothing records
     private Consumer<ErrorReport> exceptionHandler;
 
@@ -101,6 +102,7 @@ public final class EventLoop {
         this.debug = debug;
         this.creationSites = debug ? new CreationSites() : null;
         this.slowStepNanos = slowStep.toNanos();
+        this.watchdog = debug ? new StepWatchdog(slowStepNanos, Thread.currentThread(), this::report) : null;
         this.exceptionHandler = handler;
         this.thread = Thread.currentThread();
         this.runAheadAllowed = runAhead;
@@ -512,6 +514,9 @@ public final class EventLoop {
             }
             unretrieved.clear();
             shutDownExecutor();
+            if (watchdog != null) {
+                watchdog.close();
+            }
         } finally {
             CURRENT.remove();
         }
@@ -588,6 +593,7 @@ public final class EventLoop {
         steps++;
         if (debug) {
             stepStart = clock.nanoTime();
+            watchdog.stepBegan(task);
         }
         if (observer != null) {
             observer.stepBegan(task, clock.nanoTime());
@@ -604,7 +610,8 @@ public final class EventLoop {
             if (took > longestStep) {
                 longestStep = took;
             }
-            if (took > slowStepNanos) {
+            boolean reportedWhileRunning = watchdog.stepEnded();
+            if (took > slowStepNanos && !reportedWhileRunning) {
                 Throwable where = new Throwable("where the step ended");
                 where.setStackTrace(task.suspendedStack());
                 report(new ErrorReport("Task '" + task.name() + "' ran for " + TimeUnit.NANOSECONDS.toMillis(took)

@@ -67,7 +67,10 @@ public final class Runner {
     /**
      * Debug mode: a task step that runs longer than the {@linkplain #slowStepThreshold
      * threshold} without suspending is reported to the exception handler with the task's
-     * name and stack (it is blocking the loop); each task's creation site is recorded, so
+     * name and stack (it is blocking the loop). A step whose thread is blocked (a JDK lock,
+     * latch or sleep, or a {@code synchronized} monitor that a suspended task holds) is
+     * reported while it is still blocked, from a watchdog thread, with a hint on the cause:
+     * a step that never ends is reported too. Each task's creation site is recorded, so
      * that an unretrieved failure and {@link EventLoop#dumpTasks()} say where the task was
      * created; {@link LoopStats#longestStep()} is measured.
      */

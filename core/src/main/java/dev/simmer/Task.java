@@ -367,6 +367,12 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
         return "ready to resume";
     }
 
+    /** The thread that runs this task's steps (see Fiber.thread), or null if not known yet. Diagnostics, any thread. */
+    Thread stepThread(Thread loopThread) {
+        Fiber f = fiber;
+        return f == null ? null : f.thread(loopThread);
+    }
+
     StackTraceElement[] suspendedStack() {
         Fiber f = fiber;
         return f == null || phase != Phase.WAITING ? new StackTraceElement[0] : f.stackTrace();

@@ -48,5 +48,14 @@ public interface Engine {
 
         /** Where the body is suspended, innermost frame first; empty if unknown or not suspended. */
         StackTraceElement[] stackTrace();
+
+        /**
+         * The thread that runs the body while it runs: {@code loopThread} (the fast path), or
+         * the body's own (threads engine; null before it started). For diagnostics: any thread
+         * may ask.
+         */
+        default Thread thread(Thread loopThread) {
+            return loopThread;
+        }
     }
 }

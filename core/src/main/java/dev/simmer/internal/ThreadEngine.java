@@ -80,7 +80,7 @@ public final class ThreadEngine implements Engine {
 
     private static final class ThreadFiber implements Fiber {
         private final Body body;
-        private Thread thread;        // the body's virtual thread, started on the first resume
+        private volatile Thread thread; // the body's virtual thread, started on the first resume
         private Thread loopThread;    // who resumed us last
         private volatile Turn turn = Turn.LOOP;
         private volatile boolean finished;
@@ -132,6 +132,11 @@ public final class ThreadEngine implements Engine {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+
+        @Override
+        public Thread thread(Thread loopThread) {
+            return thread;
         }
 
         @Override

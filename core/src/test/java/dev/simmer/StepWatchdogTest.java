@@ -1,0 +1,116 @@
+package dev.simmer;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Debug mode's watchdog reports a step that blocks the loop while the step still runs, so a
+ * step that never ends is reported too. Each test blocks a step until the report arrives, so
+ * nothing here waits for a guessed amount of time.
+ */
+class StepWatchdogTest {
+
+    @Test
+    void aStepBlockedInABlockingCallIsReportedWhileItRunsAndOnlyOnce() throws Exception {
+        List<ErrorReport> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CountDownLatch reported = new CountDownLatch(1);
+        Runner.create().virtualTime(true).debug(true).slowStepThreshold(Duration.ofMillis(20))
+                .exceptionHandler(r -> {
+                    reports.add(r);
+                    reported.countDown();
+                })
+                .run(() -> {
+                    Task<Void> blocker = Async.createTask("blocker", () -> {
+                        reported.await(); // a blocking call on the loop: released by the report itself
+                        return null;
+                    });
+                    blocker.await();
+                });
+        assertThat(reports).hasSize(1);
+        ErrorReport r = reports.get(0);
+        assertThat(r.task().name()).isEqualTo("blocker");
+        assertThat(r.message()).contains("'blocker'").contains("still runs").contains("blocking call")
+                .contains("Async.toThread");
+        assertThat(r.exception().getMessage()).contains("WAITING");
+        assertThat(r.exception().getStackTrace()).anySatisfy(frame ->
+                assertThat(frame.getClassName()).isEqualTo(CountDownLatch.class.getName()));
+    }
+
+    @Test
+    void aTaskBlockedOnAMonitorThatASuspendedTaskHoldsIsReportedThoughTheLoopIsStuckForGood() throws Exception {
+        Object monitor = new Object();
+        CompletableFuture<ErrorReport> report = new CompletableFuture<>();
+        // This loop never ends: the monitor's owner is suspended and can never run again. Its
+        // thread is a daemon and is left behind, blocked, which is the point of the test.
+        Thread runner = Thread.ofPlatform().daemon().name("stuck-loop").start(() -> {
+            try {
+                Runner.create().virtualTime(true).debug(true).slowStepThreshold(Duration.ofMillis(20))
+                        .exceptionHandler(report::complete)
+                        .run(() -> {
+                            Async.createTask("holder", () -> {
+                                synchronized (monitor) {
+                                    Async.sleep(Duration.ofSeconds(1)); // suspends, keeping the monitor
+                                }
+                                return null;
+                            });
+                            Async.createTask("enterer", () -> {
+                                Async.yieldNow();
+                                synchronized (monitor) { // blocks the loop: the holder can never resume
+                                    return null;
+                                }
+                            }).await();
+                        });
+            } catch (Exception e) {
+                report.completeExceptionally(e);
+            }
+        });
+        ErrorReport r = report.get(30, TimeUnit.SECONDS);
+        assertThat(r.task().name()).isEqualTo("enterer");
+        assertThat(r.message()).contains("synchronized").contains("dev.simmer.sync.Lock");
+        assertThat(r.exception().getMessage()).contains("BLOCKED");
+        assertThat(runner.isAlive()).isTrue();
+    }
+
+    @Test
+    void aSlowStepThatEndsIsReportedOnceWhetherTheWatchdogOrTheLoopSawItFirst() throws Exception {
+        List<ErrorReport> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CountDownLatch reported = new CountDownLatch(1);
+        Runner.create().virtualTime(true).debug(true).slowStepThreshold(Duration.ofMillis(10))
+                .exceptionHandler(r -> {
+                    reports.add(r);
+                    reported.countDown();
+                })
+                .run(() -> {
+                    for (int i = 0; i < 3; i++) {
+                        Async.createTask("step-" + i, () -> {
+                            reported.await(5, TimeUnit.SECONDS);
+                            return null;
+                        }).await();
+                    }
+                });
+        assertThat(reports).extracting(r -> r.task().name()).containsExactly("step-0");
+    }
+
+    @Test
+    void aStepThatComputesIsLeftToTheLoopWhichMeasuresItInLoopTime() throws Exception {
+        List<ErrorReport> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Runner.create().virtualTime(true).debug(true).slowStepThreshold(Duration.ofMillis(5))
+                .exceptionHandler(reports::add)
+                .run(() -> Async.createTask("busy", () -> {
+                    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(60);
+                    long spins = 0;
+                    while (System.nanoTime() < until) { // computing: RUNNABLE all along
+                        spins++;
+                    }
+                    return spins;
+                }).await());
+        assertThat(reports).as("60 ms of computing is no virtual time, and a running thread is not blocked").isEmpty();
+    }
+}
