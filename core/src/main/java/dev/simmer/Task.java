@@ -373,8 +373,29 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
         return f == null ? null : f.thread(loopThread);
     }
 
+    /** Where the task is suspended: from the Simmer call it waits in down to its body (the engine's frames left out). */
     StackTraceElement[] suspendedStack() {
         Fiber f = fiber;
-        return f == null || phase != Phase.WAITING ? new StackTraceElement[0] : f.stackTrace();
+        if (f == null || phase != Phase.WAITING) {
+            return new StackTraceElement[0];
+        }
+        StackTraceElement[] frames = f.stackTrace();
+        int first = 0;
+        while (first < frames.length && isSuspensionMachinery(frames[first].getClassName())) {
+            first++;
+        }
+        int end = frames.length; // and below the body: the engine's frames that started it
+        for (int i = frames.length - 1; i >= first; i--) {
+            if (frames[i].getClassName().equals(Task.class.getName()) && frames[i].getMethodName().equals("runBody")) {
+                end = i;
+                break;
+            }
+        }
+        return first == end ? frames : java.util.Arrays.copyOfRange(frames, first, end);
+    }
+
+    private static boolean isSuspensionMachinery(String className) {
+        return className.startsWith("java.") || className.startsWith("jdk.") || className.startsWith("sun.")
+                || className.startsWith("dev.simmer.internal.") || className.equals(Task.class.getName());
     }
 }

@@ -15,6 +15,42 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class TaskTest {
 
     @Test
+    void aDumpShowsWhereEachTaskWaitsFromTheSimmerCallItWaitsIn() throws Exception {
+        String dump = Loops.virtual(() -> {
+            Async.createTask("sleeper", () -> {
+                Async.sleep(Duration.ofHours(1));
+                return null;
+            });
+            Task<Void> awaiter = Async.createTask("awaiter", () -> {
+                Async.loop().createPromise().await();
+                return null;
+            });
+            Async.yieldNow();
+            String d = Async.loop().dumpTasks();
+            awaiter.cancel();
+            for (Task<?> t : Async.loop().tasks()) {
+                if (t != Async.currentTask()) {
+                    t.cancel();
+                }
+            }
+            return d;
+        });
+        assertThat(dump).contains("'sleeper': sleeping until").contains("'awaiter': awaiting Promise");
+        assertThat(dump.lines().filter(l -> l.startsWith("  '"))).hasSize(3); // main, sleeper, awaiter
+        String[] lines = dump.split("\n");
+        for (int i = 0; i + 1 < lines.length; i++) {
+            if (lines[i].startsWith("  'sleeper'")) {
+                assertThat(lines[i + 1].trim()).startsWith("at dev.simmer.Async.sleep(");
+            }
+            if (lines[i].startsWith("  'awaiter'")) {
+                assertThat(lines[i + 1].trim()).startsWith("at dev.simmer.Completion.await(");
+            }
+        }
+        assertThat(dump).doesNotContain("dev.simmer.internal").doesNotContain("Continuation.")
+                .doesNotContain("LockSupport.park").doesNotContain("runBody").doesNotContain("VirtualThread");
+    }
+
+    @Test
     void createTaskStartsLazilyOnALaterPass() throws Exception {
         Script s = new Script();
         Loops.virtual(() -> {
