@@ -48,8 +48,9 @@ import java.util.List;
  * </pre>
  *
  * <p>The cooks' loop is {@link Queue#consume()}: an enhanced {@code for} over the queue that
- * ends when it is shut down and empty. The kitchen counts the dishes on the burners, so each
- * line says how many are busy, and its test checks that never more than two are.
+ * ends when it is shut down and empty. The kitchen counts the dishes on the burners: each
+ * line that puts one on says how many are busy, and the test checks that never more than
+ * two are.
  */
 public final class BusyKitchen extends Example {
     /** An order: a dish and how long it stays on a burner. */
