@@ -137,9 +137,16 @@ public final class TaskGroup implements AutoCloseable {
      * children are cancelled and awaited, and an {@link IllegalStateException} says so
      * (suppressed into the body's exception when there is one); child failures are attached
      * to it.
+     *
+     * <p>Declares no checked exception, so {@code -Xlint:try} has nothing to say about the
+     * try-with-resources statement (as for {@link AsyncResource#close()} and
+     * {@link ExitStack#close()}). Nothing is lost by that: a child's failure, checked or not,
+     * comes out of {@link #join()} unchanged (then {@code close()} has nothing left to do),
+     * and when {@code join()} was not reached, {@code close()} throws only the unchecked
+     * {@link IllegalStateException} above, with every child failure attached to it.
      */
     @Override
-    public void close() throws Exception {
+    public void close() {
         checkOwner("TaskGroup.close");
         if (state == State.DONE) {
             return;

@@ -9,6 +9,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 class TaskGroupTest {
 
@@ -192,6 +193,51 @@ class TaskGroupTest {
             }
         });
         assertThat(log).containsExactly("salad", "soup", "joined at 2000 ms");
+    }
+
+    @Test
+    void aCheckedChildFailureComesOutOfTryWithResourcesUnchanged() {
+        IOException burnt = new IOException("toast burnt");
+        List<String> log = new ArrayList<>();
+        Throwable thrown = catchThrowable(() -> Loops.virtual(() -> {
+            try (TaskGroup group = TaskGroup.open()) {
+                group.createTask(() -> {
+                    try {
+                        Async.sleep(Duration.ofHours(1));
+                    } finally {
+                        log.add("sibling cancelled");
+                    }
+                });
+                group.createTask(() -> {
+                    Async.sleep(Duration.ofSeconds(1));
+                    throw burnt;
+                });
+                group.join();
+                log.add("unreachable");
+            } catch (IOException e) { // join() declares it; close() adds no checked exception
+                log.add("caught " + e.getMessage() + " at " + Loops.nowMillis() + " ms");
+                throw e;
+            }
+        }));
+        assertThat(thrown).isSameAs(burnt);
+        assertThat(burnt.getSuppressed()).isEmpty();
+        assertThat(log).containsExactly("sibling cancelled", "caught toast burnt at 1000 ms");
+    }
+
+    @Test
+    void closeDeclaresNoCheckedExceptionAndKeepsAChildFailureWhenJoinWasSkipped() {
+        IOException burnt = new IOException("toast burnt");
+        Throwable thrown = catchThrowable(() -> Loops.virtual(() -> {
+            TaskGroup group = TaskGroup.open();
+            group.createTask(() -> {
+                throw burnt;
+            });
+            Async.sleep(Duration.ofSeconds(1)); // the child has failed; the body goes on (no join)
+            Runnable close = group::close;      // compiles: close() throws nothing checked
+            close.run();
+        }));
+        assertThat(thrown).isInstanceOf(IllegalStateException.class).hasMessageContaining("join()");
+        assertThat(thrown.getSuppressed()).containsExactly(burnt);
     }
 
     @Test

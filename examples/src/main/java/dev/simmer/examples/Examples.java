@@ -81,6 +81,7 @@ public final class Examples {
             new Entry("burners", "guide: sync primitives", "a Semaphore of two burners and a Lock on the tasting spoon", Burners::new),
             new Entry("order-queue", "guide: sync primitives", "a Queue of orders to two cooks, who wait for an Event", OrderQueue::new),
             new Entry("kitchen-pass", "guide: sync primitives", "a Barrier serves a table together; a Condition waits for two plates", KitchenPass::new),
+            new Entry("busy-kitchen", "guide: sync primitives", "three cooks take orders from a Queue and share two burners (a Semaphore)", BusyKitchen::new),
             new Entry("context-vars", "guide: context variables", "a ContextVar per task, copied into the tasks it creates", ContextVars::new),
             new Entry("to-thread", "guide: threads", "blocking and CPU work off the loop: toThread and await(CompletableFuture)", ToThread::new));
 

@@ -61,7 +61,6 @@ public final class TaskGroups extends Example {
     }
 
     @Override
-    @SuppressWarnings("try") // TaskGroup.close() declares Exception, which includes InterruptedException
     public void run() throws Exception {
         long start = now();
         String served = Async.taskGroup(group -> {

@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Keeps the docs' code honest: every fenced {@code java} block in the guide, the concepts
- * page, the cheat sheet and the structured-concurrency chapter starts with a line {@code // from <path>} naming a compiled,
+ * page, the cheat sheet, the structured-concurrency chapter and the sync chapter starts with a line {@code // from <path>} naming a compiled,
  * tested file of this repository, and its lines appear in that file verbatim, in order
  * (indentation and blank lines aside). A line {@code // ...} in a block skips over code of
  * the file; the parts around it must still appear in that order.
@@ -103,7 +103,7 @@ class GuideSnippetsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"docs/guide.md", "docs/concepts.md", "docs/asyncio-cheatsheet.md", "docs/structured-concurrency.md"})
+    @ValueSource(strings = {"docs/guide.md", "docs/concepts.md", "docs/asyncio-cheatsheet.md", "docs/structured-concurrency.md", "docs/sync.md"})
     void everyJavaBlockIsCodeOfATestedFile(String page) throws IOException {
         Path root = root();
         String markdown = Files.readString(root.resolve(page));
