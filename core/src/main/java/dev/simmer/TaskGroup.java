@@ -163,6 +163,8 @@ public final class TaskGroup implements AutoCloseable {
             // suspension point instead of losing it.
             notJoined.addSuppressed(e);
             rearmOwnerCancellation();
+        } catch (VirtualMachineError e) {
+            throw e; // out of memory and the like: nothing to attach it to that would help
         } catch (Exception | Error e) {
             notJoined.addSuppressed(e);
         }
