@@ -33,8 +33,11 @@ class JfrTaskStepsTest {
             recording.stop();
             recording.dump(file);
         }
+        // in the order the steps began: a recording keeps one buffer per (carrier) thread, so the
+        // file is not in time order when the loop runs on a virtual thread (threads engine)
         return RecordingFile.readAllEvents(file).stream()
-                .filter(e -> e.getEventType().getName().equals("dev.simmer.TaskStep")).toList();
+                .filter(e -> e.getEventType().getName().equals("dev.simmer.TaskStep"))
+                .sorted(java.util.Comparator.comparing(RecordedEvent::getStartTime)).toList();
     }
 
     @Test
