@@ -2,9 +2,12 @@ package dev.simmer;
 
 import dev.simmer.internal.Clock;
 import dev.simmer.internal.Engine;
+import dev.simmer.internal.IoSelector;
 import dev.simmer.internal.Timer;
 import dev.simmer.internal.TimerHeap;
 
+import java.io.IOException;
+import java.nio.channels.SelectableChannel;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -78,6 +81,8 @@ public final class EventLoop {
     private int liveCount;
     private final Set<Completion<?>> unretrieved = new LinkedHashSet<>();
     private ExecutorService executor;
+    private IoSelector io; // made by the first addReader/addWriter; read by post() after `idle`
+    private final Consumer<Object> readySink = ready::add;
 
     EventLoop(Engine engine, Clock clock, boolean debug, Duration slowStep, Consumer<ErrorReport> handler) {
         this.engine = engine;
@@ -146,6 +151,67 @@ public final class EventLoop {
     public <T> Promise<T> createPromise() {
         checkThread("createPromise");
         return new Promise<>(this);
+    }
+
+    /**
+     * Runs {@code callback} on the loop each pass while {@code channel} is ready for reading
+     * (or, for a {@link java.nio.channels.ServerSocketChannel}, accepting), until the returned
+     * handle is cancelled or {@link #removeReader} is called: asyncio's {@code add_reader}.
+     * Replaces the channel's previous reader. While a reader or writer is set, the loop waits
+     * for I/O and does not report a deadlock. A channel that is closed already, or closed
+     * while watched, runs the callback once more (so its owner sees the close) and is dropped.
+     *
+     * <pre>{@code
+     * channel.configureBlocking(false);
+     * IoHandle h = Async.loop().addReader(channel, () -> {
+     *     int n = channel.read(buffer);   // does not block: the channel is readable
+     *     ...
+     * });
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if the channel is in blocking mode
+     */
+    public IoHandle addReader(SelectableChannel channel, Runnable callback) {
+        checkThread("addReader");
+        return addIo(channel, callback, false);
+    }
+
+    /**
+     * Runs {@code callback} on the loop each pass while {@code channel} is ready for writing
+     * (or, for a {@link java.nio.channels.SocketChannel} whose connect is pending, has
+     * finished connecting), until the handle is cancelled: asyncio's {@code add_writer}. See
+     * {@link #addReader}.
+     */
+    public IoHandle addWriter(SelectableChannel channel, Runnable callback) {
+        checkThread("addWriter");
+        return addIo(channel, callback, true);
+    }
+
+    /** Stops watching {@code channel} for reading; false if no reader was set. */
+    public boolean removeReader(SelectableChannel channel) {
+        checkThread("removeReader");
+        return removeIo(channel, false);
+    }
+
+    /** Stops watching {@code channel} for writing; false if no writer was set. */
+    public boolean removeWriter(SelectableChannel channel) {
+        checkThread("removeWriter");
+        return removeIo(channel, true);
+    }
+
+    /**
+     * Drops {@code channel} from the loop's selector and closes it. Its reader and writer,
+     * if set, run once more (they find the channel closed). Prefer this to
+     * {@code channel.close()} for a channel the loop has watched: the JDK releases the file
+     * descriptor of a registered channel only once the selector lets go of it, which this
+     * makes happen on the next pass.
+     */
+    public void closeChannel(SelectableChannel channel) throws IOException {
+        checkThread("closeChannel");
+        if (io != null) {
+            io.forget(channel, readySink);
+        }
+        channel.close();
     }
 
     /**
@@ -234,6 +300,8 @@ public final class EventLoop {
     void runOnce() {
         if (ready.isEmpty() && inbox.isEmpty()) {
             waitForWork();
+        } else if (io != null && io.wantsSelect()) {
+            io.select(0, readySink); // a busy loop still polls I/O every pass
         }
         for (Handle h; (h = inbox.poll()) != null; ) {
             ready.add(h);
@@ -251,6 +319,10 @@ public final class EventLoop {
 
     private void waitForWork() {
         Timer next = timers.peek();
+        if (io != null && io.wantsSelect()) {
+            waitForWorkOrIo(next);
+            return;
+        }
         if (next != null && inFlight == 0 && clock.skipTo(next.deadline())) {
             return;
         }
@@ -265,6 +337,46 @@ public final class EventLoop {
                         break;
                     }
                     LockSupport.parkNanos(this, wait);
+                }
+                if (Thread.interrupted()) {
+                    interrupted = true; // Async.run cancels its main task, as asyncio does on Ctrl-C
+                    break;
+                }
+            }
+        } finally {
+            idle = false;
+        }
+    }
+
+    /*
+     * Timers, handed-in work and I/O share one wait: select() until the next timer, woken by
+     * post(). Under virtual time the clock still jumps to the next timer, but not past I/O
+     * that is about to arrive: with a reader or writer set, it jumps only after a short real
+     * wait (IO_GRACE_NANOS) has found nothing ready and nothing handed in.
+     */
+    private static final long IO_GRACE_NANOS = 5_000_000;
+
+    private void waitForWorkOrIo(Timer next) {
+        idle = true;
+        try {
+            if (next != null && inFlight == 0 && clock.isVirtual()) {
+                if (io.select(io.hasInterest() ? IO_GRACE_NANOS : 0, readySink) > 0 || !inbox.isEmpty()) {
+                    return;
+                }
+                if (clock.skipTo(next.deadline())) {
+                    return;
+                }
+            }
+            while (inbox.isEmpty()) {
+                long wait = -1;
+                if (next != null) {
+                    wait = next.deadline() - clock.nanoTime();
+                    if (wait <= 0) {
+                        break;
+                    }
+                }
+                if (io.select(wait, readySink) > 0) {
+                    break;
                 }
                 if (Thread.interrupted()) {
                     interrupted = true; // Async.run cancels its main task, as asyncio does on Ctrl-C
@@ -346,9 +458,10 @@ public final class EventLoop {
         }
     }
 
-    /** Nothing can happen any more: nothing ready, no live timer, nothing in flight or handed in. */
+    /** Nothing can happen any more: nothing ready, no live timer, nothing in flight or handed in, no I/O watched. */
     private boolean stuck() {
-        return ready.isEmpty() && timers.liveCount() == 0 && inFlight == 0 && inbox.isEmpty();
+        return ready.isEmpty() && timers.liveCount() == 0 && inFlight == 0 && inbox.isEmpty()
+                && (io == null || !io.hasInterest());
     }
 
     /**
@@ -388,6 +501,9 @@ public final class EventLoop {
             }
             unretrieved.clear();
             shutDownExecutor();
+            if (io != null) {
+                io.close();
+            }
         } finally {
             CURRENT.remove();
         }
@@ -515,9 +631,46 @@ public final class EventLoop {
         }
         inbox.add(h);
         if (idle) {
+            IoSelector s = io;
+            if (s != null) {
+                s.wakeup(); // sticky: a select about to start returns at once
+            }
             LockSupport.unpark(thread);
         }
         return true;
+    }
+
+    private IoHandle addIo(SelectableChannel channel, Runnable callback, boolean write) {
+        Objects.requireNonNull(callback, "callback");
+        if (channel.isBlocking() && channel.isOpen()) {
+            throw new IllegalArgumentException("The channel is in blocking mode; the loop can only watch non-blocking "
+                    + "channels: call channel.configureBlocking(false) first.");
+        }
+        if (io == null) {
+            io = new IoSelector();
+        }
+        IoHandle h = new IoHandle(callback, this, channel, write);
+        Object previous = io.set(channel, write, h, readySink);
+        if (previous instanceof Handle old) {
+            old.cancelled = true;
+        }
+        return h;
+    }
+
+    private boolean removeIo(SelectableChannel channel, boolean write) {
+        Object entry = io == null ? null : io.get(channel, write);
+        if (entry instanceof Handle h && io.clear(channel, write, entry)) {
+            h.cancelled = true;
+            return true;
+        }
+        return false;
+    }
+
+    /** IoHandle.cancel: removes the handle if it is still the channel's reader or writer. */
+    void removeIo(IoHandle h) {
+        if (io != null) {
+            io.clear(h.channel(), h.watchesWrite(), h);
+        }
     }
 
     ExecutorService executor() {
