@@ -147,6 +147,23 @@ public final class EventLoop {
         return h;
     }
 
+    /**
+     * Runs {@code body} as a new task of this loop, from any thread, and returns a future of
+     * its result (asyncio's {@code run_coroutine_threadsafe}). Cancelling the future cancels
+     * the task. Thread-safe.
+     *
+     * <pre>{@code
+     * CompletableFuture<String> f = loop.submit(() -> fetch(url));   // from a plain thread
+     * String page = f.get(5, TimeUnit.SECONDS);
+     * }</pre>
+     *
+     * <p>The loop must be kept running meanwhile: {@link LoopThread} does that. A future of a
+     * loop that has closed fails with {@link IllegalStateException}.
+     */
+    public <T> java.util.concurrent.CompletableFuture<T> submit(AsyncCallable<T> body) {
+        return ThreadBridge.submit(this, Objects.requireNonNull(body, "body"), "submitted");
+    }
+
     /** A new pending {@link Promise} bound to this loop (asyncio's {@code loop.create_future()}). */
     public <T> Promise<T> createPromise() {
         checkThread("createPromise");
