@@ -199,6 +199,18 @@ public final class StreamWriter {
 
     // ------------------------------------------------------------------ internals
 
+    ByteSink sink() {
+        return sink;
+    }
+
+    int highWater() {
+        return highWater;
+    }
+
+    int lowWater() {
+        return lowWater;
+    }
+
     private void checkWritable(String call) throws IOException {
         if (failure != null) {
             throw failure;

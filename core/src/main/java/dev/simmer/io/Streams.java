@@ -13,6 +13,10 @@ import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -174,6 +178,97 @@ public final class Streams {
                 loop.closeChannel(channel);
             }
         }
+    }
+
+    // ------------------------------------------------------------------ TLS
+
+    /**
+     * Connects to {@code host:port} and runs a TLS handshake as the client (asyncio's
+     * {@code open_connection(..., ssl=context)}): the server's certificate must be valid for
+     * {@code host}, checked against {@code context}'s trust managers. A failed or cancelled
+     * handshake closes the connection.
+     *
+     * <pre>{@code
+     * try (Connection c = Streams.openTlsConnection("localhost", 8443, SSLContext.getDefault(),
+     *         StreamOptions.defaults())) {
+     *     c.writer().write("hello over TLS\n");
+     * }
+     * }</pre>
+     */
+    public static Connection openTlsConnection(String host, int port, SSLContext context, StreamOptions options)
+            throws Exception {
+        Objects.requireNonNull(context, "context");
+        Connection plain = openConnection(host, port, options);
+        return startTls(plain, context, true, host);
+    }
+
+    /**
+     * {@link #startServer(ConnectionHandler, String, int, StreamOptions)} whose connections
+     * speak TLS: each runs the handshake as the server (with {@code context}'s key managers)
+     * before its handler sees it; a failed handshake closes that connection and is reported,
+     * and the server keeps serving.
+     */
+    public static Server startTlsServer(ConnectionHandler handler, String host, int port, SSLContext context,
+                                        StreamOptions options) throws Exception {
+        Objects.requireNonNull(context, "context");
+        Objects.requireNonNull(handler, "handler");
+        ConnectionHandler tls = (reader, writer) -> {
+            Connection secured = startTls(new Connection(reader, writer), context, false, null);
+            try {
+                handler.handle(secured.reader(), secured.writer());
+            } finally {
+                secured.writer().close();
+            }
+        };
+        return startServer(tls, host, port, options);
+    }
+
+    /**
+     * Upgrades an open plain connection to TLS (asyncio's {@code start_tls}): runs the
+     * handshake as the client ({@code serverName} is checked against the certificate and sent
+     * as SNI) or as the server, and returns the secured connection; the plain one must not be
+     * used afterwards. Nothing may be buffered in either direction (read the plaintext part of
+     * the protocol exactly, and drain, before upgrading). A failed or cancelled handshake closes
+     * the connection.
+     */
+    public static Connection startTls(Connection plain, SSLContext context, boolean client, String serverName)
+            throws Exception {
+        Objects.requireNonNull(plain, "plain");
+        Objects.requireNonNull(context, "context");
+        if (plain.reader().buffered() > 0 || plain.writer().bufferedBytes() > 0) {
+            throw new IllegalStateException("startTls needs a connection with nothing buffered (" + plain.reader().buffered()
+                    + " bytes unread, " + plain.writer().bufferedBytes() + " unsent): read the plain part exactly and"
+                    + " drain before upgrading.");
+        }
+        if (!(plain.writer().sink() instanceof ChannelTransport raw)) {
+            throw new IllegalArgumentException("startTls upgrades a plain socket connection, not " + plain.writer().sink());
+        }
+        SSLEngine engine;
+        if (client && serverName != null) {
+            int port = raw.peer() instanceof InetSocketAddress inet ? inet.getPort() : -1;
+            engine = context.createSSLEngine(serverName, port);
+            SSLParameters params = engine.getSSLParameters();
+            params.setEndpointIdentificationAlgorithm("HTTPS");
+            if (!NUMERIC.matcher(serverName).matches()) {
+                params.setServerNames(List.of(new SNIHostName(serverName)));
+            }
+            engine.setSSLParameters(params);
+        } else {
+            engine = context.createSSLEngine();
+        }
+        engine.setUseClientMode(client);
+        TlsTransport tls = new TlsTransport(Async.loop(), raw, engine);
+        boolean ok = false;
+        try {
+            tls.handshake();
+            ok = true;
+        } finally {
+            if (!ok) {
+                plain.writer().abort();
+            }
+        }
+        return new Connection(new StreamReader(tls, plain.reader().limit()),
+                new StreamWriter(tls, plain.writer().highWater(), plain.writer().lowWater()));
     }
 
     // ------------------------------------------------------------------ shared with Server
