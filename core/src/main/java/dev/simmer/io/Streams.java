@@ -205,15 +205,18 @@ public final class Streams {
     /**
      * {@link #startServer(ConnectionHandler, String, int, StreamOptions)} whose connections
      * speak TLS: each runs the handshake as the server (with {@code context}'s key managers)
-     * before its handler sees it; a failed handshake closes that connection and is reported,
-     * and the server keeps serving.
+     * before its handler sees it, within the options' connect timeout if there is one (so a
+     * peer silent during the handshake is let go); a failed handshake closes that connection
+     * and is reported, and the server keeps serving.
      */
     public static Server startTlsServer(ConnectionHandler handler, String host, int port, SSLContext context,
                                         StreamOptions options) throws Exception {
         Objects.requireNonNull(context, "context");
         Objects.requireNonNull(handler, "handler");
         ConnectionHandler tls = (reader, writer) -> {
-            Connection secured = startTls(new Connection(reader, writer), context, false, null);
+            Connection plain = new Connection(reader, writer);
+            Connection secured = options.connectTimeout() == null ? startTls(plain, context, false, null)
+                    : Async.timeout(options.connectTimeout(), () -> startTls(plain, context, false, null));
             try {
                 handler.handle(secured.reader(), secured.writer());
             } finally {
