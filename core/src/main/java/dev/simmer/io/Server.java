@@ -4,7 +4,6 @@ import dev.simmer.Async;
 import dev.simmer.CancelledException;
 import dev.simmer.ErrorReport;
 import dev.simmer.EventLoop;
-import dev.simmer.Promise;
 import dev.simmer.Task;
 import dev.simmer.WaitMode;
 
@@ -54,7 +53,7 @@ public final class Server implements AutoCloseable {
     private final SocketAddress address;
     private final Task<Void> acceptor;
     private final Set<Task<Void>> handlers = new LinkedHashSet<>();
-    private final List<Promise<Void>> stopWaiters = new ArrayList<>();
+    private final Waiters stopWaiters = new Waiters();
     private boolean accepting = true;
     private long accepted;
 
@@ -100,9 +99,7 @@ public final class Server implements AutoCloseable {
     public void serveForever() throws Exception {
         try {
             while (accepting) {
-                Promise<Void> p = new Promise<>();
-                stopWaiters.add(p);
-                p.await();
+                stopWaiters.await();
             }
         } catch (CancelledException e) {
             close();
@@ -124,9 +121,7 @@ public final class Server implements AutoCloseable {
         } catch (IOException e) {
             loop.callExceptionHandler(new ErrorReport("closing the listening socket of " + this + " failed", e, null));
         }
-        List<Promise<Void>> all = new ArrayList<>(stopWaiters);
-        stopWaiters.clear();
-        all.forEach(p -> p.complete(null));
+        stopWaiters.wakeAll();
     }
 
     /** Cancels every running handler; each one's connection is closed when it ends (asyncio's {@code close_clients}). */
@@ -139,9 +134,7 @@ public final class Server implements AutoCloseable {
     /** Suspends until the server has stopped accepting and every handler has ended (asyncio's {@code wait_closed}). */
     public void waitClosed() throws Exception {
         while (accepting) {
-            Promise<Void> p = new Promise<>();
-            stopWaiters.add(p);
-            p.await();
+            stopWaiters.await();
         }
         if (!acceptor.isDone()) {
             Async.wait(List.of(acceptor), WaitMode.ALL_COMPLETED);

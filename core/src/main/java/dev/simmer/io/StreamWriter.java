@@ -1,14 +1,9 @@
 package dev.simmer.io;
 
-import dev.simmer.CancelledException;
-import dev.simmer.Promise;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The writing half of a stream (asyncio's {@code StreamWriter}). {@link #write} never
@@ -58,8 +53,8 @@ public final class StreamWriter {
     private boolean eofAfterFlush;
     private State state = State.OPEN;
     private IOException failure;
-    private final List<Promise<Void>> drainers = new ArrayList<>(1);
-    private final List<Promise<Void>> closers = new ArrayList<>(1);
+    private final Waiters drainers = new Waiters();
+    private final Waiters closers = new Waiters();
     private final Runnable flush = this::flush;
 
     StreamWriter(ByteSink sink, int highWater, int lowWater) {
@@ -125,7 +120,7 @@ public final class StreamWriter {
             if (pendingBytes <= highWater || state == State.CLOSED) {
                 return;
             }
-            waitOn(drainers);
+            drainers.await();
         }
     }
 
@@ -170,7 +165,7 @@ public final class StreamWriter {
      */
     public void waitClosed() throws Exception {
         while (state != State.CLOSED) {
-            waitOn(closers);
+            closers.await();
         }
         if (failure != null) {
             throw failure;
@@ -239,7 +234,7 @@ public final class StreamWriter {
             return;
         }
         if (pendingBytes <= lowWater) {
-            wake(drainers);
+            drainers.wakeAll();
         }
         if (pending.isEmpty()) {
             watching = false;
@@ -285,29 +280,7 @@ public final class StreamWriter {
                 failure = e;
             }
         }
-        wake(drainers);
-        wake(closers);
-    }
-
-    private static void waitOn(List<Promise<Void>> waiters) throws Exception {
-        Promise<Void> p = new Promise<>();
-        waiters.add(p);
-        try {
-            p.await();
-        } catch (CancelledException e) {
-            waiters.remove(p);
-            throw e;
-        }
-    }
-
-    private static void wake(List<Promise<Void>> waiters) {
-        if (waiters.isEmpty()) {
-            return;
-        }
-        List<Promise<Void>> all = new ArrayList<>(waiters);
-        waiters.clear();
-        for (Promise<Void> p : all) {
-            p.complete(null);
-        }
+        drainers.wakeAll();
+        closers.wakeAll();
     }
 }

@@ -180,20 +180,19 @@ class ReadinessTest {
 
     @Test
     void closeChannelWakesTheWaiterWhichSeesTheClose() throws Exception {
-        Pipe p = pipe();
-        Runner.create().virtualTime(true).run(() -> {
-            Task<String> reader = Async.createTask(() -> {
-                Readiness.awaitReadable(p.source());
-                return receive(p);
-            });
-            Async.yieldNow();
-            Async.loop().closeChannel(p.source());
-            assertThatThrownBy(reader::await).isInstanceOf(ClosedChannelException.class);
-        });
+        assertCloseWakesTheWaiter(p -> Async.loop().closeChannel(p.source()));
     }
 
     @Test
     void aChannelClosedBehindTheLoopsBackWakesItsWaiter() throws Exception {
+        assertCloseWakesTheWaiter(p -> p.source().close());
+    }
+
+    private interface Closer {
+        void close(Pipe p) throws Exception;
+    }
+
+    private static void assertCloseWakesTheWaiter(Closer closer) throws Exception {
         Pipe p = pipe();
         Runner.create().virtualTime(true).run(() -> {
             Task<String> reader = Async.createTask(() -> {
@@ -201,7 +200,7 @@ class ReadinessTest {
                 return receive(p);
             });
             Async.yieldNow();
-            p.source().close();
+            closer.close(p);
             assertThatThrownBy(reader::await).isInstanceOf(ClosedChannelException.class);
         });
     }
