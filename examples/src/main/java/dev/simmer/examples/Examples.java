@@ -72,6 +72,7 @@ public final class Examples {
             new Entry("main-function", "003 main", "the loop runs main, which pauses for 2 s", MainFunction::new),
             new Entry("await-coroutine", "003 fetch_data", "main awaits another coroutine", AwaitCoroutine::new),
             new Entry("two-tasks", "003 task1 + task2", "two tasks gathered: the shorter finishes first", TwoTasks::new),
+            new Entry("fetch-urls-local", "001 Fetching Multiple URLs", "the same against a local HTTP server it starts: Simmer streams and java.net.http", FetchUrlsLocal::new),
             new Entry("echo-server", "asyncio streams docs", "a TCP echo server and client on loopback", EchoServer::new),
             new Entry("chat-server", "issue 5", "a chat server for many clients, with an idle timeout and a line limit", ChatServer::new));
 
