@@ -149,6 +149,21 @@ class LoopThreadTest {
         }
     }
 
+    @Test
+    void aServerOnALoopThreadAnswersABlockingClient() throws Exception {
+        try (LoopThread simmer = LoopThread.start()) {
+            dev.simmer.io.Server server = simmer.submit(() -> dev.simmer.io.Streams.startServer((reader, writer) -> {
+                writer.write("hello " + reader.readLineUtf8() + "\n");
+            }, "127.0.0.1", 0)).get(10, TimeUnit.SECONDS);
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port());
+                 var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream()))) {
+                socket.getOutputStream().write("blocking world\n".getBytes());
+                assertThat(in.readLine()).isEqualTo("hello blocking world");
+            }
+            simmer.submit(server::close).get(10, TimeUnit.SECONDS);
+        }
+    }
+
     // ================================================================== runInExecutor
 
     @Test
