@@ -408,7 +408,9 @@ class StreamsTest {
                 return new long[] {most};
             }
         });
-        assertThat(buffered[0]).isGreaterThan(32 * 1024).isLessThanOrEqualTo(32 * 1024 + 4096);
+        // still waiting (above the low-water mark: the kernel may have taken a little more
+        // since), and never more than the high-water mark plus the one write past it
+        assertThat(buffered[0]).isGreaterThan(8 * 1024).isLessThanOrEqualTo(32 * 1024 + 4096);
     }
 
     @Test
