@@ -37,8 +37,8 @@ import java.util.function.Consumer;
  * }</pre>
  *
  * <p>Thread contract: must be called from the loop thread (a task or callback of this
- * loop), except {@link #callSoonThreadsafe}, {@link #isRunning()} and {@link #isClosed()},
- * which are thread-safe. A loop-only call from another thread throws
+ * loop), except {@link #callSoonThreadsafe}, {@link #submit}, {@link #isRunning()} and
+ * {@link #isClosed()}, which are thread-safe. A loop-only call from another thread throws
  * {@link IllegalStateException}.
  */
 public final class EventLoop {
@@ -50,7 +50,9 @@ public final class EventLoop {
      *
      * inFlight counts thread-side work that will report back through the inbox (toThread,
      * awaited CompletionStages). With nothing ready, no live timer and nothing in flight, a
-     * waiting main task can never be woken: that is the deadlock Async.run reports.
+     * waiting main task can never be woken: that is the deadlock Async.run reports. A
+     * channel watched through addReader/addWriter (internal/IoSelector) counts as something
+     * that can still happen, and turns the wait into a select().
      */
     private static final ThreadLocal<EventLoop> CURRENT = new ThreadLocal<>();
     private static final System.Logger LOG = System.getLogger("dev.simmer");
