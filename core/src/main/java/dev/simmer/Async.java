@@ -406,6 +406,22 @@ public final class Async {
         return ThreadBridge.toThread(Objects.requireNonNull(blocking, "blocking"));
     }
 
+    /**
+     * Runs blocking code on {@code executor} and suspends the task until it is done (asyncio's
+     * {@code run_in_executor}). Cancelling the awaiting task interrupts the worker and the
+     * task gets {@link CancelledException} at once; a rejected submission is thrown as the
+     * executor's {@link java.util.concurrent.RejectedExecutionException}.
+     *
+     * <pre>{@code
+     * ExecutorService pool = Executors.newFixedThreadPool(4);
+     * BigInteger p = Async.runInExecutor(pool, () -> BigInteger.probablePrime(2048, rng));
+     * }</pre>
+     */
+    public static <T> T runInExecutor(java.util.concurrent.Executor executor, Callable<T> blocking) throws Exception {
+        return ThreadBridge.runInExecutor(Objects.requireNonNull(executor, "executor"),
+                Objects.requireNonNull(blocking, "blocking"));
+    }
+
     private static long saturatedNanos(Duration d) {
         try {
             return d.toNanos();

@@ -2,9 +2,12 @@ package dev.simmer;
 
 import dev.simmer.internal.Clock;
 import dev.simmer.internal.Engine;
+import dev.simmer.internal.IoSelector;
 import dev.simmer.internal.Timer;
 import dev.simmer.internal.TimerHeap;
 
+import java.io.IOException;
+import java.nio.channels.SelectableChannel;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -34,8 +37,8 @@ import java.util.function.Consumer;
  * }</pre>
  *
  * <p>Thread contract: must be called from the loop thread (a task or callback of this
- * loop), except {@link #callSoonThreadsafe}, {@link #isRunning()} and {@link #isClosed()},
- * which are thread-safe. A loop-only call from another thread throws
+ * loop), except {@link #callSoonThreadsafe}, {@link #submit}, {@link #isRunning()} and
+ * {@link #isClosed()}, which are thread-safe. A loop-only call from another thread throws
  * {@link IllegalStateException}.
  */
 public final class EventLoop {
@@ -47,7 +50,9 @@ public final class EventLoop {
      *
      * inFlight counts thread-side work that will report back through the inbox (toThread,
      * awaited CompletionStages). With nothing ready, no live timer and nothing in flight, a
-     * waiting main task can never be woken: that is the deadlock Async.run reports.
+     * waiting main task can never be woken: that is the deadlock Async.run reports. A
+     * channel watched through addReader/addWriter (internal/IoSelector) counts as something
+     * that can still happen, and turns the wait into a select().
      */
     private static final ThreadLocal<EventLoop> CURRENT = new ThreadLocal<>();
     private static final System.Logger LOG = System.getLogger("dev.simmer");
@@ -92,6 +97,8 @@ public final class EventLoop {
     private int readyHighWater;
     private final Set<Completion<?>> unretrieved = new LinkedHashSet<>();
     private ExecutorService executor;
+    private IoSelector io; // made by the first addReader/addWriter; read by post() after `idle`
+    private final Consumer<Object> readySink = ready::add;
 
     EventLoop(Engine engine, Clock clock, boolean debug, Duration slowStep, Consumer<ErrorReport> handler,
               Long shuffleSeed, TaskObserver observer, boolean runAhead) {
@@ -162,10 +169,88 @@ public final class EventLoop {
         return h;
     }
 
+    /**
+     * Runs {@code body} as a new task of this loop, from any thread, and returns a future of
+     * its result (asyncio's {@code run_coroutine_threadsafe}). Cancelling the future cancels
+     * the task. Thread-safe.
+     *
+     * <pre>{@code
+     * CompletableFuture<String> f = loop.submit(() -> fetch(url));   // from a plain thread
+     * String page = f.get(5, TimeUnit.SECONDS);
+     * }</pre>
+     *
+     * <p>The loop must be kept running meanwhile: {@link LoopThread} does that. A future of a
+     * loop that has closed fails with {@link IllegalStateException}.
+     */
+    public <T> java.util.concurrent.CompletableFuture<T> submit(AsyncCallable<T> body) {
+        return ThreadBridge.submit(this, Objects.requireNonNull(body, "body"), "submitted");
+    }
+
     /** A new pending {@link Promise} bound to this loop (asyncio's {@code loop.create_future()}). */
     public <T> Promise<T> createPromise() {
         checkThread("createPromise");
         return new Promise<>(this);
+    }
+
+    /**
+     * Runs {@code callback} on the loop each pass while {@code channel} is ready for reading
+     * (or, for a {@link java.nio.channels.ServerSocketChannel}, accepting), until the returned
+     * handle is cancelled or {@link #removeReader} is called: asyncio's {@code add_reader}.
+     * Replaces the channel's previous reader. While a reader or writer is set, the loop waits
+     * for I/O and does not report a deadlock. A channel that is closed already, or closed
+     * while watched, runs the callback once more (so its owner sees the close) and is dropped.
+     *
+     * <pre>{@code
+     * channel.configureBlocking(false);
+     * IoHandle h = Async.loop().addReader(channel, () -> {
+     *     int n = channel.read(buffer);   // does not block: the channel is readable
+     *     ...
+     * });
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if the channel is in blocking mode
+     */
+    public IoHandle addReader(SelectableChannel channel, Runnable callback) {
+        checkThread("addReader");
+        return addIo(channel, callback, false);
+    }
+
+    /**
+     * Runs {@code callback} on the loop each pass while {@code channel} is ready for writing
+     * (or, for a {@link java.nio.channels.SocketChannel} whose connect is pending, has
+     * finished connecting), until the handle is cancelled: asyncio's {@code add_writer}. See
+     * {@link #addReader}.
+     */
+    public IoHandle addWriter(SelectableChannel channel, Runnable callback) {
+        checkThread("addWriter");
+        return addIo(channel, callback, true);
+    }
+
+    /** Stops watching {@code channel} for reading; false if no reader was set. */
+    public boolean removeReader(SelectableChannel channel) {
+        checkThread("removeReader");
+        return removeIo(channel, false);
+    }
+
+    /** Stops watching {@code channel} for writing; false if no writer was set. */
+    public boolean removeWriter(SelectableChannel channel) {
+        checkThread("removeWriter");
+        return removeIo(channel, true);
+    }
+
+    /**
+     * Drops {@code channel} from the loop's selector and closes it. Its reader and writer,
+     * if set, run once more (they find the channel closed). Prefer this to
+     * {@code channel.close()} for a channel the loop has watched: the JDK releases the file
+     * descriptor of a registered channel only once the selector lets go of it, which this
+     * makes happen on the next pass.
+     */
+    public void closeChannel(SelectableChannel channel) throws IOException {
+        checkThread("closeChannel");
+        if (io != null) {
+            io.forget(channel, readySink);
+        }
+        channel.close();
     }
 
     /**
@@ -272,6 +357,8 @@ public final class EventLoop {
     void runOnce() {
         if (ready.isEmpty() && inbox.isEmpty()) {
             waitForWork();
+        } else if (io != null && io.wantsSelect()) {
+            io.select(0, readySink); // a busy loop still polls I/O every pass
         }
         for (Handle h; (h = inbox.poll()) != null; ) {
             ready.add(h);
@@ -311,12 +398,14 @@ public final class EventLoop {
      * with no continuation freeze and thaw. Every entry runs in the order the loop would have
      * run it, so nothing observable changes; only the suspensions that would have been
      * immediately undone are skipped. Never nested (the stack stays shallow), never into the
-     * main task (its end stops the loop between passes), off in debug mode (which times steps)
-     * and while a timeline records (its steps would overlap).
+     * main task (its end stops the loop between passes), off in debug mode (which times steps),
+     * while a timeline records (its steps would overlap), and while the loop watches I/O (the
+     * next pass would poll the selector first, and a selectNow costs more than it saves).
      */
     /** Called by {@code waiting}, phase WAITING and its wake-up registered; true if it may carry on now. */
     boolean runAhead(Task<?> waiting) {
-        if (passRemaining != 0 || ready.size() != 1 || runningAhead || !runAheadAllowed || state != LoopState.RUNNING) {
+        if (passRemaining != 0 || ready.size() != 1 || runningAhead || !runAheadAllowed || state != LoopState.RUNNING
+                || (io != null && io.wantsSelect())) { // the next pass would poll the selector first
             return false;
         }
         for (Handle h; (h = inbox.poll()) != null; ) {
@@ -375,6 +464,10 @@ public final class EventLoop {
 
     private void waitForWork() {
         Timer next = timers.peek();
+        if (io != null && io.wantsSelect()) {
+            waitForWorkOrIo(next);
+            return;
+        }
         if (next != null && inFlight == 0 && clock.skipTo(next.deadline())) {
             return;
         }
@@ -389,6 +482,46 @@ public final class EventLoop {
                         break;
                     }
                     LockSupport.parkNanos(this, wait);
+                }
+                if (Thread.interrupted()) {
+                    interrupted = true; // Async.run cancels its main task, as asyncio does on Ctrl-C
+                    break;
+                }
+            }
+        } finally {
+            idle = false;
+        }
+    }
+
+    /*
+     * Timers, handed-in work and I/O share one wait: select() until the next timer, woken by
+     * post(). Under virtual time the clock still jumps to the next timer, but not past I/O
+     * that is about to arrive: with a reader or writer set, it jumps only after a short real
+     * wait (IO_GRACE_NANOS) has found nothing ready and nothing handed in.
+     */
+    private static final long IO_GRACE_NANOS = 5_000_000;
+
+    private void waitForWorkOrIo(Timer next) {
+        idle = true;
+        try {
+            if (next != null && inFlight == 0 && clock.isVirtual()) {
+                if (io.select(io.hasInterest() ? IO_GRACE_NANOS : 0, readySink) > 0 || !inbox.isEmpty()) {
+                    return;
+                }
+                if (clock.skipTo(next.deadline())) {
+                    return;
+                }
+            }
+            while (inbox.isEmpty()) {
+                long wait = -1;
+                if (next != null) {
+                    wait = next.deadline() - clock.nanoTime();
+                    if (wait <= 0) {
+                        break;
+                    }
+                }
+                if (io.select(wait, readySink) > 0) {
+                    break;
                 }
                 if (Thread.interrupted()) {
                     interrupted = true; // Async.run cancels its main task, as asyncio does on Ctrl-C
@@ -471,9 +604,10 @@ public final class EventLoop {
         }
     }
 
-    /** Nothing can happen any more: nothing ready, no live timer, nothing in flight or handed in. */
+    /** Nothing can happen any more: nothing ready, no live timer, nothing in flight or handed in, no I/O watched. */
     private boolean stuck() {
-        return ready.isEmpty() && timers.liveCount() == 0 && inFlight == 0 && inbox.isEmpty();
+        return ready.isEmpty() && timers.liveCount() == 0 && inFlight == 0 && inbox.isEmpty()
+                && (io == null || !io.hasInterest());
     }
 
     /**
@@ -516,6 +650,9 @@ public final class EventLoop {
             shutDownExecutor();
             if (watchdog != null) {
                 watchdog.close();
+            }
+            if (io != null) {
+                io.close();
             }
         } finally {
             CURRENT.remove();
@@ -665,9 +802,46 @@ public final class EventLoop {
         }
         inbox.add(h);
         if (idle) {
+            IoSelector s = io;
+            if (s != null) {
+                s.wakeup(); // sticky: a select about to start returns at once
+            }
             LockSupport.unpark(thread);
         }
         return true;
+    }
+
+    private IoHandle addIo(SelectableChannel channel, Runnable callback, boolean write) {
+        Objects.requireNonNull(callback, "callback");
+        if (channel.isBlocking() && channel.isOpen()) {
+            throw new IllegalArgumentException("The channel is in blocking mode; the loop can only watch non-blocking "
+                    + "channels: call channel.configureBlocking(false) first.");
+        }
+        if (io == null) {
+            io = new IoSelector();
+        }
+        IoHandle h = new IoHandle(callback, this, channel, write);
+        Object previous = io.set(channel, write, h, readySink);
+        if (previous instanceof Handle old) {
+            old.cancelled = true;
+        }
+        return h;
+    }
+
+    private boolean removeIo(SelectableChannel channel, boolean write) {
+        Object entry = io == null ? null : io.get(channel, write);
+        if (entry instanceof Handle h && io.clear(channel, write, entry)) {
+            h.cancelled = true;
+            return true;
+        }
+        return false;
+    }
+
+    /** IoHandle.cancel: removes the handle if it is still the channel's reader or writer. */
+    void removeIo(IoHandle h) {
+        if (io != null) {
+            io.clear(h.channel(), h.watchesWrite(), h);
+        }
     }
 
     ExecutorService executor() {

@@ -12,7 +12,7 @@ package dev.simmer;
  * <p>{@link #cancel()} must be called from the loop thread, except on a handle returned by
  * {@code callSoonThreadsafe}, whose cancel is thread-safe.
  */
-public sealed class Handle permits TimerHandle {
+public sealed class Handle permits TimerHandle, IoHandle {
     final Runnable callback;
     volatile boolean cancelled;
 

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.FutureTask;
 
 /**
@@ -23,6 +24,17 @@ final class ThreadBridge {
     static <T> T toThread(Callable<T> blocking) throws Exception {
         EventLoop loop = EventLoop.runningLoop("Async.toThread");
         loop.requireTask("Async.toThread");
+        return onExecutor(loop, loop.executor(), blocking);
+    }
+
+    static <T> T runInExecutor(Executor executor, Callable<T> blocking) throws Exception {
+        EventLoop loop = EventLoop.runningLoop("Async.runInExecutor");
+        loop.requireTask("Async.runInExecutor");
+        return onExecutor(loop, executor, blocking);
+    }
+
+    /** Runs {@code blocking} on {@code executor}; the awaiting task's cancellation interrupts the worker. */
+    private static <T> T onExecutor(EventLoop loop, Executor executor, Callable<T> blocking) throws Exception {
         Promise<T> result = new Promise<>(loop);
         loop.beginExternal();
         FutureTask<T> work = new FutureTask<>(blocking) {
@@ -41,7 +53,12 @@ final class ThreadBridge {
                 work.cancel(true); // interrupt the worker: the awaiting task was cancelled
             }
         });
-        loop.executor().execute(work);
+        try {
+            executor.execute(work);
+        } catch (RuntimeException rejected) {
+            loop.endExternal(); // it never started, so nothing will report back
+            throw rejected;
+        }
         return result.await();
     }
 
@@ -70,6 +87,37 @@ final class ThreadBridge {
             }
         });
         return result.await();
+    }
+
+    /**
+     * EventLoop.submit: a task made on the loop from any thread, mirrored into a future.
+     * Cancelling the future cancels the task (through the inbox, from whatever thread).
+     */
+    static <T> CompletableFuture<T> submit(EventLoop loop, AsyncCallable<T> body, String name) {
+        CompletableFuture<T> future = new CompletableFuture<>();
+        boolean posted = loop.post(new Handle(() -> {
+            if (future.isDone()) {
+                return; // cancelled before it could start
+            }
+            Task<T> task = loop.createTask(body, name);
+            task.addCallback(() -> {
+                switch (task.outcome()) {
+                    case Outcome.Success<T> s -> future.complete(s.value());
+                    case Outcome.Failure<T> f -> future.completeExceptionally(f.exception());
+                    case Outcome.Cancelled<T> c -> future.completeExceptionally(c.exception());
+                }
+            });
+            future.whenComplete((value, error) -> {
+                if (future.isCancelled() && !task.isDone()) {
+                    loop.post(new Handle(() -> task.cancel("its future was cancelled")));
+                }
+            });
+        }));
+        if (!posted) {
+            future.completeExceptionally(new IllegalStateException(
+                    "The event loop is closed: submit cannot run anything on it any more."));
+        }
+        return future;
     }
 
     private static <T> void settle(Promise<T> result, Outcome<T> outcome) {

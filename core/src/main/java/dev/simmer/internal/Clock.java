@@ -22,6 +22,11 @@ public interface Clock {
         return false;
     }
 
+    /** Whether this clock is virtual (it jumps when the loop is idle rather than passing for real). */
+    default boolean isVirtual() {
+        return false;
+    }
+
     /** The clock of the machine: {@link System#nanoTime()}. */
     static Clock system() {
         return SystemClock.INSTANCE;

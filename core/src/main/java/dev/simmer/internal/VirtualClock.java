@@ -15,6 +15,11 @@ public final class VirtualClock implements Clock {
     }
 
     @Override
+    public boolean isVirtual() {
+        return true;
+    }
+
+    @Override
     public boolean skipTo(long deadline) {
         if (deadline > now) {
             now = deadline;

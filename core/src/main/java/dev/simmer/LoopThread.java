@@ -1,0 +1,155 @@
+package dev.simmer;
+
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An event loop on a thread of its own, for programs that are not async themselves (a
+ * servlet, a GUI, a test, a {@code main} that does blocking work): start it, hand it
+ * coroutines from any thread, close it.
+ *
+ * <pre>{@code
+ * try (LoopThread simmer = LoopThread.start()) {
+ *     CompletableFuture<String> page = simmer.submit(() -> fetch("http://localhost:8080/"));
+ *     System.out.println(page.get(5, TimeUnit.SECONDS));
+ * }   // close(): tasks still running are cancelled and finished, then the thread ends
+ * }</pre>
+ *
+ * <p>While open, the loop keeps waiting for work from outside (it never reports a deadlock
+ * for lack of something to do: the open {@code LoopThread} counts as work in flight). That
+ * also means a virtual clock never jumps while it is open, so use real time here.
+ *
+ * <p>Thread-safe. {@link #close()} must not be called from the loop's own thread.
+ */
+public final class LoopThread implements AutoCloseable {
+    private static final AtomicInteger COUNT = new AtomicInteger();
+
+    private final Thread thread;
+    private final EventLoop loop;
+    private final Promise<Void> stop;
+    private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
+    private volatile Throwable failure;
+
+    private record Started(EventLoop loop, Promise<Void> stop) {
+    }
+
+    private LoopThread(Runner runner) {
+        CompletableFuture<Started> started = new CompletableFuture<>();
+        this.thread = Thread.ofPlatform().name("simmer-loop-thread-" + COUNT.incrementAndGet()).daemon(true).start(() -> {
+            try {
+                runner.run(() -> {
+                    EventLoop l = Async.loop();
+                    Promise<Void> s = l.createPromise();
+                    l.beginExternal(); // the keep-alive: other threads may hand work in at any time
+                    try {
+                        started.complete(new Started(l, s));
+                        s.await();
+                    } finally {
+                        l.endExternal();
+                    }
+                });
+            } catch (Throwable e) {
+                failure = e;
+                started.completeExceptionally(e);
+            }
+        });
+        Started s = started.join();
+        this.loop = s.loop();
+        this.stop = s.stop();
+    }
+
+    /** Starts a loop on a new daemon thread, with the default options. */
+    public static LoopThread start() {
+        return start(Runner.create());
+    }
+
+    /** Starts a loop on a new daemon thread, with {@code runner}'s options (debug mode, exception handler). */
+    public static LoopThread start(Runner runner) {
+        return new LoopThread(Objects.requireNonNull(runner, "runner"));
+    }
+
+    /** The loop; its thread-safe methods ({@link EventLoop#callSoonThreadsafe}, {@link EventLoop#submit}) work from any thread. */
+    public EventLoop loop() {
+        return loop;
+    }
+
+    /**
+     * Runs {@code body} as a task on the loop and returns a future of its result. Cancelling
+     * the future cancels the task. After {@link #close()}, the future fails with an
+     * {@link IllegalStateException}; a task still running at close ends cancelled.
+     */
+    public <T> CompletableFuture<T> submit(AsyncCallable<T> body) {
+        CompletableFuture<T> f = loop.submit(body);
+        if (!f.isDone()) {
+            pending.add(f);
+            f.whenComplete((v, e) -> pending.remove(f));
+            if (!thread.isAlive()) {
+                abandon(); // the loop closed between the hand-over and now
+            }
+        }
+        return f;
+    }
+
+    /** {@link #submit(AsyncCallable)} for a body with no result. */
+    public CompletableFuture<Void> submit(AsyncRunnable body) {
+        return submit(Objects.requireNonNull(body, "body").asCallable());
+    }
+
+    /** Runs {@code callback} on the loop thread soon ({@link EventLoop#callSoonThreadsafe}). */
+    public Handle execute(Runnable callback) {
+        return loop.callSoonThreadsafe(callback);
+    }
+
+    /** Whether the loop still runs. */
+    public boolean isAlive() {
+        return thread.isAlive();
+    }
+
+    /**
+     * Stops the loop: tasks still running are cancelled and run until they have ended (their
+     * {@code finally} blocks may suspend), then the thread ends; waits for that. Calling it
+     * again does nothing.
+     *
+     * @throws IllegalStateException if called from the loop's own thread (it would wait for itself)
+     */
+    @Override
+    public void close() {
+        if (EventLoop.current() == loop) {
+            throw new IllegalStateException("LoopThread.close() was called from its own loop: it would wait for "
+                    + "itself. Close it from the thread that started it (or any other thread).");
+        }
+        try {
+            loop.callSoonThreadsafe(() -> stop.complete(null));
+        } catch (IllegalStateException closedAlready) {
+            // nothing to stop
+        }
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        abandon();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Fails the futures of work handed in too late to run. */
+    private void abandon() {
+        for (CompletableFuture<?> f : pending) {
+            f.completeExceptionally(new CancelledException("the LoopThread closed before this ran"));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LoopThread[" + thread.getName() + (thread.isAlive() ? ", running" : ", closed")
+                + (failure != null ? ", failed: " + failure : "") + "]";
+    }
+}

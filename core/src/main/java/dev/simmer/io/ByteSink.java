@@ -1,0 +1,25 @@
+package dev.simmer.io;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/** Where a {@link StreamWriter} puts its bytes: a socket channel, or a pipe pumped by a thread. Loop thread only. */
+interface ByteSink {
+    /** Writes what it can of {@code srcs} without blocking; returns the count written (0 if it would block). */
+    long write(ByteBuffer[] srcs) throws IOException;
+
+    /** Calls {@code whenWritable} on the loop each pass the sink can take more, until {@link #unwatch()}. */
+    void watch(Runnable whenWritable);
+
+    /** Stops the {@link #watch} callback. */
+    void unwatch();
+
+    /** Ends the output (the peer reads the end of the stream); the input stays open. */
+    void shutdownOutput() throws IOException;
+
+    /** Closes the whole stream, input and output; idempotent. */
+    void close() throws IOException;
+
+    /** The address of the other end, or null if it has none. */
+    Object peer();
+}

@@ -1,0 +1,179 @@
+package dev.simmer.io;
+
+import dev.simmer.Async;
+import dev.simmer.EventLoop;
+
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * A UDP socket on the event loop (asyncio's {@code create_datagram_endpoint}, with a
+ * suspending {@link #receive()} in place of the protocol callback).
+ *
+ * <pre>{@code
+ * try (DatagramEndpoint server = DatagramEndpoint.bind("127.0.0.1", 0);
+ *      DatagramEndpoint client = DatagramEndpoint.connect("127.0.0.1", server.port())) {
+ *     client.send("ping".getBytes());
+ *     Datagram d = server.receive();               // suspends until one arrives
+ *     server.send("pong".getBytes(), d.sender());
+ *     System.out.println(new String(client.receive().data()));
+ * }
+ * }</pre>
+ *
+ * <p>Memory is bounded: datagrams wait in the kernel's socket buffer, not in Simmer, until
+ * {@code receive} takes them one at a time; one longer than {@link #maxDatagramSize()} is
+ * truncated, as UDP does. Cancelling a {@code receive} loses no datagram.
+ *
+ * <p>Must be called from the loop thread; {@code bind}, {@code connect}, {@code send} and
+ * {@code receive} from inside a task. One task at a time may receive.
+ */
+public final class DatagramEndpoint implements AutoCloseable {
+    /** The largest payload a UDP datagram can carry over IPv4. */
+    public static final int MAX_UDP_PAYLOAD = 65_507;
+
+    private final EventLoop loop;
+    private final DatagramChannel channel;
+    private final SocketAddress local;
+    private final ByteBuffer in;
+    private boolean receiving;
+
+    private DatagramEndpoint(EventLoop loop, DatagramChannel channel, int maxDatagramSize) throws IOException {
+        this.loop = loop;
+        this.channel = channel;
+        this.local = channel.getLocalAddress();
+        this.in = ByteBuffer.allocate(maxDatagramSize);
+    }
+
+    /** A socket bound to {@code host:port} (port 0: a free one), sending to and receiving from anyone. */
+    public static DatagramEndpoint bind(String host, int port) throws Exception {
+        InetSocketAddress address = new InetSocketAddress(Streams.resolve(host).get(0), port);
+        return open(address, null, MAX_UDP_PAYLOAD);
+    }
+
+    /** A socket connected to {@code host:port}: {@link #send(byte[])} goes there, only its datagrams are received. */
+    public static DatagramEndpoint connect(String host, int port) throws Exception {
+        InetSocketAddress remote = new InetSocketAddress(Streams.resolve(host).get(0), port);
+        return open(null, remote, MAX_UDP_PAYLOAD);
+    }
+
+    /**
+     * A socket bound to {@code local} (null: any free port of the remote's family) and, if
+     * {@code remote} is not null, connected to it; datagrams longer than
+     * {@code maxDatagramSize} are truncated.
+     */
+    public static DatagramEndpoint open(InetSocketAddress local, InetSocketAddress remote, int maxDatagramSize)
+            throws Exception {
+        if (local == null && remote == null) {
+            throw new IllegalArgumentException("a datagram endpoint needs a local address, a remote one, or both");
+        }
+        if (maxDatagramSize < 1 || maxDatagramSize > 65_535) {
+            throw new IllegalArgumentException("maxDatagramSize must be 1..65535, was " + maxDatagramSize);
+        }
+        EventLoop loop = Async.loop();
+        InetSocketAddress either = local != null ? local : remote;
+        DatagramChannel channel = DatagramChannel.open(either.getAddress() instanceof Inet6Address
+                ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+        boolean ok = false;
+        try {
+            channel.configureBlocking(false);
+            channel.bind(local);
+            if (remote != null) {
+                channel.connect(remote);
+            }
+            DatagramEndpoint endpoint = new DatagramEndpoint(loop, channel, maxDatagramSize);
+            ok = true;
+            return endpoint;
+        } finally {
+            if (!ok) {
+                loop.closeChannel(channel);
+            }
+        }
+    }
+
+    /** The local address (with the real port when bound to port 0). */
+    public SocketAddress localAddress() {
+        return local;
+    }
+
+    /** The local port. */
+    public int port() {
+        return ((InetSocketAddress) local).getPort();
+    }
+
+    /** The largest payload {@link #receive()} returns whole. */
+    public int maxDatagramSize() {
+        return in.capacity();
+    }
+
+    /** Sends {@code data} to {@code target}; suspends only if the socket's send buffer is full. */
+    public void send(byte[] data, SocketAddress target) throws Exception {
+        Objects.requireNonNull(target, "target");
+        ByteBuffer out = ByteBuffer.wrap(data);
+        while (channel.send(out, target) == 0 && data.length > 0) {
+            Readiness.awaitWritable(channel);
+        }
+    }
+
+    /** Sends {@code data} to the address this endpoint is connected to. */
+    public void send(byte[] data) throws Exception {
+        if (!channel.isConnected()) {
+            throw new IllegalStateException("send(data) needs a connected endpoint (DatagramEndpoint.connect); "
+                    + "name the target with send(data, target)");
+        }
+        ByteBuffer out = ByteBuffer.wrap(data);
+        while (channel.write(out) == 0 && data.length > 0) {
+            Readiness.awaitWritable(channel);
+        }
+    }
+
+    /**
+     * Suspends until a datagram arrives and returns it. On a connected endpoint, an ICMP
+     * "port unreachable" for an earlier send may surface here as a
+     * {@link java.net.PortUnreachableException}.
+     */
+    public Datagram receive() throws Exception {
+        if (receiving) {
+            throw new IllegalStateException("receive() was called while another task already waits on this endpoint;"
+                    + " receive from one task and hand the datagrams on through a Queue.");
+        }
+        receiving = true;
+        try {
+            while (true) {
+                in.clear();
+                SocketAddress from = channel.receive(in);
+                if (from != null) {
+                    return new Datagram(Arrays.copyOf(in.array(), in.position()), from);
+                }
+                Readiness.awaitReadable(channel);
+            }
+        } finally {
+            receiving = false;
+        }
+    }
+
+    /** Closes the socket; idempotent. */
+    @Override
+    public void close() throws IOException {
+        loop.closeChannel(channel);
+    }
+
+    @Override
+    public String toString() {
+        return "DatagramEndpoint[" + local + (channel.isConnected() ? " -> " + remoteOrNull() : "") + "]";
+    }
+
+    private SocketAddress remoteOrNull() {
+        try {
+            return channel.getRemoteAddress();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}

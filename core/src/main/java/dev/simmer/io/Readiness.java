@@ -1,0 +1,58 @@
+package dev.simmer.io;
+
+import dev.simmer.Async;
+import dev.simmer.EventLoop;
+import dev.simmer.IoHandle;
+import dev.simmer.Promise;
+
+import java.nio.channels.SelectableChannel;
+
+/**
+ * Suspending waits for a channel's readiness, built on {@link EventLoop#addReader} and
+ * {@link EventLoop#addWriter}: the lowest level of Simmer's I/O, for code that drives a
+ * non-blocking NIO channel itself.
+ *
+ * <pre>{@code
+ * SocketChannel ch = ...;                 // configureBlocking(false)
+ * ByteBuffer buf = ByteBuffer.allocate(4096);
+ * int n;
+ * while ((n = ch.read(buf)) == 0) {
+ *     Readiness.awaitReadable(ch);        // suspends this task; others run
+ * }
+ * }</pre>
+ *
+ * <p>Readiness is a hint, as with {@code select(2)}: after waking, try the operation and wait
+ * again if it does nothing. A channel closed meanwhile wakes the waiter, whose next operation
+ * then fails with {@link java.nio.channels.ClosedChannelException}. Cancelling the waiting
+ * task removes the interest and consumes nothing.
+ *
+ * <p>Must be called from inside a task. Only one task at a time should wait on a channel in
+ * each direction: a second wait replaces the first one's interest (as asyncio's
+ * {@code add_reader} replaces), and the first then waits until it is cancelled.
+ */
+public final class Readiness {
+    private Readiness() {
+    }
+
+    /** Suspends until {@code channel} is readable (or, for a server channel, has a connection to accept). */
+    public static void awaitReadable(SelectableChannel channel) throws Exception {
+        await(channel, false);
+    }
+
+    /** Suspends until {@code channel} is writable (or, while a connect is pending, has finished connecting). */
+    public static void awaitWritable(SelectableChannel channel) throws Exception {
+        await(channel, true);
+    }
+
+    private static void await(SelectableChannel channel, boolean write) throws Exception {
+        EventLoop loop = Async.loop();
+        Promise<Void> ready = new Promise<>();
+        IoHandle handle = write ? loop.addWriter(channel, () -> ready.complete(null))
+                : loop.addReader(channel, () -> ready.complete(null));
+        try {
+            ready.await();
+        } finally {
+            handle.cancel();
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package dev.simmer.io;
+
+import java.time.Duration;
+
+/**
+ * Options of a stream connection or server, as an immutable value with {@code with...}
+ * methods. {@link #defaults()} is what the calls without options use.
+ *
+ * <pre>{@code
+ * StreamOptions opts = StreamOptions.defaults()
+ *         .withConnectTimeout(Duration.ofSeconds(2))
+ *         .withLimit(1 << 20)                 // lines up to 1 MiB
+ *         .withWaterMarks(256 * 1024, 64 * 1024);
+ * Connection c = Streams.openConnection("127.0.0.1", port, opts);
+ * }</pre>
+ *
+ * <p>Thread-safe (immutable).
+ *
+ * @param connectTimeout how long a connect may take (each address tried), or null for no limit
+ * @param noDelay TCP_NODELAY (on by default, as in asyncio): small writes go out at once
+ * @param keepAlive SO_KEEPALIVE
+ * @param receiveBufferSize SO_RCVBUF in bytes, or 0 for the system's default
+ * @param sendBufferSize SO_SNDBUF in bytes, or 0 for the system's default
+ * @param limit the most {@link StreamReader#readLine} and {@link StreamReader#readUntil} buffer
+ *        (64 KiB by default)
+ * @param highWater {@link StreamWriter#drain} waits while more than this is buffered (64 KiB)
+ * @param lowWater ... until it is down to this (16 KiB)
+ * @param backlog a server's queue of connections not yet accepted (0: the system's default)
+ */
+public record StreamOptions(Duration connectTimeout, boolean noDelay, boolean keepAlive, int receiveBufferSize,
+                            int sendBufferSize, int limit, int highWater, int lowWater, int backlog) {
+
+    /** The default line limit, 64 KiB (asyncio's). */
+    public static final int DEFAULT_LIMIT = 64 * 1024;
+
+    private static final StreamOptions DEFAULTS =
+            new StreamOptions(null, true, false, 0, 0, DEFAULT_LIMIT, 64 * 1024, 16 * 1024, 0);
+
+    /** Checks the values. */
+    public StreamOptions {
+        if (connectTimeout != null && (connectTimeout.isNegative() || connectTimeout.isZero())) {
+            throw new IllegalArgumentException("connectTimeout must be positive (or null for none), was " + connectTimeout);
+        }
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1 byte, was " + limit);
+        }
+        if (lowWater < 0 || highWater < lowWater) {
+            throw new IllegalArgumentException("water marks need 0 <= lowWater <= highWater, were low " + lowWater
+                    + " and high " + highWater);
+        }
+        if (receiveBufferSize < 0 || sendBufferSize < 0 || backlog < 0) {
+            throw new IllegalArgumentException("buffer sizes and backlog must not be negative");
+        }
+    }
+
+    /** No connect timeout, TCP_NODELAY on, 64 KiB line limit, water marks 64 KiB / 16 KiB. */
+    public static StreamOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /** With a connect timeout (null for none). */
+    public StreamOptions withConnectTimeout(Duration timeout) {
+        return new StreamOptions(timeout, noDelay, keepAlive, receiveBufferSize, sendBufferSize, limit, highWater,
+                lowWater, backlog);
+    }
+
+    /** With TCP_NODELAY on or off. */
+    public StreamOptions withNoDelay(boolean on) {
+        return new StreamOptions(connectTimeout, on, keepAlive, receiveBufferSize, sendBufferSize, limit, highWater,
+                lowWater, backlog);
+    }
+
+    /** With SO_KEEPALIVE on or off. */
+    public StreamOptions withKeepAlive(boolean on) {
+        return new StreamOptions(connectTimeout, noDelay, on, receiveBufferSize, sendBufferSize, limit, highWater,
+                lowWater, backlog);
+    }
+
+    /** With SO_RCVBUF and SO_SNDBUF (0 leaves the system's default). */
+    public StreamOptions withBufferSizes(int receive, int send) {
+        return new StreamOptions(connectTimeout, noDelay, keepAlive, receive, send, limit, highWater, lowWater,
+                backlog);
+    }
+
+    /** With the line limit of the reader. */
+    public StreamOptions withLimit(int bytes) {
+        return new StreamOptions(connectTimeout, noDelay, keepAlive, receiveBufferSize, sendBufferSize, bytes,
+                highWater, lowWater, backlog);
+    }
+
+    /** With the writer's water marks. */
+    public StreamOptions withWaterMarks(int high, int low) {
+        return new StreamOptions(connectTimeout, noDelay, keepAlive, receiveBufferSize, sendBufferSize, limit, high,
+                low, backlog);
+    }
+
+    /** With a server's accept backlog. */
+    public StreamOptions withBacklog(int connections) {
+        return new StreamOptions(connectTimeout, noDelay, keepAlive, receiveBufferSize, sendBufferSize, limit,
+                highWater, lowWater, connections);
+    }
+}

@@ -1,0 +1,296 @@
+package dev.simmer.io;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The reading half of a stream (asyncio's {@code StreamReader}): reads suspend the calling
+ * task until data arrives, while other tasks run.
+ *
+ * <pre>{@code
+ * try (Connection c = Streams.openConnection("127.0.0.1", port)) {
+ *     c.writer().write("PING\n");
+ *     byte[] line = c.reader().readLine();       // "PONG\n", or empty at the end of the stream
+ *     byte[] frame = c.reader().readExactly(8);  // exactly 8 bytes, or IncompleteReadException
+ * }
+ * }</pre>
+ *
+ * <p>Memory is bounded: the reader takes bytes from the network only when a read asks for
+ * them, and {@link #readLine} and {@link #readUntil} give up with a
+ * {@link LimitOverrunException} once a line outgrows the {@linkplain StreamOptions#limit()
+ * limit} (64 KiB by default) rather than buffer it whole.
+ *
+ * <p>Cancellation loses nothing: a read cancelled while it waits leaves every byte that had
+ * arrived in the reader, for the next read. Cancelling a read closes nothing.
+ *
+ * <p>Must be called from the loop thread, from inside a task (reads suspend). One task at a
+ * time may read: a second read while one waits is an {@link IllegalStateException}.
+ */
+public final class StreamReader {
+    /*
+     * Overview: buf[start, end) holds bytes taken from the source and not yet returned.
+     * fill() reads once more from the source, waiting for readiness if nothing is there,
+     * and never lets the buffer grow past `cap` (limit plus one chunk) unless a read of a
+     * known size needs it (readExactly(n) with n larger, read until the end). `scanned`
+     * remembers how far readUntil has searched, so a long chunk arriving in many small
+     * pieces is searched once, not once per piece.
+     */
+    private static final int CHUNK = 16 * 1024;
+    private static final int INITIAL = 4096;
+
+    private final ByteSource source;
+    private final int limit;
+    private final int cap;
+    private byte[] buf = new byte[INITIAL];
+    private int start;
+    private int end;
+    private boolean eof;
+    private boolean waiting;
+
+    StreamReader(ByteSource source, int limit) {
+        this.source = source;
+        this.limit = limit;
+        this.cap = limit + CHUNK;
+    }
+
+    /** The most a line or separated chunk may hold (see {@link StreamOptions#limit()}). */
+    public int limit() {
+        return limit;
+    }
+
+    /**
+     * Up to {@code n} bytes: what is buffered, or, if nothing is, what the next arrival
+     * brings. An empty array only at the end of the stream. {@code n < 0} reads until the
+     * end (everything, however large: use it only on streams known to be small).
+     */
+    public byte[] read(int n) throws Exception {
+        if (n < 0) {
+            return readToEnd();
+        }
+        if (n == 0) {
+            return new byte[0];
+        }
+        if (buffered() == 0) {
+            fill(Math.min(n, cap));
+        }
+        return take(Math.min(n, buffered()));
+    }
+
+    /**
+     * Exactly {@code n} bytes.
+     *
+     * @throws IncompleteReadException if the stream ends first; it holds what did arrive,
+     *         which is consumed
+     */
+    public byte[] readExactly(int n) throws Exception {
+        if (n < 0) {
+            throw new IllegalArgumentException("readExactly needs a count of zero or more, not " + n);
+        }
+        while (buffered() < n) {
+            if (!fill(n)) {
+                throw new IncompleteReadException(take(buffered()), n);
+            }
+        }
+        return take(n);
+    }
+
+    /**
+     * One line, with its {@code '\n'}; at the end of the stream, what is left without it
+     * (empty once nothing is left), as asyncio's {@code readline}.
+     *
+     * @throws LimitOverrunException if the line is longer than the limit; the overlong line
+     *         is discarded (up to its newline if it has come, else everything buffered)
+     */
+    public byte[] readLine() throws Exception {
+        try {
+            return readUntil(NEWLINE);
+        } catch (IncompleteReadException e) {
+            return e.partial();
+        } catch (LimitOverrunException e) {
+            int sepAt = indexOf(NEWLINE, start, end);
+            start = sepAt >= 0 ? sepAt + 1 : end;
+            compactIfEmpty();
+            throw e;
+        }
+    }
+
+    /** {@link #readLine()} decoded as UTF-8, with the line end ({@code "\n"} or {@code "\r\n"}) removed; null at the end. */
+    public String readLineUtf8() throws Exception {
+        byte[] line = readLine();
+        if (line.length == 0) {
+            return null;
+        }
+        int len = line.length;
+        if (line[len - 1] == '\n') {
+            len--;
+            if (len > 0 && line[len - 1] == '\r') {
+                len--;
+            }
+        }
+        return new String(line, 0, len, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The bytes up to and including {@code separator} (asyncio's {@code readuntil}).
+     *
+     * @throws IncompleteReadException if the stream ends first (what arrived is consumed)
+     * @throws LimitOverrunException if no separator comes within the limit; the data stays
+     *         in the reader
+     */
+    public byte[] readUntil(byte[] separator) throws Exception {
+        if (separator.length == 0) {
+            throw new IllegalArgumentException("readUntil needs a separator of at least one byte");
+        }
+        int scanned = start;
+        while (true) {
+            int at = indexOf(separator, Math.max(start, scanned - separator.length + 1), end);
+            if (at >= 0) {
+                int length = at + separator.length - start;
+                if (length > limit) {
+                    throw new LimitOverrunException("the separator was found, but the chunk before it ("
+                            + (at - start) + " bytes) is longer than the limit of " + limit + " bytes", at - start);
+                }
+                return take(length);
+            }
+            scanned = end;
+            if (buffered() > limit) {
+                throw new LimitOverrunException("no separator within the limit of " + limit + " bytes ("
+                        + buffered() + " buffered): the peer sends a chunk longer than allowed", buffered());
+            }
+            if (!fill(cap)) {
+                throw new IncompleteReadException(take(buffered()), -1);
+            }
+        }
+    }
+
+    /** Whether the stream has ended and every byte has been read (asyncio's {@code at_eof}). */
+    public boolean atEof() {
+        return eof && buffered() == 0;
+    }
+
+    /** How many bytes are buffered, read from the network but not yet by the caller. */
+    public int buffered() {
+        return end - start;
+    }
+
+    @Override
+    public String toString() {
+        return "StreamReader[" + source + ", " + buffered() + " bytes buffered" + (eof ? ", at end" : "") + "]";
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    private static final byte[] NEWLINE = {'\n'};
+
+    private byte[] readToEnd() throws Exception {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        while (true) {
+            if (buffered() > 0) {
+                all.write(buf, start, buffered());
+                start = end;
+                compactIfEmpty();
+            }
+            if (!fill(cap)) {
+                return all.toByteArray();
+            }
+        }
+    }
+
+    /**
+     * Reads once more from the source, waiting until something arrives, so that the buffer
+     * may hold up to {@code want} bytes. Returns false at the end of the stream.
+     */
+    private boolean fill(int want) throws Exception {
+        if (eof) {
+            return false;
+        }
+        if (waiting) {
+            throw new IllegalStateException("A read was called while another task already waits for data on this "
+                    + "stream; read from one task (hand the data to others through a Queue).");
+        }
+        makeRoom(want);
+        ByteBuffer into = ByteBuffer.wrap(buf, end, buf.length - end);
+        while (true) {
+            int n;
+            try {
+                n = source.read(into);
+            } catch (ClosedChannelException e) {
+                if (!source.closedLocally()) {
+                    throw e;
+                }
+                n = -1; // our own side closed the stream: that is its end, as in asyncio
+            } catch (IOException e) {
+                eof = true;
+                throw e;
+            }
+            if (n > 0) {
+                end += n;
+                return true;
+            }
+            if (n < 0) {
+                eof = true;
+                return false;
+            }
+            waiting = true;
+            try {
+                source.awaitData();
+            } finally {
+                waiting = false;
+            }
+        }
+    }
+
+    /** Makes space after `end` (at least one byte) for the buffer to hold up to {@code want} bytes, growing by doubling. */
+    private void makeRoom(int want) {
+        int max = Math.max(want, buffered() + 1);
+        int wanted = Math.min(CHUNK, max - buffered());
+        if (start > 0 && buf.length - end < wanted) {
+            System.arraycopy(buf, start, buf, 0, buffered());
+            end -= start;
+            start = 0;
+        }
+        if (buf.length - end < wanted) {
+            int grown = Math.min(Math.max(buf.length * 2, end + 1), Math.max(max, buf.length));
+            if (grown > buf.length) {
+                buf = Arrays.copyOf(buf, grown);
+            }
+        }
+    }
+
+    private byte[] take(int n) {
+        byte[] out = Arrays.copyOfRange(buf, start, start + n);
+        start += n;
+        compactIfEmpty();
+        return out;
+    }
+
+    private void compactIfEmpty() {
+        if (start == end) {
+            start = 0;
+            end = 0;
+            if (buf.length > cap) {
+                buf = new byte[INITIAL]; // a large readExactly is over: give the memory back
+            }
+        }
+    }
+
+    private int indexOf(byte[] sep, int from, int to) {
+        byte first = sep[0];
+        for (int i = from; i <= to - sep.length; i++) {
+            if (buf[i] == first) {
+                int j = 1;
+                while (j < sep.length && buf[i + j] == sep[j]) {
+                    j++;
+                }
+                if (j == sep.length) {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+}

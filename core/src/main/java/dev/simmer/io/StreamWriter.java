@@ -1,0 +1,286 @@
+package dev.simmer.io;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+
+/**
+ * The writing half of a stream (asyncio's {@code StreamWriter}). {@link #write} never
+ * suspends: it sends what the network takes now and buffers the rest, which the loop sends
+ * as the peer reads. {@link #drain()} is where a fast writer waits for a slow peer: it
+ * suspends while more than the high-water mark is buffered, until the buffer is down to the
+ * low-water mark, so memory stays bounded.
+ *
+ * <pre>{@code
+ * for (byte[] chunk : chunks) {
+ *     writer.write(chunk);
+ *     writer.drain();        // waits here if the peer reads slower than we write
+ * }
+ * writer.close();
+ * writer.waitClosed();
+ * }</pre>
+ *
+ * <p>A failure of the network while sending buffered data (a reset, a broken pipe) closes
+ * the stream and is thrown by the next {@code write}, {@code drain} or {@code waitClosed}.
+ * Cancelling a task waiting in {@code drain} or {@code waitClosed} closes nothing and drops
+ * nothing: the buffered data is still sent.
+ *
+ * <p>Must be called from the loop thread; {@code drain} and {@code waitClosed} from inside a
+ * task.
+ */
+public final class StreamWriter {
+    /*
+     * Overview:
+     *
+     *   state     what it means                               moves on when
+     *   OPEN      write() accepted                            close(): CLOSING or CLOSED
+     *   CLOSING   close() asked; buffered data still goes out the buffer is empty: CLOSED
+     *   CLOSED    the sink is closed (also after a failure)   -
+     *
+     * While data is buffered, the sink watches for writability and flush() sends more; the
+     * watch is dropped when the buffer empties. Drainers and closers each wait on a promise of
+     * their own (a cancelled waiter must not cancel the others' wait).
+     */
+    private enum State { OPEN, CLOSING, CLOSED }
+
+    private final ByteSink sink;
+    private final int highWater;
+    private final int lowWater;
+    private final ArrayDeque<ByteBuffer> pending = new ArrayDeque<>();
+    private long pendingBytes;
+    private boolean watching;
+    private boolean eofAfterFlush;
+    private State state = State.OPEN;
+    private IOException failure;
+    private final Waiters drainers = new Waiters();
+    private final Waiters closers = new Waiters();
+    private final Runnable flush = this::flush;
+
+    StreamWriter(ByteSink sink, int highWater, int lowWater) {
+        this.sink = sink;
+        this.highWater = highWater;
+        this.lowWater = lowWater;
+    }
+
+    /**
+     * Sends {@code data}, or buffers what the network does not take now. Never suspends.
+     *
+     * @throws IOException if the stream failed earlier
+     * @throws IllegalStateException after {@link #close()} or {@link #writeEof()}
+     */
+    public void write(byte[] data) throws IOException {
+        write(data, 0, data.length);
+    }
+
+    /** {@link #write(byte[])} of {@code length} bytes from {@code offset}. */
+    public void write(byte[] data, int offset, int length) throws IOException {
+        checkWritable("write");
+        if (length == 0) {
+            return;
+        }
+        ByteBuffer src = ByteBuffer.wrap(data, offset, length);
+        if (pending.isEmpty()) {
+            try {
+                sink.write(new ByteBuffer[] {src});
+            } catch (IOException e) {
+                fail(e);
+                throw e;
+            }
+            if (!src.hasRemaining()) {
+                return;
+            }
+        }
+        ByteBuffer copy = ByteBuffer.allocate(src.remaining());
+        copy.put(src).flip();
+        pending.add(copy);
+        pendingBytes += copy.remaining();
+        if (!watching) {
+            watching = true;
+            sink.watch(flush);
+        }
+    }
+
+    /** {@link #write(byte[])} of {@code text} encoded as UTF-8. */
+    public void write(String text) throws IOException {
+        write(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Suspends while more than the high-water mark is buffered, until it is down to the
+     * low-water mark (asyncio's {@code drain}); returns at once otherwise.
+     *
+     * @throws IOException if sending failed (the stream is closed)
+     */
+    public void drain() throws Exception {
+        while (true) {
+            if (failure != null) {
+                throw failure;
+            }
+            if (pendingBytes <= highWater || state == State.CLOSED) {
+                return;
+            }
+            drainers.await();
+        }
+    }
+
+    /**
+     * Ends the output once the buffered data is sent: the peer reads the end of the stream,
+     * and this side can still read (a half close; asyncio's {@code write_eof}).
+     */
+    public void writeEof() throws IOException {
+        checkWritable("writeEof");
+        eofAfterFlush = true;
+        if (pending.isEmpty()) {
+            shutdownOutput();
+        }
+    }
+
+    /**
+     * Closes the stream once the buffered data is sent (both directions). Never suspends;
+     * {@link #waitClosed()} waits for it. Calling it again does nothing.
+     */
+    public void close() {
+        if (state != State.OPEN) {
+            return;
+        }
+        state = State.CLOSING;
+        if (pending.isEmpty()) {
+            closeNow();
+        }
+    }
+
+    /** Closes the stream at once, dropping buffered data (asyncio's {@code transport.abort()}). */
+    public void abort() {
+        pending.clear();
+        pendingBytes = 0;
+        closeNow();
+    }
+
+    /**
+     * Suspends until the stream is closed (after {@link #close()}, once the buffered data is
+     * sent).
+     *
+     * @throws IOException if sending the buffered data failed
+     */
+    public void waitClosed() throws Exception {
+        while (state != State.CLOSED) {
+            closers.await();
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** Whether {@link #close()} was called, or the stream failed (asyncio's {@code is_closing}). */
+    public boolean isClosing() {
+        return state != State.OPEN;
+    }
+
+    /** How many bytes are buffered, waiting for the peer to read. */
+    public long bufferedBytes() {
+        return pendingBytes;
+    }
+
+    /** The address of the other end (a {@link java.net.SocketAddress} for sockets), or null. */
+    public Object peer() {
+        return sink.peer();
+    }
+
+    @Override
+    public String toString() {
+        return "StreamWriter[" + sink + ", " + pendingBytes + " bytes buffered, " + state.name().toLowerCase() + "]";
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    ByteSink sink() {
+        return sink;
+    }
+
+    int highWater() {
+        return highWater;
+    }
+
+    int lowWater() {
+        return lowWater;
+    }
+
+    private void checkWritable(String call) throws IOException {
+        if (failure != null) {
+            throw failure;
+        }
+        if (state != State.OPEN || eofAfterFlush) {
+            throw new IllegalStateException(call + "() after " + (eofAfterFlush ? "writeEof()" : "close()")
+                    + ": the stream takes no more data.");
+        }
+    }
+
+    /** The loop found the sink writable: send more of the buffer. */
+    private void flush() {
+        try {
+            while (!pending.isEmpty()) {
+                long n = sink.write(pending.toArray(new ByteBuffer[Math.min(pending.size(), 64)]));
+                pendingBytes -= n;
+                while (!pending.isEmpty() && !pending.peek().hasRemaining()) {
+                    pending.poll();
+                }
+                if (n == 0) {
+                    break;
+                }
+            }
+        } catch (IOException e) {
+            fail(e);
+            return;
+        }
+        if (pendingBytes <= lowWater) {
+            drainers.wakeAll();
+        }
+        if (pending.isEmpty()) {
+            watching = false;
+            sink.unwatch();
+            if (state == State.CLOSING) {
+                closeNow();
+            } else if (eofAfterFlush) {
+                shutdownOutput();
+            }
+        }
+    }
+
+    private void shutdownOutput() {
+        try {
+            sink.shutdownOutput();
+        } catch (IOException e) {
+            fail(e);
+        }
+    }
+
+    private void fail(IOException e) {
+        if (failure == null) {
+            failure = e;
+        }
+        pending.clear();
+        pendingBytes = 0;
+        closeNow();
+    }
+
+    private void closeNow() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        if (watching) {
+            watching = false;
+            sink.unwatch();
+        }
+        try {
+            sink.close();
+        } catch (IOException e) {
+            if (failure == null) {
+                failure = e;
+            }
+        }
+        drainers.wakeAll();
+        closers.wakeAll();
+    }
+}

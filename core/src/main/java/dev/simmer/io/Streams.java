@@ -1,0 +1,339 @@
+package dev.simmer.io;
+
+import dev.simmer.Async;
+import dev.simmer.EventLoop;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import java.nio.channels.NetworkChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * TCP and Unix-domain streams on the event loop (asyncio's {@code open_connection} and
+ * {@code start_server}).
+ *
+ * <pre>{@code
+ * // a server that answers each line with its upper case, on a free loopback port
+ * Server server = Streams.startServer((reader, writer) -> {
+ *     String line;
+ *     while ((line = reader.readLineUtf8()) != null) {
+ *         writer.write(line.toUpperCase() + "\n");
+ *         writer.drain();
+ *     }
+ * }, "127.0.0.1", 0);
+ *
+ * try (Connection c = Streams.openConnection("127.0.0.1", server.port())) {
+ *     c.writer().write("hello\n");
+ *     System.out.println(c.reader().readLineUtf8());   // HELLO
+ * }
+ * server.close();
+ * }</pre>
+ *
+ * <p>Host names are resolved on a virtual thread ({@link Async#toThread}), never on the loop;
+ * numeric addresses (IPv4 or IPv6) are used as they are. A Unix-domain socket is a
+ * {@link UnixDomainSocketAddress}.
+ *
+ * <p>Must be called from inside a task.
+ */
+public final class Streams {
+    private static final Pattern NUMERIC = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}|\\[?[0-9a-fA-F:.%\\w]*:[0-9a-fA-F:.%\\w]*]?");
+
+    private Streams() {
+    }
+
+    /** {@link #openConnection(String, int, StreamOptions)} with the default options. */
+    public static Connection openConnection(String host, int port) throws Exception {
+        return openConnection(host, port, StreamOptions.defaults());
+    }
+
+    /**
+     * Connects to {@code host:port}: each address the name resolves to is tried in turn until
+     * one connects (each within the options' connect timeout). Cancelling the task while it
+     * connects closes the half-made connection.
+     *
+     * @throws ConnectException if no address accepts the connection (each attempt's failure
+     *         attached as suppressed)
+     * @throws SocketTimeoutException if the connect timeout passed
+     */
+    public static Connection openConnection(String host, int port, StreamOptions options) throws Exception {
+        Objects.requireNonNull(options, "options");
+        List<InetAddress> addresses = resolve(host);
+        IOException failure = null;
+        for (InetAddress address : addresses) {
+            try {
+                return openConnection(new InetSocketAddress(address, port), options);
+            } catch (IOException e) {
+                if (failure == null) {
+                    failure = addresses.size() == 1 ? e
+                            : new ConnectException("could not connect to " + host + ":" + port + " at any of its "
+                                    + addresses.size() + " addresses");
+                }
+                if (failure != e) {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        throw failure;
+    }
+
+    /** {@link #openConnection(SocketAddress, StreamOptions)} with the default options. */
+    public static Connection openConnection(SocketAddress address) throws Exception {
+        return openConnection(address, StreamOptions.defaults());
+    }
+
+    /**
+     * Connects to one resolved address: an {@link InetSocketAddress} (TCP) or a
+     * {@link UnixDomainSocketAddress}. An unresolved {@code InetSocketAddress} is resolved
+     * off the loop first.
+     */
+    public static Connection openConnection(SocketAddress address, StreamOptions options) throws Exception {
+        Objects.requireNonNull(options, "options");
+        if (address instanceof InetSocketAddress inet && inet.isUnresolved()) {
+            return openConnection(inet.getHostString(), inet.getPort(), options);
+        }
+        EventLoop loop = Async.loop();
+        SocketChannel channel = SocketChannel.open(family(address));
+        boolean connected = false;
+        try {
+            channel.configureBlocking(false);
+            configure(channel, options, address);
+            if (options.connectTimeout() == null) {
+                connect(channel, address);
+            } else if (!Async.timeoutOr(options.connectTimeout(), false, () -> {
+                connect(channel, address);
+                return true;
+            })) {
+                throw new SocketTimeoutException("connecting to " + address + " took longer than the connect timeout of "
+                        + describe(options.connectTimeout()));
+            }
+            connected = true;
+            return wrap(loop, channel, options);
+        } finally {
+            if (!connected) {
+                loop.closeChannel(channel);
+            }
+        }
+    }
+
+    /** {@link #startServer(ConnectionHandler, String, int, StreamOptions)} with the default options. */
+    public static Server startServer(ConnectionHandler handler, String host, int port) throws Exception {
+        return startServer(handler, host, port, StreamOptions.defaults());
+    }
+
+    /**
+     * Listens on {@code host:port} (port 0: a free port, see {@link Server#port()}) and runs
+     * {@code handler} in a new task for each connection; it starts accepting at once. Give a
+     * loopback address ({@code "127.0.0.1"}, {@code "::1"}) unless others must reach it;
+     * {@code "0.0.0.0"} or {@code "::"} listen on every interface. A name is resolved off the
+     * loop and the first address it resolves to is used.
+     */
+    public static Server startServer(ConnectionHandler handler, String host, int port, StreamOptions options)
+            throws Exception {
+        return startServer(handler, new InetSocketAddress(resolve(host).get(0), port), options);
+    }
+
+    /**
+     * Listens on {@code address}: an {@link InetSocketAddress} or a
+     * {@link UnixDomainSocketAddress} (the socket file must not exist yet; the server does
+     * not delete it when it closes).
+     */
+    public static Server startServer(ConnectionHandler handler, SocketAddress address, StreamOptions options)
+            throws Exception {
+        Objects.requireNonNull(handler, "handler");
+        Objects.requireNonNull(options, "options");
+        EventLoop loop = Async.loop();
+        ServerSocketChannel channel = ServerSocketChannel.open(family(address));
+        boolean started = false;
+        try {
+            channel.configureBlocking(false);
+            if (!(address instanceof UnixDomainSocketAddress)) {
+                channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                if (options.receiveBufferSize() > 0) {
+                    channel.setOption(StandardSocketOptions.SO_RCVBUF, options.receiveBufferSize());
+                }
+            }
+            channel.bind(address, options.backlog());
+            Server server = new Server(loop, channel, handler, options);
+            started = true;
+            return server;
+        } finally {
+            if (!started) {
+                loop.closeChannel(channel);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ TLS
+
+    /**
+     * Connects to {@code host:port} and runs a TLS handshake as the client (asyncio's
+     * {@code open_connection(..., ssl=context)}): the server's certificate must be valid for
+     * {@code host}, checked against {@code context}'s trust managers. A failed or cancelled
+     * handshake closes the connection.
+     *
+     * <pre>{@code
+     * try (Connection c = Streams.openTlsConnection("localhost", 8443, SSLContext.getDefault(),
+     *         StreamOptions.defaults())) {
+     *     c.writer().write("hello over TLS\n");
+     * }
+     * }</pre>
+     */
+    public static Connection openTlsConnection(String host, int port, SSLContext context, StreamOptions options)
+            throws Exception {
+        Objects.requireNonNull(context, "context");
+        Connection plain = openConnection(host, port, options);
+        return startTls(plain, context, true, host);
+    }
+
+    /**
+     * {@link #startServer(ConnectionHandler, String, int, StreamOptions)} whose connections
+     * speak TLS: each runs the handshake as the server (with {@code context}'s key managers)
+     * before its handler sees it, within the options' connect timeout if there is one (so a
+     * peer silent during the handshake is let go); a failed handshake closes that connection
+     * and is reported, and the server keeps serving.
+     */
+    public static Server startTlsServer(ConnectionHandler handler, String host, int port, SSLContext context,
+                                        StreamOptions options) throws Exception {
+        Objects.requireNonNull(context, "context");
+        Objects.requireNonNull(handler, "handler");
+        ConnectionHandler tls = (reader, writer) -> {
+            Connection plain = new Connection(reader, writer);
+            Connection secured = options.connectTimeout() == null ? startTls(plain, context, false, null)
+                    : Async.timeout(options.connectTimeout(), () -> startTls(plain, context, false, null));
+            try {
+                handler.handle(secured.reader(), secured.writer());
+            } finally {
+                secured.writer().close();
+            }
+        };
+        return startServer(tls, host, port, options);
+    }
+
+    /**
+     * Upgrades an open plain connection to TLS (asyncio's {@code start_tls}): runs the
+     * handshake as the client ({@code serverName} is checked against the certificate and sent
+     * as SNI) or as the server, and returns the secured connection; the plain one must not be
+     * used afterwards. Nothing may be buffered in either direction (read the plaintext part of
+     * the protocol exactly, and drain, before upgrading). A failed or cancelled handshake closes
+     * the connection.
+     */
+    public static Connection startTls(Connection plain, SSLContext context, boolean client, String serverName)
+            throws Exception {
+        Objects.requireNonNull(plain, "plain");
+        Objects.requireNonNull(context, "context");
+        if (plain.reader().buffered() > 0 || plain.writer().bufferedBytes() > 0) {
+            throw new IllegalStateException("startTls needs a connection with nothing buffered (" + plain.reader().buffered()
+                    + " bytes unread, " + plain.writer().bufferedBytes() + " unsent): read the plain part exactly and"
+                    + " drain before upgrading.");
+        }
+        if (!(plain.writer().sink() instanceof ChannelTransport raw)) {
+            throw new IllegalArgumentException("startTls upgrades a plain socket connection, not " + plain.writer().sink());
+        }
+        SSLEngine engine;
+        if (client && serverName != null) {
+            int port = raw.peer() instanceof InetSocketAddress inet ? inet.getPort() : -1;
+            engine = context.createSSLEngine(serverName, port);
+            SSLParameters params = engine.getSSLParameters();
+            params.setEndpointIdentificationAlgorithm("HTTPS");
+            if (!NUMERIC.matcher(serverName).matches()) {
+                params.setServerNames(List.of(new SNIHostName(serverName)));
+            }
+            engine.setSSLParameters(params);
+        } else {
+            engine = context.createSSLEngine();
+        }
+        engine.setUseClientMode(client);
+        TlsTransport tls = new TlsTransport(Async.loop(), raw, engine);
+        boolean ok = false;
+        try {
+            tls.handshake();
+            ok = true;
+        } finally {
+            if (!ok) {
+                plain.writer().abort();
+            }
+        }
+        return new Connection(new StreamReader(tls, plain.reader().limit()),
+                new StreamWriter(tls, plain.writer().highWater(), plain.writer().lowWater()));
+    }
+
+    // ------------------------------------------------------------------ shared with Server
+
+    static Connection wrap(EventLoop loop, SocketChannel channel, StreamOptions options) {
+        ChannelTransport transport = new ChannelTransport(loop, channel);
+        return new Connection(new StreamReader(transport, options.limit()),
+                new StreamWriter(transport, options.highWater(), options.lowWater()));
+    }
+
+    static void configure(NetworkChannel channel, StreamOptions options, SocketAddress address) throws IOException {
+        if (address instanceof UnixDomainSocketAddress) {
+            return; // TCP options do not apply
+        }
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, options.noDelay());
+        if (options.keepAlive()) {
+            channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+        }
+        if (options.receiveBufferSize() > 0) {
+            channel.setOption(StandardSocketOptions.SO_RCVBUF, options.receiveBufferSize());
+        }
+        if (options.sendBufferSize() > 0) {
+            channel.setOption(StandardSocketOptions.SO_SNDBUF, options.sendBufferSize());
+        }
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    private static void connect(SocketChannel channel, SocketAddress address) throws Exception {
+        if (channel.connect(address)) {
+            return;
+        }
+        while (true) {
+            Readiness.awaitWritable(channel);
+            if (channel.finishConnect()) {
+                return;
+            }
+        }
+    }
+
+    /** The addresses of {@code host}: a numeric one at once, a name on a virtual thread. */
+    static List<InetAddress> resolve(String host) throws Exception {
+        Objects.requireNonNull(host, "host");
+        if (NUMERIC.matcher(host).matches()) {
+            String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+            return List.of(InetAddress.getByName(bare)); // a literal: no lookup happens
+        }
+        return List.of(Async.toThread(() -> InetAddress.getAllByName(host)));
+    }
+
+    private static StandardProtocolFamily family(SocketAddress address) {
+        if (address instanceof UnixDomainSocketAddress) {
+            return StandardProtocolFamily.UNIX;
+        }
+        if (address instanceof InetSocketAddress inet) {
+            return inet.getAddress() instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
+        }
+        throw new IllegalArgumentException("Simmer streams connect to an InetSocketAddress or a UnixDomainSocketAddress, "
+                + "not a " + address.getClass().getName());
+    }
+
+    private static String describe(Duration d) {
+        return d.toMillis() + " ms";
+    }
+}

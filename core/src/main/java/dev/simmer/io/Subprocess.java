@@ -1,0 +1,148 @@
+package dev.simmer.io;
+
+import dev.simmer.Async;
+import dev.simmer.CancelledException;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A child process with its stdin, stdout and stderr as streams (asyncio's
+ * {@code create_subprocess_exec} with pipes). Process pipes cannot be selected, so each
+ * pipe is pumped by a virtual thread, one chunk at a time: a process whose output nobody
+ * reads blocks on a full pipe rather than filling memory.
+ *
+ * <pre>{@code
+ * try (Subprocess p = Subprocess.start("sort")) {
+ *     p.stdin().write("pear\napple\n");
+ *     p.stdin().close();
+ *     String line;
+ *     while ((line = p.stdout().readLineUtf8()) != null) {
+ *         System.out.println(line);                 // apple, pear
+ *     }
+ *     System.out.println("exit " + p.waitFor());    // exit 0
+ * }
+ * }</pre>
+ *
+ * <p>Cancelling a task waiting in {@link #waitFor()} kills the process (as
+ * {@code destroyForcibly}) and waits for it to end. {@link #close()} kills it if it still
+ * runs and waits for it, so try-with-resources leaves no process behind.
+ *
+ * <p>Under a virtual clock, a read waiting for a pipe is thread-side work in flight (like
+ * {@link Async#toThread}), so the clock does not move while one waits, and timers due
+ * meanwhile wait for the read to complete. Test code that sleeps while a subprocess runs on
+ * the real clock.
+ *
+ * <p>Must be called from the loop thread; waiting calls from inside a task.
+ */
+public final class Subprocess implements AutoCloseable {
+    private final Process process;
+    private final StreamWriter stdin;
+    private final StreamReader stdout;
+    private final StreamReader stderr;
+    private final PipeSource out;
+    private final PipeSource err;
+
+    private Subprocess(Process process, int limit) {
+        this.process = process;
+        String id = "process " + process.pid();
+        this.out = new PipeSource(process.getInputStream(), id + " stdout");
+        this.err = new PipeSource(process.getErrorStream(), id + " stderr");
+        this.stdout = new StreamReader(out, limit);
+        this.stderr = new StreamReader(err, limit);
+        this.stdin = new StreamWriter(new PipeSink(process.getOutputStream(), id + " stdin"), 64 * 1024, 16 * 1024);
+    }
+
+    /** Starts {@code command} (the program and its arguments; no shell) with all three pipes. */
+    public static Subprocess start(String... command) throws Exception {
+        return start(new ProcessBuilder(command));
+    }
+
+    /** Starts {@code command} (the program and its arguments; no shell) with all three pipes. */
+    public static Subprocess start(List<String> command) throws Exception {
+        return start(new ProcessBuilder(command));
+    }
+
+    /**
+     * Starts the process {@code builder} describes (its directory and environment apply; its
+     * redirects are replaced by pipes). The start itself, which forks, runs off the loop.
+     */
+    public static Subprocess start(ProcessBuilder builder) throws Exception {
+        Objects.requireNonNull(builder, "builder");
+        builder.redirectInput(ProcessBuilder.Redirect.PIPE)
+                .redirectOutput(ProcessBuilder.Redirect.PIPE)
+                .redirectError(ProcessBuilder.Redirect.PIPE);
+        Process p = Async.toThread(builder::start);
+        return new Subprocess(p, StreamOptions.DEFAULT_LIMIT);
+    }
+
+    /** What the process reads: {@link StreamWriter#close()} it to send the end of input. */
+    public StreamWriter stdin() {
+        return stdin;
+    }
+
+    /** What the process writes to its standard output. */
+    public StreamReader stdout() {
+        return stdout;
+    }
+
+    /** What the process writes to its standard error. */
+    public StreamReader stderr() {
+        return stderr;
+    }
+
+    /** The process id. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Whether it still runs. */
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /**
+     * Suspends until the process ends and returns its exit code. Cancelling the waiting task
+     * kills the process.
+     */
+    public int waitFor() throws Exception {
+        try {
+            Async.await(process.onExit().copy());
+        } catch (CancelledException e) {
+            kill();
+            throw e;
+        }
+        return process.exitValue();
+    }
+
+    /** Asks the process to end (SIGTERM on Unix). */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /** Ends the process at once (SIGKILL on Unix). */
+    public void kill() {
+        process.destroyForcibly();
+    }
+
+    /** Kills the process if it still runs, waits for it, and closes the pipes; may suspend. */
+    @Override
+    public void close() throws Exception {
+        try {
+            if (process.isAlive()) {
+                kill();
+                Async.await(process.onExit().copy());
+            }
+        } finally {
+            stdin.abort();
+            out.close();
+            err.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Subprocess[pid " + process.pid() + (process.isAlive() ? ", running" : ", exit " + process.exitValue()) + "]";
+    }
+}

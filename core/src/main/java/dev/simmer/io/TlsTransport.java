@@ -1,0 +1,311 @@
+package dev.simmer.io;
+
+import dev.simmer.EventLoop;
+
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+
+/**
+ * TLS over a connected socket channel, on an {@link SSLEngine}: a {@link ByteSource} and
+ * {@link ByteSink} of plaintext that the streams use like a plain socket. Loop thread only.
+ */
+final class TlsTransport implements ByteSource, ByteSink {
+    /*
+     * Overview: netIn holds ciphertext read from the socket and not yet unwrapped (kept in
+     * write mode: position = end of data), appIn plaintext unwrapped and not yet read (read
+     * mode), netOut ciphertext wrapped and not yet sent (read mode). The socket's writer slot
+     * belongs to this transport: it flushes netOut whenever the socket is writable, and
+     * passes writability on to the stream's watcher only once netOut is empty.
+     */
+    private static final ByteBuffer[] NOTHING = {ByteBuffer.allocate(0)};
+
+    private final EventLoop loop;
+    private final ChannelTransport raw;
+    private final SocketChannel channel;
+    private final SSLEngine engine;
+    private ByteBuffer netIn;
+    private ByteBuffer appIn;
+    private ByteBuffer netOut;
+    private Runnable watcher;
+    private boolean flushing;
+    private boolean inputEnded;
+    private final Runnable onWritable = this::onWritable;
+
+    TlsTransport(EventLoop loop, ChannelTransport raw, SSLEngine engine) {
+        this.loop = loop;
+        this.raw = raw;
+        this.channel = raw.channel();
+        this.engine = engine;
+        int packet = engine.getSession().getPacketBufferSize();
+        this.netIn = ByteBuffer.allocate(packet);
+        this.appIn = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize()).flip();
+        this.netOut = ByteBuffer.allocate(packet).flip();
+    }
+
+    /** Runs the handshake to its end; suspends while the network is slow. */
+    void handshake() throws Exception {
+        engine.beginHandshake();
+        while (true) {
+            switch (engine.getHandshakeStatus()) {
+                case NEED_WRAP -> {
+                    wrap(NOTHING);
+                    flushFully();
+                }
+                case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
+                    if (netIn.position() > 0 && unwrapSome()) {
+                        if (inputEnded) {
+                            throw new SSLHandshakeException("the peer closed TLS during the handshake");
+                        }
+                        continue; // progress: look at the new status
+                    }
+                    int n = readNet();
+                    if (n < 0) {
+                        throw new SSLHandshakeException("the peer closed the connection during the TLS handshake");
+                    }
+                    if (n == 0) {
+                        Readiness.awaitReadable(channel);
+                    }
+                }
+                case NEED_TASK -> {
+                    for (Runnable task; (task = engine.getDelegatedTask()) != null; ) {
+                        task.run();
+                    }
+                }
+                default -> {
+                    flushFully();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Unwraps what netIn holds; true if that made progress (consumed or produced anything). */
+    private boolean unwrapSome() throws SSLException {
+        netIn.flip();
+        appIn.compact();
+        SSLEngineResult r;
+        try {
+            r = engine.unwrap(netIn, appIn);
+        } finally {
+            appIn.flip();
+            netIn.compact();
+        }
+        if (r.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW && netIn.remaining() == 0) {
+            netIn = grow(netIn, engine.getSession().getPacketBufferSize());
+        }
+        if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
+            inputEnded = true;
+            return true;
+        }
+        return r.bytesConsumed() > 0 || r.bytesProduced() > 0;
+    }
+
+    private int readNet() throws IOException {
+        return channel.read(netIn);
+    }
+
+    private void wrap(ByteBuffer[] srcs) throws IOException {
+        netOut.compact();
+        try {
+            SSLEngineResult r = engine.wrap(srcs, netOut);
+            if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+                netOut.flip();
+                netOut = grow(netOut, engine.getSession().getPacketBufferSize());
+                netOut.compact();
+                engine.wrap(srcs, netOut);
+            }
+        } finally {
+            netOut.flip();
+        }
+    }
+
+    private void flushFully() throws Exception {
+        while (netOut.hasRemaining()) {
+            if (channel.write(netOut) == 0) {
+                Readiness.awaitWritable(channel);
+            }
+        }
+    }
+
+    private static ByteBuffer grow(ByteBuffer b, int more) {
+        ByteBuffer bigger = ByteBuffer.allocate(b.capacity() + more);
+        b.flip();
+        bigger.put(b);
+        return bigger;
+    }
+
+    // ------------------------------------------------------------------ ByteSource
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        while (true) {
+            if (appIn.hasRemaining()) {
+                int n = Math.min(dst.remaining(), appIn.remaining());
+                ByteBuffer slice = appIn.slice(appIn.position(), n);
+                dst.put(slice);
+                appIn.position(appIn.position() + n);
+                return n;
+            }
+            if (inputEnded) {
+                return -1;
+            }
+            if (netIn.position() > 0 && unwrapSome()) {
+                answerIfNeeded();
+                continue;
+            }
+            int n = readNet();
+            if (n < 0) {
+                inputEnded = true;
+                try {
+                    engine.closeInbound();
+                } catch (SSLException truncated) {
+                    throw new SSLException("the peer closed the connection without a TLS close_notify "
+                            + "(the data may be truncated)", truncated);
+                }
+                return -1;
+            }
+            if (n == 0) {
+                return 0;
+            }
+        }
+    }
+
+    /** Post-handshake messages (a key update) may ask for an answer: wrap it and let the writer slot send it. */
+    private void answerIfNeeded() throws IOException {
+        if (engine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_WRAP) {
+            wrap(NOTHING);
+            startFlushing();
+        }
+        if (engine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_TASK) {
+            for (Runnable task; (task = engine.getDelegatedTask()) != null; ) {
+                task.run();
+            }
+        }
+    }
+
+    @Override
+    public void awaitData() throws Exception {
+        Readiness.awaitReadable(channel);
+    }
+
+    @Override
+    public boolean closedLocally() {
+        return raw.closedLocally();
+    }
+
+    // ------------------------------------------------------------------ ByteSink
+
+    @Override
+    public long write(ByteBuffer[] srcs) throws IOException {
+        if (netOut.hasRemaining()) {
+            channel.write(netOut);
+            if (netOut.hasRemaining()) {
+                startFlushing();
+                return 0;
+            }
+        }
+        long before = remaining(srcs);
+        wrap(srcs);
+        long taken = before - remaining(srcs);
+        channel.write(netOut);
+        if (netOut.hasRemaining()) {
+            startFlushing();
+        }
+        return taken;
+    }
+
+    private static long remaining(ByteBuffer[] srcs) {
+        long n = 0;
+        for (ByteBuffer b : srcs) {
+            n += b.remaining();
+        }
+        return n;
+    }
+
+    private void startFlushing() {
+        if (!flushing) {
+            flushing = true;
+            loop.addWriter(channel, onWritable);
+        }
+    }
+
+    private void onWritable() {
+        try {
+            if (netOut.hasRemaining()) {
+                channel.write(netOut);
+            }
+        } catch (IOException e) {
+            netOut.position(netOut.limit()); // the stream fails on its next write
+        }
+        if (netOut.hasRemaining()) {
+            return;
+        }
+        Runnable w = watcher;
+        if (w != null) {
+            w.run();
+        } else {
+            flushing = false;
+            loop.removeWriter(channel);
+        }
+    }
+
+    @Override
+    public void watch(Runnable whenWritable) {
+        watcher = whenWritable;
+        if (!flushing) {
+            flushing = true;
+            loop.addWriter(channel, onWritable);
+        }
+    }
+
+    @Override
+    public void unwatch() {
+        watcher = null;
+        if (flushing && !netOut.hasRemaining()) {
+            flushing = false;
+            loop.removeWriter(channel);
+        }
+    }
+
+    @Override
+    public void shutdownOutput() throws IOException {
+        engine.closeOutbound();
+        wrap(NOTHING);
+        channel.write(netOut); // close_notify, best effort
+        if (!netOut.hasRemaining()) {
+            channel.shutdownOutput();
+        } else {
+            startFlushing();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (raw.closedLocally()) {
+            return;
+        }
+        try {
+            engine.closeOutbound();
+            wrap(NOTHING);
+            channel.write(netOut); // close_notify, best effort: the socket closes regardless
+        } catch (IOException ignored) {
+            // the peer is gone
+        }
+        raw.close();
+    }
+
+    @Override
+    public Object peer() {
+        return raw.peer();
+    }
+
+    @Override
+    public String toString() {
+        return "TLS " + raw;
+    }
+}

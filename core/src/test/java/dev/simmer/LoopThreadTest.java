@@ -1,0 +1,216 @@
+package dev.simmer;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** {@link LoopThread}, {@link EventLoop#submit} and {@link Async#runInExecutor}. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class LoopThreadTest {
+
+    @Test
+    void submitRunsACoroutineAndCompletesTheFuture() throws Exception {
+        try (LoopThread simmer = LoopThread.start()) {
+            CompletableFuture<String> f = simmer.submit(() -> {
+                Async.sleep(Duration.ofMillis(5));
+                return "done on " + Async.currentTask().name();
+            });
+            assertThat(f.get(10, TimeUnit.SECONDS)).isEqualTo("done on submitted");
+        }
+    }
+
+    @Test
+    void theLoopWaitsForWorkBetweenSubmissionsInsteadOfReportingADeadlock() throws Exception {
+        List<ErrorReport> reports = Collections.synchronizedList(new ArrayList<>());
+        try (LoopThread simmer = LoopThread.start(Runner.create().exceptionHandler(reports::add))) {
+            assertThat(simmer.submit(() -> 1).get(10, TimeUnit.SECONDS)).isEqualTo(1);
+            // nothing at all runs on the loop now; a bare callSoonThreadsafe still gets through
+            CompletableFuture<String> viaCallback = new CompletableFuture<>();
+            simmer.execute(() -> viaCallback.complete("callback ran"));
+            assertThat(viaCallback.get(10, TimeUnit.SECONDS)).isEqualTo("callback ran");
+            assertThat(simmer.submit(() -> 2).get(10, TimeUnit.SECONDS)).isEqualTo(2);
+            assertThat(simmer.isAlive()).isTrue();
+        }
+        assertThat(reports).isEmpty();
+    }
+
+    @Test
+    void aFailureReachesTheFutureUnchanged() throws Exception {
+        try (LoopThread simmer = LoopThread.start()) {
+            IllegalStateException boom = new IllegalStateException("boom");
+            CompletableFuture<Object> f = simmer.submit(() -> {
+                throw boom;
+            });
+            assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class).hasCause(boom);
+        }
+    }
+
+    @Test
+    void cancellingTheFutureCancelsTheTask() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CompletableFuture<String> cleanedUp = new CompletableFuture<>();
+        try (LoopThread simmer = LoopThread.start()) {
+            CompletableFuture<Void> f = simmer.submit(() -> {
+                try {
+                    started.countDown();
+                    Async.sleep(Duration.ofHours(1));
+                } catch (CancelledException e) {
+                    cleanedUp.complete("cancelled: " + e.getMessage());
+                    throw e;
+                }
+            });
+            assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+            f.cancel(true);
+            assertThat(cleanedUp.get(10, TimeUnit.SECONDS)).isEqualTo("cancelled: its future was cancelled");
+        }
+    }
+
+    @Test
+    void closeCancelsRunningTasksAndLetsThemFinish() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        AtomicBoolean finallyRan = new AtomicBoolean();
+        LoopThread simmer = LoopThread.start();
+        CompletableFuture<Void> f = simmer.submit(() -> {
+            started.countDown();
+            try {
+                Async.sleep(Duration.ofHours(1));
+            } finally {
+                Async.sleep(Duration.ofMillis(1)); // cleanup that suspends still works
+                finallyRan.set(true);
+            }
+        });
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        simmer.close();
+        assertThat(finallyRan).isTrue();
+        assertThat(f).isCompletedExceptionally();
+        assertThatThrownBy(f::get).hasCauseInstanceOf(CancelledException.class);
+        assertThat(simmer.isAlive()).isFalse();
+        CompletableFuture<Integer> late = simmer.submit(() -> 3);
+        assertThatThrownBy(late::get).hasCauseInstanceOf(IllegalStateException.class);
+        simmer.close(); // again: nothing happens
+    }
+
+    @Test
+    void closeFromTheLoopItselfIsAClearError() throws Exception {
+        try (LoopThread simmer = LoopThread.start()) {
+            CompletableFuture<Throwable> f = simmer.submit(() -> {
+                try {
+                    simmer.close();
+                    return null;
+                } catch (IllegalStateException e) {
+                    return e;
+                }
+            });
+            assertThat(f.get(10, TimeUnit.SECONDS)).hasMessageContaining("its own loop");
+        }
+    }
+
+    @Test
+    void submitFromManyThreads() throws Exception {
+        int threads = 8;
+        int each = 50;
+        try (LoopThread simmer = LoopThread.start()) {
+            List<CompletableFuture<Integer>> all = Collections.synchronizedList(new ArrayList<>());
+            List<Thread> started = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                started.add(Thread.ofPlatform().start(() -> {
+                    for (int i = 0; i < each; i++) {
+                        int n = i;
+                        all.add(simmer.submit(() -> {
+                            Async.yieldNow();
+                            return n;
+                        }));
+                    }
+                }));
+            }
+            for (Thread t : started) {
+                t.join();
+            }
+            int sum = 0;
+            for (CompletableFuture<Integer> f : all) {
+                sum += f.get(10, TimeUnit.SECONDS);
+            }
+            assertThat(sum).isEqualTo(threads * (each * (each - 1) / 2));
+        }
+    }
+
+    @Test
+    void aServerOnALoopThreadAnswersABlockingClient() throws Exception {
+        try (LoopThread simmer = LoopThread.start()) {
+            dev.simmer.io.Server server = simmer.submit(() -> dev.simmer.io.Streams.startServer((reader, writer) -> {
+                writer.write("hello " + reader.readLineUtf8() + "\n");
+            }, "127.0.0.1", 0)).get(10, TimeUnit.SECONDS);
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port());
+                 var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream()))) {
+                socket.getOutputStream().write("blocking world\n".getBytes());
+                assertThat(in.readLine()).isEqualTo("hello blocking world");
+            }
+            simmer.submit(server::close).get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    // ================================================================== runInExecutor
+
+    @Test
+    void runInExecutorRunsOnTheExecutorsThread() throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor(r -> new Thread(r, "the-pool"));
+        try {
+            String where = Loops.virtual(() -> Async.runInExecutor(pool, () -> Thread.currentThread().getName()));
+            assertThat(where).isEqualTo("the-pool");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void cancellingTheAwaitingTaskInterruptsTheWorker() throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        CompletableFuture<String> workerSaw = new CompletableFuture<>();
+        CountDownLatch blocking = new CountDownLatch(1);
+        try {
+            Loops.virtual(() -> {
+                Task<String> t = Async.createTask(() -> Async.runInExecutor(pool, () -> {
+                    blocking.countDown();
+                    try {
+                        Thread.sleep(60_000);
+                        return "slept";
+                    } catch (InterruptedException e) {
+                        workerSaw.complete("interrupted");
+                        throw e;
+                    }
+                }));
+                Async.toThread(() -> blocking.await(10, TimeUnit.SECONDS));
+                t.cancel();
+                assertThatThrownBy(t::await).isInstanceOf(CancelledException.class);
+            });
+            assertThat(workerSaw.get(10, TimeUnit.SECONDS)).isEqualTo("interrupted");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aRejectedSubmissionIsThrownAndLeavesNothingInFlight() throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        pool.shutdown();
+        Loops.virtual(() -> {
+            assertThatThrownBy(() -> Async.runInExecutor(pool, () -> 1)).isInstanceOf(RejectedExecutionException.class);
+            Async.sleep(Duration.ofSeconds(1)); // the virtual clock still jumps: nothing is in flight
+        });
+    }
+}

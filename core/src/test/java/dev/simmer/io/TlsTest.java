@@ -1,0 +1,164 @@
+package dev.simmer.io;
+
+import dev.simmer.Async;
+import dev.simmer.ErrorReport;
+import dev.simmer.Runner;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+/** TLS streams on SSLEngine, with a certificate keytool makes for the test (valid for localhost and 127.0.0.1). */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class TlsTest {
+    private static final char[] PASSWORD = "simmer-test".toCharArray();
+
+    @TempDir
+    static Path dir;
+
+    private static SSLContext server;
+    private static SSLContext client;
+    private static SSLContext stranger; // does not trust our certificate
+
+    @BeforeAll
+    static void makeCertificate() throws Exception {
+        Path store = dir.resolve("server.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "simmer", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
+                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1",
+                "-keystore", store.toString(), "-storetype", "PKCS12",
+                "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD))
+                .redirectErrorStream(true).start();
+        String output = new String(keytool.getInputStream().readAllBytes());
+        assertThat(keytool.waitFor()).as("keytool: %s", output).isZero();
+
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(store)) {
+            keys.load(in, PASSWORD);
+        }
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keys, PASSWORD);
+        server = SSLContext.getInstance("TLS");
+        server.init(kmf.getKeyManagers(), null, null);
+
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("simmer", keys.getCertificate("simmer"));
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        client = SSLContext.getInstance("TLS");
+        client.init(null, tmf.getTrustManagers(), null);
+
+        stranger = SSLContext.getDefault(); // the JDK's CA certificates: ours is not among them
+    }
+
+    private static final ConnectionHandler UPPER = (reader, writer) -> {
+        String line;
+        while ((line = reader.readLineUtf8()) != null) {
+            writer.write(line.toUpperCase() + "\n");
+            writer.drain();
+        }
+    };
+
+    @Test
+    void linesMakeTheRoundTripOverTls() throws Exception {
+        List<String> got = Runner.create().virtualTime(true).run(() -> {
+            try (Server s = Streams.startTlsServer(UPPER, "127.0.0.1", 0, server, StreamOptions.defaults());
+                 Connection c = Streams.openTlsConnection("localhost", s.port(), client, StreamOptions.defaults())) {
+                List<String> out = new ArrayList<>();
+                for (String word : List.of("secret", "second")) {
+                    c.writer().write(word + "\n");
+                    out.add(c.reader().readLineUtf8());
+                }
+                return out;
+            }
+        });
+        assertThat(got).containsExactly("SECRET", "SECOND");
+    }
+
+    @Test
+    void aMegabyteEachWay() throws Exception {
+        int size = 1 << 20;
+        int got = Async.run(() -> {
+            ConnectionHandler echoAll = (reader, writer) -> {
+                byte[] b;
+                while ((b = reader.read(65536)).length > 0) {
+                    writer.write(b);
+                    writer.drain();
+                }
+            };
+            try (Server s = Streams.startTlsServer(echoAll, "127.0.0.1", 0, server, StreamOptions.defaults());
+                 Connection c = Streams.openTlsConnection("127.0.0.1", s.port(), client, StreamOptions.defaults())) {
+                var sender = Async.createTask(() -> {
+                    byte[] chunk = new byte[10_000];
+                    for (int sent = 0; sent < size; sent += chunk.length) {
+                        c.writer().write(chunk, 0, Math.min(chunk.length, size - sent));
+                        c.writer().drain();
+                    }
+                    return null;
+                });
+                byte[] back = c.reader().readExactly(size);
+                sender.await();
+                return back.length;
+            }
+        });
+        assertThat(got).isEqualTo(size);
+    }
+
+    @Test
+    void anUntrustedCertificateFailsTheHandshakeAndTheServerKeepsServing() throws Exception {
+        List<ErrorReport> reports = Collections.synchronizedList(new ArrayList<>());
+        String after = Runner.create().virtualTime(true).exceptionHandler(reports::add).run(() -> {
+            try (Server s = Streams.startTlsServer(UPPER, "127.0.0.1", 0, server, StreamOptions.defaults())) {
+                Throwable thrown = catchThrowable(() ->
+                        Streams.openTlsConnection("localhost", s.port(), stranger, StreamOptions.defaults()));
+                assertThat(thrown).isInstanceOf(SSLHandshakeException.class);
+                try (Connection c = Streams.openTlsConnection("localhost", s.port(), client, StreamOptions.defaults())) {
+                    c.writer().write("still here\n");
+                    return c.reader().readLineUtf8();
+                }
+            }
+        });
+        assertThat(after).isEqualTo("STILL HERE");
+    }
+
+    @Test
+    void startTlsUpgradesAPlainConnection() throws Exception {
+        List<String> got = Runner.create().virtualTime(true).run(() -> {
+            ConnectionHandler starttls = (reader, writer) -> {
+                String hello = reader.readLineUtf8();   // plain: "STARTTLS"
+                writer.write("OK " + hello + "\n");
+                writer.drain();
+                Connection secured = Streams.startTls(new Connection(reader, writer), server, false, null);
+                UPPER.handle(secured.reader(), secured.writer());
+                secured.writer().close();
+            };
+            try (Server s = Streams.startServer(starttls, "127.0.0.1", 0)) {
+                Connection plain = Streams.openConnection("127.0.0.1", s.port());
+                plain.writer().write("STARTTLS\n");
+                String ok = plain.reader().readLineUtf8();
+                try (Connection c = Streams.startTls(plain, client, true, "localhost")) {
+                    c.writer().write("now secret\n");
+                    return List.of(ok, c.reader().readLineUtf8());
+                }
+            }
+        });
+        assertThat(got).containsExactly("OK STARTTLS", "NOW SECRET");
+    }
+}
