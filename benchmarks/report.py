@@ -336,7 +336,7 @@ def write_report(results, meta):
     w_(f"| Machine | {cpu}, {ncpu} cores, {mem:.0f} GiB; {platform.system()} {platform.release()} {platform.machine()} |")
     w_(f"| JDK | {first.get('jdkVersion', '?')} ({first.get('vmName', '?')} {first.get('vmVersion', '?')}), "
        f"JVM defaults plus each fork's flags |")
-    w_(f"| JMH | {first.get('jmhVersion', '?')}; average time per operation, timers single-shot |")
+    w_(f"| JMH | {first.get('jmhVersion', '?')}; average time per operation (timers: per whole run, in ms) |")
     w_(f"| Peers | kotlinx.coroutines {meta['kotlinx']} (Kotlin {meta['kotlin']}); virtual threads and "
        f"CompletableFuture of the JDK above; "
        + "; ".join(f"{LABEL[k]}: {v}" for k, v in sorted(py.items()))

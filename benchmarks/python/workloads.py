@@ -169,7 +169,7 @@ def run_workload(name, loop, mode, uvloop_version):
         if rep >= warm:
             samples.append(elapsed / 1e6 if unit == "ms/op" else elapsed / ops)
     bench = name.split("@")[0]
-    return result(bench, loop, params, "ss" if unit == "ms/op" else "avgt", unit, samples, uvloop_version)
+    return result(bench, loop, params, "avgt", unit, samples, uvloop_version)
 
 
 def rss_bytes():

@@ -22,6 +22,8 @@ import java.util.Locale;
  * {@code delay} inside {@code runBlocking}). Every runtime also keeps one reference per task
  * in an array or list (4 bytes with compressed pointers), included in its figure.
  * Prints one line of JSON: {@code {"runtime": ..., "engine": ..., "tasks": N, "bytesPerTask": B}}.
+ * A third argument {@code histogram} also prints, to standard error, the JVM's class histogram
+ * of the live heap (the top 25 classes) while the tasks are suspended: where the bytes are.
  */
 public final class SuspendedHeap {
     /** Keeps the raw continuations reachable: nothing else refers to them. */
@@ -37,12 +39,16 @@ public final class SuspendedHeap {
         }
         String runtime = args[0];
         int tasks = args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000;
+        boolean histogram = args.length > 2 && args[2].equals("histogram");
         long[] baseline = new long[1];
         String engine = runtime.equals("simmer") ? Async.engine().toString() : "-";
         // Runs while every task is suspended; prints and halts the JVM at once, so no runtime
         // spends time cancelling a million tasks.
         Runnable measure = () -> {
             double perTask = (double) (usedHeapAfterGc() - baseline[0]) / tasks;
+            if (histogram) {
+                printHistogram();
+            }
             System.out.printf(Locale.ROOT, "{\"runtime\": \"%s\", \"engine\": \"%s\", \"tasks\": %d, \"bytesPerTask\": %.1f}%n",
                     runtime, engine, tasks, perTask);
             System.out.flush();
@@ -79,6 +85,17 @@ public final class SuspendedHeap {
                     + "; use raw, simmer, virtualThreads or kotlinx");
         }
         throw new IllegalStateException("the " + runtime + " runtime ended without measuring");
+    }
+
+    private static void printHistogram() {
+        try {
+            Object text = ManagementFactory.getPlatformMBeanServer().invoke(
+                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"),
+                    "gcClassHistogram", new Object[] {new String[0]}, new String[] {String[].class.getName()});
+            text.toString().lines().limit(28).forEach(System.err::println);
+        } catch (javax.management.JMException e) {
+            System.err.println("no class histogram: " + e);
+        }
     }
 
     private static long usedHeapAfterGc() {
