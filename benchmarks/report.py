@@ -14,7 +14,7 @@ rebuilt first with ./mvnw -B -q -DskipTests package), --only REGEX (JMH benchmar
 
 What it runs, in one session so the ratios compare like with like:
   1. JMH, every benchmark (Simmer on both engines, the raw continuation, kotlinx.coroutines,
-     virtual threads, CompletableFuture), with -prof gc. quick: -f 1 -wi 2 -i 3 -w 1s -r 1s;
+     virtual threads, CompletableFuture), with -prof gc. quick: -f 1 -wi 4 -i 4 -w 1s -r 1s;
      full: -f 3 -wi 5 -i 5 -w 1s -r 1s.
   2. SuspendedHeap (heap bytes per suspended task, 1,000,000 tasks) in a fresh JVM per runtime,
      with the same flags as its JMH forks (full: 3 JVMs each, the median kept).
@@ -49,7 +49,7 @@ PY_SCRIPT = os.path.join(HERE, "python", "workloads.py")
 EXPORT = "--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED"
 ONE_CARRIER = "-Djdk.virtualThreadScheduler.parallelism=1"
 JMH_OPTS = {
-    "quick": ["-f", "1", "-wi", "2", "-i", "3", "-w", "1s", "-r", "1s"],
+    "quick": ["-f", "1", "-wi", "4", "-i", "4", "-w", "1s", "-r", "1s"],
     "full": ["-f", "3", "-wi", "5", "-i", "5", "-w", "1s", "-r", "1s"],
 }
 HEAP_RUNS = {"quick": 1, "full": 3}
@@ -81,13 +81,14 @@ WORKLOADS = [
     ("CreateAwait", "Create + await one task (of 100,000)", "create an empty task and await it, 100,000 in a row", "ns"),
     ("Gather@1000", "Gather of 1,000, per child", "gather 1,000 trivial tasks (100 gathers per invocation); per child", "ns"),
     ("Gather@100000", "Gather of 100,000, per child", "gather 100,000 trivial tasks; per child", "ns"),
-    ("Timers", "100,000 timers, overhead", "100,000 tasks sleep 0-100 ms (fixed seed); time of the whole run minus 100 ms", "ms"),
+    ("Timers", "100,000 timers, overhead", "100,000 tasks sleep 0-100 ms (fixed seed); time of the whole run minus 100 ms; B/op per sleeping task", "ms"),
     ("QueuePingPong", "Queue ping-pong round trip", "put into one queue, the other side takes it and puts it back in a second", "ns"),
     ("LockUncontended", "Lock, uncontended acquire + release", "one task, a free lock", "ns"),
     ("LockContended", "Lock, 100 tasks contending", "100 tasks: acquire, yield while holding, release; per acquisition", "ns"),
     ("SuspendedHeap", "Heap per suspended task (1,000,000 sleeping)", "used heap after GC, growth / 1,000,000 (CPython: RSS)", "B"),
 ]
 TIMER_FLOOR_MS = 100
+TIMERS = 100_000
 
 # Simmer's targets (fast path) and the peers' figures the issue quotes (not measured here).
 TARGETS = {
@@ -104,6 +105,19 @@ TARGETS = {
 def java():
     home = os.environ.get("JAVA_HOME")
     return os.path.join(home, "bin", "java") if home else "java"
+
+
+def require_java():
+    """Stops with a clear message unless java() is a JDK 21 or newer."""
+    try:
+        out = subprocess.run([java(), "-XshowSettings:properties", "-version"], capture_output=True, text=True).stderr
+    except OSError:
+        out = ""
+    m = re.search(r"java\.specification\.version = (\d+)", out)
+    if not m or int(m.group(1)) < 21:
+        sys.exit(f"report.py needs a JDK 21 or newer, and {java()} is "
+                 f"{'Java ' + m.group(1) if m else 'not runnable'}: set JAVA_HOME to one, for example\n"
+                 "    export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64")
 
 
 def busy_jiffies():
@@ -250,7 +264,10 @@ def table_of(results):
         if w == "Timers":
             score -= TIMER_FLOOR_MS
         alloc = (r.get("secondaryMetrics") or {}).get("gc.alloc.rate.norm")
-        t.setdefault(w, {})[m] = (score, err, num(alloc["score"]) if alloc else None)
+        alloc = num(alloc["score"]) if alloc else None
+        if w == "Timers" and alloc is not None:
+            alloc /= TIMERS  # per sleeping task, not per run
+        t.setdefault(w, {})[m] = (score, err, alloc)
     return t
 
 
@@ -439,6 +456,7 @@ def write_report(results, meta):
 def main(argv):
     if not argv or argv[0] in ("-h", "--help"):
         sys.exit(__doc__)
+    require_java()
     if argv[0] == "--from":
         with open(argv[1]) as f:
             data = json.load(f)
