@@ -255,28 +255,49 @@ def key_of(r):
 
 
 def table_of(results):
-    """{workload: {runtime: (score, error, alloc B/op or None)}}, timers as overhead."""
+    """{workload: {runtime: (mean, error, alloc B/op or None, median)}}, timers as overhead."""
     t = {}
     for r in results:
         w, m = key_of(r)
         pm = r["primaryMetric"]
         score, err = num(pm["score"]), num(pm["scoreError"])
+        samples = sorted(num(x) for fork in (pm.get("rawData") or [[score]]) for x in fork)
+        mid = len(samples) // 2
+        median = samples[mid] if len(samples) % 2 else (samples[mid - 1] + samples[mid]) / 2
         if w == "Timers":
             score -= TIMER_FLOOR_MS
+            median -= TIMER_FLOOR_MS
         alloc = (r.get("secondaryMetrics") or {}).get("gc.alloc.rate.norm")
         alloc = num(alloc["score"]) if alloc else None
         if w == "Timers" and alloc is not None:
             alloc /= TIMERS  # per sleeping task, not per run
-        t.setdefault(w, {})[m] = (score, err, alloc)
+        t.setdefault(w, {})[m] = (score, err, alloc, median)
     return t
 
 
+def verdict(score, err, limit):
+    """Met if the whole confidence interval is under the limit, missed if it is all above."""
+    if err != err:  # no interval (one sample)
+        return "**yes**" if score < limit else "**no**"
+    if score + err < limit:
+        return "**yes**"
+    if score - err >= limit:
+        return "**no**"
+    return ("not sure: " + ("under" if score < limit else "over") + ", but the interval spans the target")
+
+
+def noisy(score, err):
+    """An interval wider than half the score: the figure says little on its own."""
+    return err == err and score > 0 and err > score / 2
+
+
 def ratio(t, w, m):
+    """Median over median: a burst of load in one iteration moves a mean, much less a median."""
     base = t.get(w, {}).get(BASE)
     mine = t.get(w, {}).get(m)
-    if not base or not mine or base[0] <= 0 or mine[0] <= 0:
+    if not base or not mine or base[3] <= 0 or mine[3] <= 0:
         return None
-    return mine[0] / base[0]
+    return mine[3] / base[3]
 
 
 # ----------------------------------------------------------------------------- writing
@@ -342,7 +363,7 @@ def write_report(results, meta):
        "executor, an asyncio loop. This file is generated; the notes at the end are "
        "`benchmarks/report-notes.md`.\n")
     w_(f"![ratio of each runtime to Simmer, per workload](performance-ratios.png)\n")
-    w_("*Each bar: the runtime's score divided by Simmer's (fast path) on the same workload, in the same "
+    w_("*Each bar: the runtime's median divided by Simmer's (fast path) on the same workload, in the same "
        "run, on a log scale; up means slower (or more heap) than Simmer, down means faster.*\n")
 
     w_("## Run\n")
@@ -369,7 +390,8 @@ def write_report(results, meta):
            f"`full` run on an idle machine gives the reference numbers.\n")
 
     w_("## Against the targets (Simmer's fast path)\n")
-    w_("| workload | target | Simmer measured | met? | peers measured here | the issue's peer figures |")
+    w_("Met means the whole 99.9% interval lies under the target; missed, all of it above it.\n")
+    w_("| workload | target | Simmer: mean ± error | met? | peers measured here (medians) | the issue's peer figures |")
     w_("|---|---|---:|---|---|---|")
     titles = {w: (title, unit) for w, title, _, unit in WORKLOADS}
     for w, (limit, text, quoted) in TARGETS.items():
@@ -378,8 +400,10 @@ def write_report(results, meta):
         if not mine:
             w_(f"| {title} | {text} | not run | | | {quoted} |")
             continue
-        met = "**yes**" if mine[0] < limit else "**no**"
-        peers = ", ".join(f"{LABEL.get(m, m)} {fmt(t[w][m][0], unit)}" for m in runtimes
+        met = verdict(mine[0], mine[1], limit)
+        if met.startswith("not sure"):
+            met += f"; the median, {fmt(mine[3], unit)}, is {'under' if mine[3] < limit else 'over'}"
+        peers = ", ".join(f"{LABEL.get(m, m)} {fmt(t[w][m][3], unit)}" for m in runtimes
                           if m in t[w] and m not in (BASE, "simmerThreads"))
         w_(f"| {title} | {text} | {fmt(mine[0], unit)} ± {fmt(mine[1])} | {met} | {peers} | {quoted} |")
     w_("")
@@ -389,8 +413,9 @@ def write_report(results, meta):
            f"`gc.alloc.rate.norm` of the yield round trip, {fmt(y[2])} B per round trip of two suspensions).\n")
 
     w_("## Ratios at a glance\n")
-    w_("Each runtime's score divided by Simmer's (fast path) on the same workload: above 1, Simmer is "
-       "faster (or smaller); below 1, the peer is. Blank: the runtime has no such workload.\n")
+    w_("Each runtime's median divided by Simmer's (fast path) on the same workload (medians of the "
+       "measured iterations, which a burst of load from other processes moves less than a mean): above 1, "
+       "Simmer is faster (or smaller); below 1, the peer is. Blank: the runtime has no such workload.\n")
     w_("| workload | " + " | ".join(LABEL.get(m, m) for m in runtimes) + " |")
     w_("|---|" + "---:|" * len(runtimes))
     for w, title, _, _ in WORKLOADS:
@@ -405,22 +430,24 @@ def write_report(results, meta):
 
     w_("## Every workload by runtime\n")
     w_("Score ± error: JMH's mean and 99.9% confidence interval (Python: the same over its repetitions; "
-       "heap: the spread of the JVMs, n/a for one). \"× Simmer\": score / Simmer fast path. "
+       "heap: the spread of the JVMs, n/a for one); \"(noisy)\" marks an interval wider than half "
+       "the score. \"× Simmer\": score / Simmer fast path. "
        "B/op: bytes allocated per operation (`-prof gc`), JVM runtimes only.\n")
     for w, title, what, unit in WORKLOADS:
         if w not in t:
             continue
         w_(f"### {title}\n")
         w_(f"{what}.\n")
-        w_(f"| runtime | {unit} per op | ± error | × Simmer | B/op |")
-        w_("|---|---:|---:|---:|---:|")
+        w_(f"| runtime | mean, {unit} per op | ± error | median | × Simmer (medians) | B/op |")
+        w_("|---|---:|---:|---:|---:|---:|")
         for m in runtimes:
             if m not in t[w]:
                 continue
-            score, err, alloc = t[w][m]
+            score, err, alloc, median = t[w][m]
             r = ratio(t, w, m)
             name = f"**{LABEL.get(m, m)}**" if m == BASE else LABEL.get(m, m)
-            w_(f"| {name} | {fmt(score)} | {fmt(err)} | {'' if r is None else f'{r:.2f}'} | "
+            flag = " (noisy)" if noisy(score, err) else ""
+            w_(f"| {name} | {fmt(score)}{flag} | {fmt(err)} | {fmt(median)} | {'' if r is None else f'{r:.2f}'} | "
                f"{'' if alloc is None else fmt(alloc)} |")
         w_("")
 
