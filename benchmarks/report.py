@@ -1,65 +1,523 @@
 #!/usr/bin/env python3
-"""Turns a JMH JSON result file of the Simmer suite into Markdown tables, one per workload.
+"""Runs the suite beside its peers and writes the report: docs/performance.md and
+docs/performance-ratios.png, with every result kept as JSON under benchmarks/results/.
 
-Usage:  python3 benchmarks/report.py benchmarks/results/<date>.json
+Usage (from anywhere; paths are relative to the project root):
 
-Each row is one runtime (benchmark method): score ± error (99.9% CI, as JMH reports it),
-the ratio to the workload's rawContinuation floor, and gc.alloc.rate.norm when the run used
--prof gc. Only the standard library is used.
+    python3 benchmarks/report.py quick            # about 8 minutes on 2 cores
+    python3 benchmarks/report.py full             # about 35 minutes
+    python3 benchmarks/report.py --from benchmarks/results/<file>.json   # re-render only
+
+Options: --no-build (use benchmarks/target/benchmarks.jar as it is; otherwise the jar is
+rebuilt first with ./mvnw -B -q -DskipTests package), --only REGEX (JMH benchmarks, e.g.
+'YieldRoundTrip|Timers'; the Python and heap runs follow the same workload names).
+
+What it runs, in one session so the ratios compare like with like:
+  1. JMH, every benchmark (Simmer on both engines, the raw continuation, kotlinx.coroutines,
+     virtual threads, CompletableFuture), with -prof gc. quick: -f 1 -wi 4 -i 4 -w 1s -r 1s;
+     full: -f 3 -wi 5 -i 5 -w 1s -r 1s.
+  2. SuspendedHeap (heap bytes per suspended task, 1,000,000 tasks) in a fresh JVM per runtime,
+     with the same flags as its JMH forks (full: 3 JVMs each, the median kept).
+  3. benchmarks/python/workloads.py under CPython asyncio and uvloop, when an interpreter
+     has them (python3 on the PATH, then /usr/bin/python3); an absent one is reported absent.
+JMH's own JSON is kept as benchmarks/results/<date>-<mode>-jmh.json; everything (JMH, heap,
+Python, and the run's facts) is merged into benchmarks/results/<date>-<mode>.json. It writes the chart with
+RatioChart (XChart, in the benchmarks jar) and the Markdown report, which ends with the
+hand-written notes in benchmarks/report-notes.md. Needs Python 3.8+, the standard library only.
 """
+import datetime
 import json
+import os
+import platform
+import re
+import resource
+import shutil
+import subprocess
 import sys
+import tempfile
+import time
 
-ORDER = ["rawContinuation", "simmerContinuation", "simmerThreads", "virtualThreads"]
-LABEL = {
-    "rawContinuation": "raw Continuation (floor)",
-    "simmerContinuation": "Simmer, continuation engine",
-    "simmerThreads": "Simmer, threads engine",
-    "virtualThreads": "virtual threads (1 carrier)",
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+JAR = os.path.join(HERE, "target", "benchmarks.jar")
+RESULTS = os.path.join(HERE, "results")
+REPORT = os.path.join(ROOT, "docs", "performance.md")
+CHART = os.path.join(ROOT, "docs", "performance-ratios.png")
+NOTES = os.path.join(HERE, "report-notes.md")
+PY_SCRIPT = os.path.join(HERE, "python", "workloads.py")
+
+EXPORT = "--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED"
+ONE_CARRIER = "-Djdk.virtualThreadScheduler.parallelism=1"
+JMH_OPTS = {
+    "quick": ["-f", "1", "-wi", "4", "-i", "4", "-w", "1s", "-r", "1s"],
+    "full": ["-f", "3", "-wi", "5", "-i", "5", "-w", "1s", "-r", "1s"],
+}
+HEAP_RUNS = {"quick": 1, "full": 3}
+HEAP_TASKS = 1_000_000
+HEAP_JVMS = {  # runtime -> (SuspendedHeap argument, JVM flags), the same flags as the JMH forks
+    "rawContinuation": ("raw", [EXPORT]),
+    "simmerContinuation": ("simmer", [EXPORT, "-Dsimmer.engine=continuation"]),
+    "simmerThreads": ("simmer", ["-Dsimmer.engine=threads"]),
+    "virtualThreads": ("virtualThreads", [ONE_CARRIER]),
+    "kotlinx": ("kotlinx", []),
+}
+
+BASE = "simmerContinuation"
+RUNTIMES = [
+    ("simmerContinuation", "Simmer, fast path"),
+    ("simmerThreads", "Simmer, threads engine"),
+    ("rawContinuation", "raw Continuation (floor)"),
+    ("kotlinx", "kotlinx.coroutines"),
+    ("virtualThreads", "virtual threads"),
+    ("completableFuture", "CompletableFuture"),
+    ("asyncio", "CPython asyncio"),
+    ("uvloop", "uvloop"),
+]
+LABEL = dict(RUNTIMES)
+
+# (key, title, what one operation is, unit shown)
+WORKLOADS = [
+    ("YieldRoundTrip", "Yield round trip A->B->A", "two tasks yield in turn; one op = one round trip (2 switches)", "ns"),
+    ("CreateAwait", "Create + await one task (of 100,000)", "create an empty task and await it, 100,000 in a row", "ns"),
+    ("Gather@1000", "Gather of 1,000, per child", "gather 1,000 trivial tasks (100 gathers per invocation); per child", "ns"),
+    ("Gather@100000", "Gather of 100,000, per child", "gather 100,000 trivial tasks; per child", "ns"),
+    ("Timers", "100,000 timers, overhead", "100,000 tasks sleep 0-100 ms (fixed seed); time of the whole run minus 100 ms; B/op per sleeping task", "ms"),
+    ("QueuePingPong", "Queue ping-pong round trip", "put into one queue, the other side takes it and puts it back in a second", "ns"),
+    ("LockUncontended", "Lock, uncontended acquire + release", "one task, a free lock", "ns"),
+    ("LockContended", "Lock, 100 tasks contending", "100 tasks: acquire, yield while holding, release; per acquisition", "ns"),
+    ("SuspendedHeap", "Heap per suspended task (1,000,000 sleeping)", "used heap after GC, growth / 1,000,000 (CPython: RSS)", "B"),
+]
+TIMER_FLOOR_MS = 100
+TIMERS = 100_000
+
+# Simmer's targets (fast path) and the peers' figures the issue quotes (not measured here).
+TARGETS = {
+    "YieldRoundTrip": (220, "under 220 ns", "kotlinx 79 ns, virtual threads 362 ns, asyncio 2,590 ns, uvloop 1,464 ns"),
+    "CreateAwait": (150, "under 150 ns", "kotlinx 205 ns, virtual threads 486 ns, asyncio 7,186 ns, uvloop 6,197 ns"),
+    "Timers": (50, "under 50 ms", "kotlinx 58 ms, virtual threads 53 ms, asyncio 2,473 ms, uvloop 2,276 ms"),
+    "QueuePingPong": (280, "under 280 ns", "kotlinx 247 ns, virtual threads 413 ns, asyncio 6,077 ns, uvloop 4,434 ns"),
+    "SuspendedHeap": (400, "under 400 B", "kotlinx 321 B, virtual threads 704 B, asyncio 1,452 B (RSS), uvloop 1,758 B (RSS)"),
 }
 
 
-def fmt(x):
-    x = float(x)  # JMH writes "NaN" as a string when there are too few samples for an error
+# ----------------------------------------------------------------------------- running
+
+def java():
+    home = os.environ.get("JAVA_HOME")
+    return os.path.join(home, "bin", "java") if home else "java"
+
+
+def require_java():
+    """Stops with a clear message unless java() is a JDK 21 or newer."""
+    try:
+        out = subprocess.run([java(), "-XshowSettings:properties", "-version"], capture_output=True, text=True).stderr
+    except OSError:
+        out = ""
+    m = re.search(r"java\.specification\.version = (\d+)", out)
+    if not m or int(m.group(1)) < 21:
+        sys.exit(f"report.py needs a JDK 21 or newer, and {java()} is "
+                 f"{'Java ' + m.group(1) if m else 'not runnable'}: set JAVA_HOME to one, for example\n"
+                 "    export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64")
+
+
+def busy_jiffies():
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    return v[0] + v[1] + v[2] + v[5] + v[6] + v[7]
+
+
+class Load:
+    """Cores kept busy by processes other than ours while a step ran (Linux /proc)."""
+
+    def __init__(self):
+        self.t, self.busy = time.time(), busy_jiffies()
+        ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self.own = ru.ru_utime + ru.ru_stime
+
+    def others(self):
+        tick = os.sysconf("SC_CLK_TCK")
+        ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+        own = ru.ru_utime + ru.ru_stime - self.own
+        wall = max(1e-9, time.time() - self.t)
+        return max(0.0, ((busy_jiffies() - self.busy) / tick - own) / wall)
+
+
+def build():
+    print("building benchmarks/target/benchmarks.jar (./mvnw -B -q -DskipTests package)", flush=True)
+    mvnw = os.path.join(ROOT, "mvnw")
+    subprocess.run([mvnw, "-B", "-q", "-DskipTests", "package"], cwd=ROOT, check=True)
+
+
+def run_jmh(mode, only, out):
+    cmd = [java(), "-jar", JAR] + ([only] if only else []) + JMH_OPTS[mode] + [
+        "-prof", "gc", "-foe", "true", "-rf", "json", "-rff", out]
+    print("JMH: " + " ".join(cmd[1:]), flush=True)
+    load = Load()
+    with open(out + ".log", "w") as log:
+        subprocess.run(cmd, cwd=ROOT, check=True, stdout=log, stderr=subprocess.STDOUT)
+    with open(out) as f:
+        results = json.load(f)
+    others = load.others()
+    for r in results:
+        r.setdefault("userData", {})["otherProcessesCores"] = round(others, 2)
+    os.unlink(out + ".log")
+    print(f"  {len(results)} results; other processes kept {others:.2f} cores busy meanwhile", flush=True)
+    return results, others
+
+
+def run_heap(mode, only):
+    results = []
+    for runtime, (arg, flags) in HEAP_JVMS.items():
+        if only and not re.search(only, "SuspendedHeap." + runtime):
+            continue
+        samples = []
+        for _ in range(HEAP_RUNS[mode]):
+            out = subprocess.run([java()] + flags + ["-cp", JAR, "dev.simmer.benchmarks.SuspendedHeap", arg,
+                                                     str(HEAP_TASKS)], cwd=ROOT, check=True,
+                                 capture_output=True, text=True).stdout
+            line = [x for x in out.splitlines() if x.startswith("{")][-1]
+            samples.append(json.loads(line)["bytesPerTask"])
+        samples.sort()
+        median = samples[len(samples) // 2]
+        print(f"  SuspendedHeap.{runtime}: {median:,.0f} B/task", flush=True)
+        results.append({
+            "benchmark": f"dev.simmer.benchmarks.SuspendedHeap.{runtime}", "mode": "memory",
+            "jvmArgs": flags,
+            "primaryMetric": {"score": median, "scoreError": (samples[-1] - samples[0]) / 2 if len(samples) > 1
+                              else "NaN", "scoreUnit": "B/task", "rawData": [samples]},
+            "secondaryMetrics": {},
+        })
+    return results
+
+
+def python_for(module):
+    """The first interpreter (python3 on the PATH, /usr/bin/python3) that imports module, or None."""
+    seen = []
+    for exe in [shutil.which("python3"), "/usr/bin/python3"]:
+        if not exe or not os.path.exists(exe) or os.path.realpath(exe) in seen:
+            continue
+        seen.append(os.path.realpath(exe))
+        ok = subprocess.run([exe, "-c", f"import {module}"], capture_output=True).returncode == 0
+        if ok:
+            return exe
+    return None
+
+
+def run_python(mode, only):
+    results, absent = [], []
+    # Prefer one interpreter for both, so asyncio and uvloop are measured on the same CPython.
+    uv = python_for("uvloop")
+    asy = uv or python_for("asyncio")
+    names = sorted({w[0].split("@")[0] for w in WORKLOADS})
+    wanted = [n for n in names if not only or re.search(only, n)]
+    for loop, exe in (("asyncio", asy), ("uvloop", uv)):
+        if exe is None:
+            absent.append(loop)
+            print(f"  {loop}: absent (no python3 that imports it)", flush=True)
+            continue
+        with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as tmp:
+            path = tmp.name
+        print(f"Python: {exe} {os.path.relpath(PY_SCRIPT, ROOT)} {loop} {mode}", flush=True)
+        subprocess.run([exe, PY_SCRIPT, loop, mode, path] + (wanted if only else []), check=True)
+        with open(path) as f:
+            results.extend(json.load(f))
+        os.unlink(path)
+    return results, absent
+
+
+# ----------------------------------------------------------------------------- reading
+
+def num(x):
+    try:
+        x = float(x)
+    except (TypeError, ValueError):
+        return float("nan")
+    return x
+
+
+def fmt(x, unit=""):
+    x = num(x)
     if x != x:
         return "n/a"
-    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.1f}"
+    if abs(x) >= 100:
+        s = f"{x:,.0f}"
+    elif abs(x) >= 10:
+        s = f"{x:,.1f}"
+    else:
+        s = f"{x:,.2f}"
+    return s + (f" {unit}" if unit else "")
 
 
-def main(path):
-    with open(path) as f:
-        results = json.load(f)
-    if not results:
-        sys.exit(f"{path}: no results")
-    first = results[0]
-    print(f"JDK {first.get('jdkVersion')} ({first.get('vmName')} {first.get('vmVersion')}); "
-          f"forks {first.get('forks')}, warmup {first.get('warmupIterations')} x {first.get('warmupTime')}, "
-          f"measurement {first.get('measurementIterations')} x {first.get('measurementTime')}\n")
+def key_of(r):
+    cls, method = r["benchmark"].rsplit(".", 2)[-2:]
+    params = r.get("params") or {}
+    return (cls + (f"@{params['width']}" if "width" in params else "")), method
 
-    by_workload = {}
+
+def table_of(results):
+    """{workload: {runtime: (mean, error, alloc B/op or None, median)}}, timers as overhead."""
+    t = {}
     for r in results:
-        cls, method = r["benchmark"].rsplit(".", 2)[-2:]
-        by_workload.setdefault(cls, {})[method] = r
+        w, m = key_of(r)
+        pm = r["primaryMetric"]
+        score, err = num(pm["score"]), num(pm["scoreError"])
+        samples = sorted(num(x) for fork in (pm.get("rawData") or [[score]]) for x in fork)
+        mid = len(samples) // 2
+        median = samples[mid] if len(samples) % 2 else (samples[mid - 1] + samples[mid]) / 2
+        if w == "Timers":
+            score -= TIMER_FLOOR_MS
+            median -= TIMER_FLOOR_MS
+        alloc = (r.get("secondaryMetrics") or {}).get("gc.alloc.rate.norm")
+        alloc = num(alloc["score"]) if alloc else None
+        if w == "Timers" and alloc is not None:
+            alloc /= TIMERS  # per sleeping task, not per run
+        t.setdefault(w, {})[m] = (score, err, alloc, median)
+    return t
 
-    for workload in sorted(by_workload):
-        rows = by_workload[workload]
-        floor = rows.get("rawContinuation")
-        floor_score = floor["primaryMetric"]["score"] if floor else None
-        unit = next(iter(rows.values()))["primaryMetric"]["scoreUnit"]
-        print(f"### {workload}\n")
-        print(f"| runtime | score ({unit}) | ± error | × floor | alloc (B/op) |")
-        print("|---|---:|---:|---:|---:|")
-        methods = [m for m in ORDER if m in rows] + sorted(m for m in rows if m not in ORDER)
-        for m in methods:
-            pm = rows[m]["primaryMetric"]
-            ratio = f"{pm['score'] / floor_score:.2f}" if floor_score else "n/a"
-            alloc = rows[m].get("secondaryMetrics", {}).get("gc.alloc.rate.norm")
-            alloc_s = fmt(alloc["score"]) if alloc else "-"
-            print(f"| {LABEL.get(m, m)} | {fmt(pm['score'])} | {fmt(pm['scoreError'])} | {ratio} | {alloc_s} |")
-        print()
+
+def verdict(score, err, limit):
+    """Met if the whole confidence interval is under the limit, missed if it is all above."""
+    if err != err:  # no interval (one sample)
+        return "**yes**" if score < limit else "**no**"
+    if score + err < limit:
+        return "**yes**"
+    if score - err >= limit:
+        return "**no**"
+    return ("not sure: " + ("under" if score < limit else "over") + ", but the interval spans the target")
+
+
+def noisy(score, err):
+    """An interval wider than half the score: the figure says little on its own."""
+    return err == err and score > 0 and err > score / 2
+
+
+def ratio(t, w, m):
+    """Median over median: a burst of load in one iteration moves a mean, much less a median."""
+    base = t.get(w, {}).get(BASE)
+    mine = t.get(w, {}).get(m)
+    if not base or not mine or base[3] <= 0 or mine[3] <= 0:
+        return None
+    return mine[3] / base[3]
+
+
+# ----------------------------------------------------------------------------- writing
+
+def sh(cmd):
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT).stdout.strip()
+    except OSError:
+        return ""
+
+
+def pom_property(name):
+    with open(os.path.join(HERE, "pom.xml")) as f:
+        m = re.search(f"<{re.escape(name)}>([^<]+)</", f.read())
+    return m.group(1) if m else "?"
+
+
+def machine():
+    cpu = "?"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo") as f:
+        mem_kb = int(f.readline().split()[1])
+    return cpu, os.cpu_count(), mem_kb / 1024 / 1024
+
+
+def write_chart(t, runtimes):
+    rows = [w for w, *_ in WORKLOADS if w in t and t[w].get(BASE)]
+    cols = [m for m in runtimes if m != BASE]
+    with tempfile.NamedTemporaryFile("w", suffix=".tsv", delete=False) as f:
+        f.write("workload\t" + "\t".join(LABEL.get(m, m) for m in cols) + "\n")
+        titles = {w: title for w, title, *_ in WORKLOADS}
+        for w in rows:
+            cells = []
+            for m in cols:
+                r = ratio(t, w, m)
+                cells.append(f"{r:.4g}" if r else "")
+            f.write(titles[w].split(" (")[0] + "\t" + "\t".join(cells) + "\n")
+        path = f.name
+    subprocess.run([java(), "-Djava.awt.headless=true", "-cp", JAR, "dev.simmer.benchmarks.RatioChart", path, CHART],
+                   check=True, cwd=ROOT)
+    os.unlink(path)
+
+
+def write_report(results, meta):
+    t = table_of(results)
+    present = {m for w in t.values() for m in w}
+    runtimes = [m for m, _ in RUNTIMES if m in present] + sorted(present - set(LABEL))
+    jmh = [r for r in results if "jmhVersion" in r]
+    first = jmh[0] if jmh else {}
+    py = {key_of(r)[1]: r.get("vmName") for r in results if key_of(r)[1] in ("asyncio", "uvloop")}
+    cpu, ncpu, mem = machine()
+    out = []
+    w_ = out.append
+    w_("# Performance\n")
+    w_("Simmer beside the runtimes a user would pick instead, on the same workloads, **measured in "
+       "the same run** by one command (`python3 benchmarks/report.py quick|full`, see "
+       "[benchmarks/README.md](../benchmarks/README.md)). Everything runs on one thread: Simmer's loop "
+       "thread, kotlinx.coroutines' `runBlocking`, virtual threads on one carrier, a single-thread "
+       "executor, an asyncio loop. This file is generated; the notes at the end are "
+       "`benchmarks/report-notes.md`.\n")
+    w_(f"![ratio of each runtime to Simmer, per workload](performance-ratios.png)\n")
+    w_("*Each bar: the runtime's median divided by Simmer's (fast path) on the same workload, in the same "
+       "run, on a log scale; up means slower (or more heap) than Simmer, down means faster.*\n")
+
+    w_("## Run\n")
+    w_("| | |\n|---|---|")
+    w_(f"| Date | {meta['date']} |")
+    w_(f"| Mode | `{meta['mode']}`: JMH `{' '.join(meta['jmhOpts'])} -prof gc`; heap: {meta['heapRuns']} JVM(s) per runtime |")
+    w_(f"| Commit | `{meta['commit']}` |")
+    w_(f"| Machine | {cpu}, {ncpu} cores, {mem:.0f} GiB; {platform.system()} {platform.release()} {platform.machine()} |")
+    w_(f"| JDK | {first.get('jdkVersion', '?')} ({first.get('vmName', '?')} {first.get('vmVersion', '?')}), "
+       f"JVM defaults plus each fork's flags |")
+    w_(f"| JMH | {first.get('jmhVersion', '?')}; average time per operation (timers: per whole run, in ms) |")
+    w_(f"| Peers | kotlinx.coroutines {meta['kotlinx']} (Kotlin {meta['kotlin']}); virtual threads and "
+       f"CompletableFuture of the JDK above; "
+       + "; ".join(f"{LABEL[k]}: {v}" for k, v in sorted(py.items()))
+       + ("; absent: " + ", ".join(meta["absent"]) if meta["absent"] else "") + " |")
+    w_(f"| Chart | XChart {meta['xchart']} |")
+    w_(f"| Load | other processes kept **{meta['othersCores']:.2f} cores** busy on average during the JMH run |")
+    w_("")
+    if meta["othersCores"] > 0.25:
+        w_(f"**The machine was busy**: other processes (builds and test runs of other sessions) kept "
+           f"{meta['othersCores']:.1f} of its {ncpu} cores busy while the suite ran. Absolute figures are "
+           f"therefore noisy and pessimistic (by 30% and more, and unevenly across runtimes); the ratios, taken "
+           f"from one run in which every runtime suffered the same machine, are the figures to read. A "
+           f"`full` run on an idle machine gives the reference numbers.\n")
+
+    w_("## Against the targets (Simmer's fast path)\n")
+    w_("Met means the whole 99.9% interval lies under the target; missed, all of it above it.\n")
+    w_("| workload | target | Simmer: mean ± error | met? | peers measured here (medians) | the issue's peer figures |")
+    w_("|---|---|---:|---|---|---|")
+    titles = {w: (title, unit) for w, title, _, unit in WORKLOADS}
+    for w, (limit, text, quoted) in TARGETS.items():
+        title, unit = titles[w]
+        mine = t.get(w, {}).get(BASE)
+        if not mine:
+            w_(f"| {title} | {text} | not run | | | {quoted} |")
+            continue
+        met = verdict(mine[0], mine[1], limit)
+        if met.startswith("not sure"):
+            met += f"; the median, {fmt(mine[3], unit)}, is {'under' if mine[3] < limit else 'over'}"
+        peers = ", ".join(f"{LABEL.get(m, m)} {fmt(t[w][m][3], unit)}" for m in runtimes
+                          if m in t[w] and m not in (BASE, "simmerThreads"))
+        w_(f"| {title} | {text} | {fmt(mine[0], unit)} ± {fmt(mine[1])} | {met} | {peers} | {quoted} |")
+    w_("")
+    y = t.get("YieldRoundTrip", {}).get(BASE)
+    if y and y[2] is not None:
+        w_(f"\nAllocation per suspension on the fast path: {fmt(y[2] / 2)} B (JMH `-prof gc`, "
+           f"`gc.alloc.rate.norm` of the yield round trip, {fmt(y[2])} B per round trip of two suspensions).\n")
+
+    w_("## Ratios at a glance\n")
+    w_("Each runtime's median divided by Simmer's (fast path) on the same workload (medians of the "
+       "measured iterations, which a burst of load from other processes moves less than a mean): above 1, "
+       "Simmer is faster (or smaller); below 1, the peer is. Blank: the runtime has no such workload.\n")
+    w_("| workload | " + " | ".join(LABEL.get(m, m) for m in runtimes) + " |")
+    w_("|---|" + "---:|" * len(runtimes))
+    for w, title, _, _ in WORKLOADS:
+        if w not in t:
+            continue
+        cells = []
+        for m in runtimes:
+            r = ratio(t, w, m)
+            cells.append("" if r is None else (f"**{r:.2f}**" if m == BASE else f"{r:.2f}"))
+        w_(f"| {title} | " + " | ".join(cells) + " |")
+    w_("")
+
+    w_("## Every workload by runtime\n")
+    w_("Score ± error: JMH's mean and 99.9% confidence interval (Python: the same over its repetitions; "
+       "heap: the spread of the JVMs, n/a for one); \"(noisy)\" marks an interval wider than half "
+       "the score. \"× Simmer\": score / Simmer fast path. "
+       "B/op: bytes allocated per operation (`-prof gc`), JVM runtimes only.\n")
+    for w, title, what, unit in WORKLOADS:
+        if w not in t:
+            continue
+        w_(f"### {title}\n")
+        w_(f"{what}.\n")
+        w_(f"| runtime | mean, {unit} per op | ± error | median | × Simmer (medians) | B/op |")
+        w_("|---|---:|---:|---:|---:|---:|")
+        for m in runtimes:
+            if m not in t[w]:
+                continue
+            score, err, alloc, median = t[w][m]
+            r = ratio(t, w, m)
+            name = f"**{LABEL.get(m, m)}**" if m == BASE else LABEL.get(m, m)
+            flag = " (noisy)" if noisy(score, err) else ""
+            w_(f"| {name} | {fmt(score)}{flag} | {fmt(err)} | {fmt(median)} | {'' if r is None else f'{r:.2f}'} | "
+               f"{'' if alloc is None else fmt(alloc)} |")
+        w_("")
+
+    w_("## How each runtime runs\n")
+    w_("- **Simmer, fast path**: `Async.run` on the system clock, continuations on the loop thread "
+       f"(`{EXPORT} -Dsimmer.engine=continuation`). **Threads engine**: `-Dsimmer.engine=threads`, "
+       "the JVM's default virtual-thread scheduler.")
+    w_("- **raw Continuation**: bare `jdk.internal.vm.Continuation`s driven by a plain loop, no event "
+       "loop or task object: the floor under Simmer's fast path (only where it has a meaning).")
+    w_("- **kotlinx.coroutines**: the same programs in Kotlin (`benchmarks/src/main/kotlin`) in "
+       "`runBlocking` on the benchmark thread: `yield()`, `async {}.await()`, `awaitAll`, `delay`, "
+       "`Channel(UNLIMITED)`, `Mutex`.")
+    w_(f"- **virtual threads**: one carrier (`{ONE_CARRIER}`): park/unpark baton, start + join, "
+       "`Thread.sleep`, `SynchronousQueue`, fair `ReentrantLock` + `Thread.yield()`.")
+    w_("- **CompletableFuture**: stages on one single-thread (scheduled) executor: a yield is a "
+       "re-submitted step, a task `supplyAsync`, its await a dependent stage, timers "
+       "`schedule(...)`; no queue or lock form.")
+    w_("- **CPython asyncio / uvloop**: `benchmarks/python/workloads.py`, each repetition in a fresh "
+       "`asyncio.run`; `asyncio.sleep(0)`, `create_task`, `gather`, `asyncio.Queue`, `asyncio.Lock`. "
+       "Heap is the growth of the resident set.")
+    w_("")
+    w_(f"Raw results: `{os.path.relpath(meta['json'], ROOT)}` (JMH JSON; the Python and heap entries use "
+       f"the same shape).\n")
+    if os.path.exists(NOTES):
+        with open(NOTES) as f:
+            w_(f.read().rstrip() + "\n")
+    with open(REPORT, "w") as f:
+        f.write("\n".join(out))
+    write_chart(t, runtimes)
+    print(f"wrote {os.path.relpath(REPORT, ROOT)} and {os.path.relpath(CHART, ROOT)}", flush=True)
+
+
+def main(argv):
+    if not argv or argv[0] in ("-h", "--help"):
+        sys.exit(__doc__)
+    require_java()
+    if argv[0] == "--from":
+        with open(argv[1]) as f:
+            data = json.load(f)
+        write_report(data["results"], data["meta"])
+        return
+    mode = argv[0]
+    if mode not in JMH_OPTS:
+        sys.exit(__doc__)
+    only = argv[argv.index("--only") + 1] if "--only" in argv else None
+    if "--no-build" not in argv:
+        build()
+    if not os.path.exists(JAR):
+        sys.exit(f"{JAR} is missing: build it with ./mvnw -B -q -DskipTests package")
+    started = time.time()
+    date = datetime.date.today().isoformat()
+    os.makedirs(RESULTS, exist_ok=True)
+    out = os.path.join(RESULTS, f"{date}-{mode}.json")
+    jmh, others = run_jmh(mode, only, os.path.join(RESULTS, f"{date}-{mode}-jmh.json"))
+    print("SuspendedHeap:", flush=True)
+    heap = run_heap(mode, only)
+    py, absent = run_python(mode, only)
+    dirty = " (with uncommitted changes)" if sh(["git", "status", "--porcelain", "--", "core", "benchmarks/src"]) else ""
+    meta = {
+        "date": date, "mode": mode, "jmhOpts": JMH_OPTS[mode], "heapRuns": HEAP_RUNS[mode],
+        "commit": sh(["git", "rev-parse", "--short", "HEAD"]) + dirty,
+        "kotlin": pom_property("kotlin.version"), "kotlinx": pom_property("kotlinx.coroutines.version"),
+        "xchart": pom_property("xchart.version"), "absent": absent, "othersCores": others,
+        "json": out, "minutes": round((time.time() - started) / 60, 1),
+    }
+    with open(out, "w") as f:
+        json.dump({"meta": meta, "results": jmh + heap + py}, f, indent=2)
+    print(f"wrote {os.path.relpath(out, ROOT)} ({meta['minutes']} min)", flush=True)
+    write_report(jmh + heap + py, meta)
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        sys.exit(__doc__)
-    main(sys.argv[1])
+    main(sys.argv[1:])

@@ -1,7 +1,5 @@
 package dev.simmer.benchmarks;
 
-import dev.simmer.Async;
-import dev.simmer.AsyncCallable;
 import dev.simmer.EngineKind;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -16,24 +14,18 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Create and await an empty task: {@code Async.createTask(() -> x).await()} from inside a task.
- * One operation is one child task made, started on the next pass, run to its end, and its
- * result handed to the awaiting parent, which is resumed. Average time per task, in ns.
+ * Create, run and await an empty task, one of {@value #TASKS} in a row: one operation is one
+ * child made, started on a later pass, run to its end, and its result handed to the awaiting
+ * parent, which is resumed. Average time per task, in ns.
  *
- * <p>Runtimes, each in its own fork, in the same run:
- * <ul>
- *   <li>{@link #rawContinuation()}: the floor. A bare {@code jdk.internal.vm.Continuation} made
- *       and run to completion. It has no parent to suspend and resume, so Simmer's operation
- *       also holds a parent switch that this floor does not (compare with
- *       {@link YieldRoundTrip#rawContinuation()}, which holds two switches).</li>
- *   <li>{@link #simmerContinuation()}: Simmer's fast path ({@code -Dsimmer.engine=continuation}).</li>
- *   <li>{@link #simmerThreads()}: Simmer's portable path ({@code -Dsimmer.engine=threads}).</li>
- *   <li>{@link #virtualThreads()}: the JDK peer. A parent virtual thread starts a child virtual
- *       thread and joins it, on one carrier ({@code -Djdk.virtualThreadScheduler.parallelism=1}).</li>
- * </ul>
- * Each invocation makes {@value #TASKS} tasks inside one {@code Async.run} (or one parent).
+ * <p>Runtimes, each in its own fork: {@link #rawContinuation()} (the floor: a bare
+ * continuation made and run to its end; it has no parent to suspend and resume, so it holds
+ * one switch less than the others), Simmer's {@code Async.createTask(() -> x).await()} on both
+ * engines, virtual threads ({@code startVirtualThread(r).join()} from a parent virtual
+ * thread, one carrier), kotlinx.coroutines ({@code async { x }.await()} in
+ * {@code runBlocking}) and CompletableFuture ({@code supplyAsync} on a single-thread executor,
+ * the next one made in its dependent stage).
  *
- * <p>Run it alone, quickly, with the allocation profiler:
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar CreateAwait -f 1 -wi 3 -i 5 -w 1s -r 1s -prof gc
  * </pre>
@@ -44,10 +36,8 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 1)
 public class CreateAwait {
     /** Tasks created and awaited per benchmark invocation. */
-    static final int TASKS = 10_000;
+    static final int TASKS = 100_000;
 
-    private static final Integer X = 1;
-    private static final AsyncCallable<Integer> EMPTY = () -> X;
     private static final Runnable NOTHING = () -> { };
 
     /** Floor: make a bare continuation and run it to completion, {@value #TASKS} times. */
@@ -66,51 +56,45 @@ public class CreateAwait {
         return done;
     }
 
-    /** Simmer on the fast path: {@code Async.createTask(() -> x).await()} in the main task. */
+    /** Simmer, fast path. */
     @Benchmark
     @OperationsPerInvocation(TASKS)
     @Fork(value = Jvm.FORKS, jvmArgsAppend = {Jvm.EXPORT, Jvm.ENGINE_CONTINUATION})
     public int simmerContinuation() throws Exception {
         Jvm.requireEngine(EngineKind.CONTINUATION);
-        return simmerCreateAwait();
+        return SimmerPeer.createAwait(TASKS);
     }
 
-    /** Simmer on the portable path: the same program as {@link #simmerContinuation()}. */
+    /** Simmer, portable path. */
     @Benchmark
     @OperationsPerInvocation(TASKS)
     @Fork(value = Jvm.FORKS, jvmArgsAppend = {Jvm.ENGINE_THREADS})
     public int simmerThreads() throws Exception {
         Jvm.requireEngine(EngineKind.THREADS);
-        return simmerCreateAwait();
+        return SimmerPeer.createAwait(TASKS);
     }
 
-    /** JDK peer: a parent virtual thread starts and joins an empty child, on one carrier. */
+    /** Virtual threads, start + join, one carrier. */
     @Benchmark
     @OperationsPerInvocation(TASKS)
     @Fork(value = Jvm.FORKS, jvmArgsAppend = {Jvm.ONE_CARRIER})
     public int virtualThreads() throws InterruptedException {
-        int[] done = new int[1];
-        Thread parent = Thread.ofVirtual().start(() -> {
-            try {
-                for (int i = 0; i < TASKS; i++) {
-                    Thread.startVirtualThread(NOTHING).join();
-                    done[0]++;
-                }
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        parent.join();
-        return done[0];
+        return VirtualThreadPeer.createAwait(TASKS);
     }
 
-    private static int simmerCreateAwait() throws Exception {
-        return Async.run(() -> {
-            int sum = 0;
-            for (int i = 0; i < TASKS; i++) {
-                sum += Async.createTask(EMPTY).await();
-            }
-            return sum;
-        });
+    /** kotlinx.coroutines, {@code async { x }.await()} in {@code runBlocking}. */
+    @Benchmark
+    @OperationsPerInvocation(TASKS)
+    @Fork(Jvm.FORKS)
+    public int kotlinx() {
+        return KotlinPeer.createAwait(TASKS);
+    }
+
+    /** CompletableFuture on a single-thread executor. */
+    @Benchmark
+    @OperationsPerInvocation(TASKS)
+    @Fork(Jvm.FORKS)
+    public int completableFuture(FutureState state) {
+        return state.future.createAwait(TASKS);
     }
 }

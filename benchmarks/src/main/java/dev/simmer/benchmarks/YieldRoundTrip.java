@@ -1,8 +1,6 @@
 package dev.simmer.benchmarks;
 
-import dev.simmer.Async;
 import dev.simmer.EngineKind;
-import dev.simmer.Task;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -14,33 +12,30 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
- * Yield round trip between two tasks: tasks A and B each call {@link Async#yieldNow()} in a
- * loop. One operation is one round trip, A yields once and B yields once, so it holds two
- * task switches (suspend, queue, resume). Average time per round trip, in ns.
+ * Yield round trip between two tasks: tasks A and B each yield in a loop. One operation is one
+ * round trip, A yields once and B yields once, so it holds two task switches (suspend, queue,
+ * resume). Average time per round trip, in ns; with {@code -prof gc}, bytes per round trip
+ * (two suspensions).
  *
- * <p>Runtimes, each in its own fork, in the same run:
+ * <p>Runtimes, each in its own fork:
  * <ul>
  *   <li>{@link #rawContinuation()}: the floor. Two bare {@code jdk.internal.vm.Continuation}s
  *       that yield alternately, driven by a plain {@code for} loop: no event loop, no ready
  *       queue, no task objects.</li>
- *   <li>{@link #simmerContinuation()}: Simmer's fast path ({@code -Dsimmer.engine=continuation}).</li>
- *   <li>{@link #simmerThreads()}: Simmer's portable path ({@code -Dsimmer.engine=threads}), with
- *       the JVM's default virtual-thread scheduler, as a user would run it.</li>
- *   <li>{@link #virtualThreads()}: the JDK peer. Two virtual threads hand a baton back and forth
- *       with {@code LockSupport.park/unpark} on one carrier
- *       ({@code -Djdk.virtualThreadScheduler.parallelism=1}).</li>
+ *   <li>{@link #simmerContinuation()}, {@link #simmerThreads()}: {@code Async.yieldNow()} on
+ *       Simmer's fast path and on its portable path ({@link SimmerPeer#yieldRoundTrip}).</li>
+ *   <li>{@link #virtualThreads()}: two virtual threads hand a baton with park/unpark, one carrier.</li>
+ *   <li>{@link #kotlinx()}: two coroutines calling {@code yield()} in {@code runBlocking}.</li>
+ *   <li>{@link #completableFuture()}: two chains re-submitting their next step to a
+ *       single-thread executor.</li>
  * </ul>
- * Each invocation runs {@value #ROUND_TRIPS} round trips inside one {@code Async.run} (or one
- * pair of continuations or threads), so the set-up of the loop is amortized away.
+ * Each invocation runs {@value #ROUND_TRIPS} round trips, so the set-up is amortized away.
  *
- * <p>Run it alone, quickly, with the allocation profiler:
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar YieldRoundTrip -f 1 -wi 3 -i 5 -w 1s -r 1s -prof gc
  * </pre>
- * or one runtime only: {@code java -jar benchmarks/target/benchmarks.jar YieldRoundTrip.simmerContinuation}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -56,10 +51,7 @@ public class YieldRoundTrip {
         }
     };
 
-    /**
-     * Floor: two bare continuations, each yielding {@value #ROUND_TRIPS} times, run alternately
-     * by a {@code for} loop. One op = A runs to its next yield, then B does.
-     */
+    /** Floor: two bare continuations run alternately by a {@code for} loop. */
     @Benchmark
     @OperationsPerInvocation(ROUND_TRIPS)
     @Fork(value = Jvm.FORKS, jvmArgsAppend = {Jvm.EXPORT})
@@ -76,78 +68,45 @@ public class YieldRoundTrip {
         return true;
     }
 
-    /** Simmer on the fast path: two tasks calling {@code Async.yieldNow()}, awaited by main. */
+    /** Simmer, fast path. */
     @Benchmark
     @OperationsPerInvocation(ROUND_TRIPS)
     @Fork(value = Jvm.FORKS, jvmArgsAppend = {Jvm.EXPORT, Jvm.ENGINE_CONTINUATION})
     public int simmerContinuation() throws Exception {
         Jvm.requireEngine(EngineKind.CONTINUATION);
-        return simmerPingPong();
+        return SimmerPeer.yieldRoundTrip(ROUND_TRIPS);
     }
 
-    /** Simmer on the portable path: the same program as {@link #simmerContinuation()}. */
+    /** Simmer, portable path. */
     @Benchmark
     @OperationsPerInvocation(ROUND_TRIPS)
     @Fork(value = Jvm.FORKS, jvmArgsAppend = {Jvm.ENGINE_THREADS})
     public int simmerThreads() throws Exception {
         Jvm.requireEngine(EngineKind.THREADS);
-        return simmerPingPong();
+        return SimmerPeer.yieldRoundTrip(ROUND_TRIPS);
     }
 
-    /** JDK peer: two virtual threads on one carrier hand a baton with park/unpark. */
+    /** Virtual threads, park/unpark, one carrier. */
     @Benchmark
     @OperationsPerInvocation(ROUND_TRIPS)
     @Fork(value = Jvm.FORKS, jvmArgsAppend = {Jvm.ONE_CARRIER})
     public int virtualThreads() throws InterruptedException {
-        Baton baton = new Baton();
-        baton.ping = Thread.ofVirtual().unstarted(baton::ping);
-        baton.pong = Thread.ofVirtual().unstarted(baton::pong);
-        baton.ping.start();
-        baton.pong.start();
-        baton.ping.join();
-        baton.pong.join();
-        return baton.turn;
+        return VirtualThreadPeer.yieldRoundTrip(ROUND_TRIPS);
     }
 
-    private static int simmerPingPong() throws Exception {
-        return Async.run(() -> {
-            Task<Integer> a = Async.createTask(YieldRoundTrip::yielder);
-            Task<Integer> b = Async.createTask(YieldRoundTrip::yielder);
-            return a.await() + b.await();
-        });
+    /** kotlinx.coroutines, {@code yield()} in {@code runBlocking}. */
+    @Benchmark
+    @OperationsPerInvocation(ROUND_TRIPS)
+    @Fork(Jvm.FORKS)
+    public int kotlinx() {
+        return KotlinPeer.yieldRoundTrip(ROUND_TRIPS);
     }
 
-    private static Integer yielder() {
-        for (int i = 0; i < ROUND_TRIPS; i++) {
-            Async.yieldNow();
-        }
-        return ROUND_TRIPS;
-    }
-
-    /** Whose turn it is, handed over with park/unpark: 0 = ping's, 1 = pong's. */
-    private static final class Baton {
-        volatile int turn;
-        Thread ping; // written before both threads start
-        Thread pong;
-
-        void ping() {
-            for (int i = 0; i < ROUND_TRIPS; i++) {
-                turn = 1;
-                LockSupport.unpark(pong);
-                while (turn != 0) {
-                    LockSupport.park(this);
-                }
-            }
-        }
-
-        void pong() {
-            for (int i = 0; i < ROUND_TRIPS; i++) {
-                while (turn != 1) {
-                    LockSupport.park(this);
-                }
-                turn = 0;
-                LockSupport.unpark(ping);
-            }
-        }
+    /** CompletableFuture steps on a single-thread executor. */
+    @Benchmark
+    @OperationsPerInvocation(ROUND_TRIPS)
+    @Fork(Jvm.FORKS)
+    public int completableFuture(FutureState state) {
+        return state.future.yieldRoundTrip(ROUND_TRIPS);
     }
 }

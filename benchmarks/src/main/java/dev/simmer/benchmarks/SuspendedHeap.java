@@ -1,0 +1,110 @@
+package dev.simmer.benchmarks;
+
+import dev.simmer.Async;
+
+import java.lang.management.ManagementFactory;
+import java.util.Locale;
+
+/**
+ * Heap bytes per suspended task: starts N tasks that each sleep (for an hour), waits until
+ * all are suspended, and divides the growth of the used heap after a full GC by N. Not a
+ * JMH benchmark: one measurement per JVM, run by {@code report.py} in a fresh JVM per runtime
+ * with that runtime's flags (the same ones as the JMH forks).
+ *
+ * <pre>
+ * java --add-exports=java.base/jdk.internal.vm=ALL-UNNAMED -Dsimmer.engine=continuation \
+ *     -cp benchmarks/target/benchmarks.jar dev.simmer.benchmarks.SuspendedHeap simmer 1000000
+ * </pre>
+ *
+ * Runtimes: {@code raw} (bare continuations, each yielded once: the floor), {@code simmer}
+ * (tasks in {@code Async.sleep}; the engine is the fork's {@code -Dsimmer.engine}),
+ * {@code virtualThreads} (in {@code Thread.sleep}), {@code kotlinx} (coroutines in
+ * {@code delay} inside {@code runBlocking}). Every runtime also keeps one reference per task
+ * in an array or list (4 bytes with compressed pointers), included in its figure.
+ * Prints one line of JSON: {@code {"runtime": ..., "engine": ..., "tasks": N, "bytesPerTask": B}}.
+ * A third argument {@code histogram} also prints, to standard error, the JVM's class histogram
+ * of the live heap (the top 25 classes) while the tasks are suspended: where the bytes are.
+ */
+public final class SuspendedHeap {
+    /** Keeps the raw continuations reachable: nothing else refers to them. */
+    private static Object[] keep;
+
+    private SuspendedHeap() {
+    }
+
+    /** Arguments: runtime name, then the number of tasks (default 1,000,000). */
+    public static void main(String[] args) throws Exception {
+        if (args.length < 1) {
+            throw new IllegalArgumentException("usage: SuspendedHeap raw|simmer|virtualThreads|kotlinx [tasks]");
+        }
+        String runtime = args[0];
+        int tasks = args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000;
+        boolean histogram = args.length > 2 && args[2].equals("histogram");
+        long[] baseline = new long[1];
+        String engine = runtime.equals("simmer") ? Async.engine().toString() : "-";
+        // Runs while every task is suspended; prints and halts the JVM at once, so no runtime
+        // spends time cancelling a million tasks.
+        Runnable measure = () -> {
+            double perTask = (double) (usedHeapAfterGc() - baseline[0]) / tasks;
+            if (histogram) {
+                printHistogram();
+            }
+            System.out.printf(Locale.ROOT, "{\"runtime\": \"%s\", \"engine\": \"%s\", \"tasks\": %d, \"bytesPerTask\": %.1f}%n",
+                    runtime, engine, tasks, perTask);
+            System.out.flush();
+            Runtime.getRuntime().halt(0);
+        };
+        // Load the classes each runtime uses before taking the baseline.
+        switch (runtime) {
+            case "raw" -> {
+                RawContinuation.run(RawContinuation.create(() -> { }));
+                baseline[0] = usedHeapAfterGc();
+                keep = new Object[tasks];
+                for (int i = 0; i < tasks; i++) {
+                    keep[i] = RawContinuation.create(RawContinuation::yieldNow);
+                    RawContinuation.run(keep[i]);
+                }
+                measure.run();
+            }
+            case "simmer" -> {
+                SimmerPeer.suspended(10, () -> { });
+                baseline[0] = usedHeapAfterGc();
+                SimmerPeer.suspended(tasks, measure);
+            }
+            case "virtualThreads" -> {
+                VirtualThreadPeer.suspended(10, () -> { });
+                baseline[0] = usedHeapAfterGc();
+                VirtualThreadPeer.suspended(tasks, measure);
+            }
+            case "kotlinx" -> {
+                KotlinPeer.suspended(10, () -> { });
+                baseline[0] = usedHeapAfterGc();
+                KotlinPeer.suspended(tasks, measure);
+            }
+            default -> throw new IllegalArgumentException("unknown runtime " + runtime
+                    + "; use raw, simmer, virtualThreads or kotlinx");
+        }
+        throw new IllegalStateException("the " + runtime + " runtime ended without measuring");
+    }
+
+    private static void printHistogram() {
+        try {
+            Object text = ManagementFactory.getPlatformMBeanServer().invoke(
+                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"),
+                    "gcClassHistogram", new Object[] {new String[0]}, new String[] {String[].class.getName()});
+            text.toString().lines().limit(28).forEach(System.err::println);
+        } catch (javax.management.JMException e) {
+            System.err.println("no class histogram: " + e);
+        }
+    }
+
+    private static long usedHeapAfterGc() {
+        var memory = ManagementFactory.getMemoryMXBean();
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 4; i++) {
+            System.gc();
+            used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
+        }
+        return used;
+    }
+}
