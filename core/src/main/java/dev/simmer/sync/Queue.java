@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.Objects;
 
 /**
  * A first-in, first-out queue for tasks (asyncio's {@code Queue}, 3.13): {@link #put}
@@ -179,7 +178,7 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
      */
     public final void put(T item) {
         EventLoop l = bind("put");
-        SyncSupport.requireTask(name("put"));
+        SyncSupport.requireTask(this, "put");
         checkItem(item);
         if (state != State.OPEN) {
             throw shutDown("put");
@@ -251,7 +250,7 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
      */
     private Entry<T> receive(String call) {
         EventLoop l = bind(call);
-        SyncSupport.requireTask(name(call));
+        SyncSupport.requireTask(this, call);
         if (items.size() > 0) { // so nobody waits to get (invariant): no suspension
             assert getters.stream().allMatch(Promise::isDone) : "getters wait while items are stored";
             handed++;
@@ -438,7 +437,7 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
      */
     public final void join() {
         EventLoop l = bind("join");
-        SyncSupport.requireTask(name("join"));
+        SyncSupport.requireTask(this, "join");
         if (unfinished == 0) {
             return;
         }
@@ -615,7 +614,9 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
     }
 
     private void checkItem(T item) {
-        Objects.requireNonNull(item, () -> name("put") + ": items may not be null");
+        if (item == null) {
+            throw new NullPointerException(name("put") + ": items may not be null");
+        }
         items.check(item);
     }
 
@@ -624,12 +625,13 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
                 + (call.startsWith("get") ? " and empty." : "."));
     }
 
-    private String name(String call) {
+    /** {@code "Queue.put"} and the like, for error messages (built only when one is thrown). */
+    String name(String call) {
         return getClass().getSimpleName() + "." + call;
     }
 
     private EventLoop bind(String call) {
-        EventLoop l = SyncSupport.bind(loop, this, name(call));
+        EventLoop l = SyncSupport.bind(loop, this, call);
         loop = l;
         return l;
     }

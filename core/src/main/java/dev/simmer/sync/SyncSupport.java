@@ -27,16 +27,28 @@ final class SyncSupport {
         try {
             here = Async.loop();
         } catch (IllegalStateException e) {
+            call = qualified(primitive, call);
             throw new IllegalStateException(call + " must be called from the thread of a running event loop (inside"
                     + " Async.run); from another thread, hand the call to the loop with EventLoop.callSoonThreadsafe.",
                     e);
         }
         if (bound != null && bound != here) {
-            throw new IllegalStateException(call + ": " + primitive + " belongs to another event loop (a primitive is"
+            throw new IllegalStateException(qualified(primitive, call) + ": " + primitive + " belongs to another event loop (a primitive is"
                     + " bound to the loop that first uses it). Create one per loop, or hand the work to the owning"
                     + " loop with its callSoonThreadsafe.");
         }
         return here;
+    }
+
+    /** A queue's call named after its class ("LifoQueue.put"), only when an error needs it; others name theirs. */
+    private static String qualified(Object primitive, String call) {
+        return primitive instanceof Queue<?> q ? q.name(call) : call;
+    }
+
+    /** {@link #requireTask(String)} for a queue's {@code call}, naming it only if it throws. */
+    static Task<?> requireTask(Queue<?> queue, String call) {
+        Task<?> t = Async.currentTask();
+        return t != null ? t : requireTask(queue.name(call));
     }
 
     /** The current task; a clear error from a plain callback, since the call suspends. */
