@@ -45,8 +45,9 @@ public final class EventLoop {
     /*
      * Overview. Loop state is confined to the loop thread and unsynchronized; the inbox is
      * the one thread-safe door, and it wakes the loop. Entries of the ready queue are
-     * Tasks (run a step), Handles (run a callback unless cancelled) or Runnables (internal
-     * callbacks). runOnce() is the only place callbacks and task steps are run.
+     * Tasks (run a step), Handles (run a callback unless cancelled), due Timers (wake the
+     * task that sleeps, or run the timer's callback) or Runnables (internal callbacks).
+     * runOnce() is the only place callbacks and task steps are run.
      *
      * inFlight counts thread-side work that will report back through the inbox (toThread,
      * awaited CompletionStages). With nothing ready, no live timer and nothing in flight, a
@@ -382,7 +383,7 @@ public final class EventLoop {
         if (timers.liveCount() > 0) {
             long now = clock.nanoTime();
             for (Timer t; (t = timers.pollDue(now)) != null; ) {
-                ready.add(t.callback());
+                ready.add(t);
             }
         }
     }
@@ -535,11 +536,18 @@ public final class EventLoop {
 
     private void run(Object entry) {
         try {
+            if (entry instanceof Timer t) { // a due timer: do what it was set for
+                entry = t.callback();
+                if (entry instanceof Task<?> task) {
+                    task.wake(); // a sleep ended: the task's step runs on the next pass, as in asyncio
+                    return;
+                }
+            }
             if (entry instanceof Task<?> task) {
                 task.step();
             } else if (entry instanceof Handle handle) {
                 handle.runIfLive();
-            } else {
+            } else if (entry != null) { // null: a timer cancelled after it came due
                 ((Runnable) entry).run();
             }
         } catch (VirtualMachineError e) {

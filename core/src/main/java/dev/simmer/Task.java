@@ -65,7 +65,6 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
     private boolean cancelPassesOn;
     private boolean passingCancel;
     private Timer timer;
-    private Runnable timerWake;
 
     private int cancelRequests;
     private boolean mustCancel;
@@ -304,12 +303,9 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
 
     /** Suspends for {@code nanos} of loop time. */
     void sleepNanos(long nanos) {
-        if (timerWake == null) {
-            timerWake = this::wake;
-        }
         long now = loop.clock.nanoTime();
         long deadline = now + nanos < now ? Long.MAX_VALUE : now + nanos;
-        timer = loop.timers.add(deadline, timerWake);
+        timer = loop.timers.add(deadline, this); // when due, the loop wakes this task
         try {
             suspend();
         } finally {

@@ -25,7 +25,10 @@ public final class Timer {
         return deadline;
     }
 
-    /** What the loop runs when the timer is due (a {@code Runnable} or a loop entry). */
+    /**
+     * What the timer is for: a {@code Task} to wake (a sleep), or a loop entry to run (a
+     * {@code Handle} or {@code Runnable}); null once cancelled.
+     */
     public Object callback() {
         return callback;
     }
