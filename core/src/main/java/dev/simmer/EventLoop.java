@@ -76,12 +76,13 @@ public final class EventLoop {
     private final CreationSites creationSites; // debug mode only, else null
     private final StepWatchdog watchdog;        // debug mode only, else null
     private final TaskObserver observer; // a timeline or JFR events; null when nothing records
-    private Consumer<ErrorReport> exceptionHandler;
+    private volatile Consumer<ErrorReport> exceptionHandler; // also read by debug mode's watchdog thread
 
     private Task<?> current;
     private Task<?> mainTask;
     private final boolean runAheadAllowed;
     private boolean runningAhead;
+    private VirtualMachineError fatal; // thrown by an entry run ahead; rethrown at the end of the pass
     private int passRemaining; // entries of the current pass not run yet
     long runAheads;            // how often runAhead spared a suspension (tests read it)
     private java.util.Map<ContextVar<?>, Object> rootContext = java.util.Map.of();
@@ -257,7 +258,10 @@ public final class EventLoop {
     /**
      * Sets who receives errors that no caller can receive (see {@link ErrorReport});
      * {@code null} restores the default, which logs a warning with the stack through
-     * {@link System.Logger} "dev.simmer".
+     * {@link System.Logger} "dev.simmer". The handler runs on the loop thread, except for
+     * debug mode's report of a step that is blocked right now: the loop cannot run anything
+     * then, so that one comes from the watchdog thread (a handler that collects reports
+     * must be thread-safe in debug mode, and must not call loop-only methods for it).
      */
     public void setExceptionHandler(Consumer<ErrorReport> handler) {
         checkThread("setExceptionHandler");
@@ -377,6 +381,11 @@ public final class EventLoop {
             passRemaining--;
             run(ready.poll());
         }
+        if (fatal != null) { // raised while running ahead, inside the last step of this pass
+            VirtualMachineError e = fatal;
+            fatal = null;
+            throw e;
+        }
     }
 
     private void moveDueTimers() {
@@ -426,10 +435,17 @@ public final class EventLoop {
             current = null; // as between two steps
             try {
                 run(next);
+            } catch (VirtualMachineError e) {
+                fatal = e; // not the waiting task's to catch: runOnce throws it once that task has suspended
+                return false;
             } finally {
                 runningAhead = false;
                 current = waiting;
             }
+            for (Handle h; (h = inbox.poll()) != null; ) { // what the pass after would move in first
+                ready.add(h);
+            }
+            moveDueTimers();
             if (ready.size() != 1 || ready.peekFirst() != waiting) {
                 return false;
             }
@@ -656,13 +672,13 @@ public final class EventLoop {
             }
             unretrieved.clear();
             shutDownExecutor();
-            if (watchdog != null) {
-                watchdog.close();
-            }
             if (io != null) {
                 io.close();
             }
         } finally {
+            if (watchdog != null) {
+                watchdog.close(); // waits for it: a report it is making is not lost
+            }
             CURRENT.remove();
         }
     }

@@ -21,11 +21,17 @@ import java.util.function.Consumer;
 final class StepWatchdog {
     /*
      * Overview: each step gets a serial number. stepBegan publishes (task, start time) and
-     * then the serial (volatile, last); the watchdog wakes every quarter threshold, and if the
-     * serial it sees has been running longer than the threshold and was not reported yet, it
-     * reports it once. stepEnded clears the task. Races only affect diagnostics: a step that
-     * ends just as it is reported is reported once, by whichever side sees it first
-     * (claimReport).
+     * then the serial (volatile, last); the watchdog wakes every quarter threshold and looks at
+     * the thread running the step. It reports a step once its thread has been seen blocked or
+     * waiting, at the same innermost frame, at every tick for a whole threshold, and (where
+     * the JDK measures it: platform threads) has used next to no processor time meanwhile: a
+     * sample alone could catch a computing thread in a brief wait for a contended monitor.
+     * On the threads engine, which runs steps on virtual threads, that last check is not
+     * available, so a step that contends for a monitor all through a threshold is reported
+     * as blocked (which, for the loop, it is). stepEnded clears
+     * the task. A step that ends just as it is reported is reported once, by whichever side
+     * claims it first (claimReport). Reports are made on the watchdog's thread, and close()
+     * waits for it, so none arrives after the loop has closed.
      */
     private final long thresholdNanos;
     private final Thread loopThread;
@@ -58,39 +64,85 @@ final class StepWatchdog {
         return !claimReport(serial);
     }
 
+    /** Stops the watchdog and waits for it, so that a report it is making reaches the handler first. */
     void close() {
         closed = true;
         LockSupport.unpark(thread);
+        boolean interrupted = false;
+        while (true) {
+            try {
+                thread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void watch() {
-        long tick = Math.max(thresholdNanos / 4, TimeUnit.MILLISECONDS.toNanos(5));
+        long tick = Math.max(thresholdNanos / 4, TimeUnit.MILLISECONDS.toNanos(2));
+        long stuckSerial = -1;      // the step seen blocked at every tick since stuckSince, at the same place
+        long stuckSince = 0;
+        long stuckCpu = -1;
+        StackTraceElement stuckAt = null;
         while (!closed) {
             LockSupport.parkNanos(this, tick);
             long s = serial;
             Task<?> t = task;
-            if (t == null || System.nanoTime() - began <= thresholdNanos || s != serial) {
+            Thread runner = t == null ? null : t.stepThread(loopThread);
+            if (runner == null || s != serial) {
+                stuckSerial = -1; // no step, or its thread has not started yet
                 continue;
-            }
-            Thread runner = t.stepThread(loopThread);
-            if (runner == null) {
-                continue; // its thread has not started yet
             }
             Thread.State state = runner.getState();
             StackTraceElement[] where = runner.getStackTrace();
-            if (state == Thread.State.RUNNABLE || state == Thread.State.NEW || state == Thread.State.TERMINATED
-                    || handingOver(where)) {
-                continue; // computing (reported by the loop when the step ends), or suspending right now
+            boolean blocked = state == Thread.State.BLOCKED || state == Thread.State.WAITING
+                    || state == Thread.State.TIMED_WAITING;
+            if (!blocked || where.length == 0 || handingOver(where)) {
+                stuckSerial = -1; // computing (the loop reports it when the step ends), or suspending right now
+                continue;
+            }
+            long now = System.nanoTime();
+            long cpu = cpuTime(runner);
+            if (stuckSerial != s || !where[0].equals(stuckAt)) {
+                stuckSerial = s; // first sight of it blocked here: it must stay so for a whole threshold
+                stuckSince = now;
+                stuckAt = where[0];
+                stuckCpu = cpu;
+                continue;
+            }
+            if (now - stuckSince < thresholdNanos) {
+                continue;
+            }
+            if (cpu >= 0 && stuckCpu >= 0 && cpu - stuckCpu > (now - stuckSince) / 10) {
+                stuckSerial = -1; // it used the processor meanwhile: computing, with brief waits
+                continue;
             }
             if (task != t || s != serial || !claimReport(s)) {
-                continue; // the step ended meanwhile
+                continue;
             }
             Throwable stack = new Throwable("where the step is now (thread '" + runner.getName() + "', " + state + ")");
             stack.setStackTrace(where);
-            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began);
+            long ms = TimeUnit.NANOSECONDS.toMillis(now - began);
             sink.accept(new ErrorReport("Task '" + t.name() + "' has run for " + ms + " ms without suspending and still"
                     + " runs: it is blocking the loop. " + hint(state), stack, t));
         }
+    }
+
+    /**
+     * The processor time {@code runner} has used, in ns, or -1 where the JDK does not measure
+     * it (virtual threads): a blocked thread uses none, one that computes between brief waits
+     * for a contended monitor uses a lot. Without it, the stack and state alone decide.
+     */
+    private static long cpuTime(Thread runner) {
+        if (runner.isVirtual()) {
+            return -1;
+        }
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        return threads.isThreadCpuTimeSupported() ? threads.getThreadCpuTime(runner.threadId()) : -1;
     }
 
     /** Whether the innermost frame outside the JDK is Simmer's own (the threads engine handing the baton back). */

@@ -109,12 +109,12 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
      */
     public boolean cancel(String message) {
         loop.checkThread("Task.cancel");
-        if (isDone()) {
-            return false;
+        if (isDone() || passingCancel) {
+            return false; // passingCancel: a cycle of awaits (a deadlock) brought our own request back: stop it
         }
         cancelRequests++;
-        if (phase == Phase.WAITING && waitingOn != null && cancelPassesOn && !passingCancel) {
-            passingCancel = true; // a cycle of awaits (a deadlock) brings the request back here: stop it then
+        if (phase == Phase.WAITING && waitingOn != null && cancelPassesOn) {
+            passingCancel = true;
             try {
                 if (waitingOn.cancelRequested(message)) {
                     return true; // the awaited one ends cancelled (or will), and its end wakes us

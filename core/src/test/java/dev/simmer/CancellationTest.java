@@ -36,6 +36,27 @@ class CancellationTest {
     }
 
     @Test
+    void aTimeoutBreaksACycleOfAwaitsAndIsReportedAsATimeout() throws Exception {
+        List<String> log = new ArrayList<>();
+        Loops.virtual(() -> {
+            Task<?>[] b = new Task<?>[1];
+            Task<Void> a = Async.createTask("a", () -> {
+                Async.yieldNow();
+                try {
+                    Async.timeout(Duration.ofSeconds(1), () -> b[0].await());
+                } catch (AsyncTimeoutException e) {
+                    log.add("a: timed out, cancelling() = " + Async.currentTask().cancelling());
+                }
+                return null;
+            });
+            b[0] = Async.createTask("b", () -> a.await());
+            a.await();
+            log.add("b cancelled: " + b[0].isCancelled());
+        });
+        assertThat(log).containsExactly("a: timed out, cancelling() = 0", "b cancelled: true");
+    }
+
+    @Test
     void cancelDuringSleepThrowsAtTheSuspensionPointAndFinallyRuns() throws Exception {
         List<String> log = new ArrayList<>();
         Loops.virtual(() -> {

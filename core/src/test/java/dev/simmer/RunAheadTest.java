@@ -98,6 +98,62 @@ class RunAheadTest {
     }
 
     @Test
+    void workTheChildHandsInRunsBeforeTheParentsNextStep() throws Exception {
+        for (boolean runAhead : new boolean[] {false, true}) {
+            List<String> log = new ArrayList<>();
+            Runner.create().virtualTime(true).runAhead(runAhead).run(() -> {
+                EventLoop loop = Async.loop();
+                Async.createTask(() -> {
+                    loop.callSoonThreadsafe(() -> log.add("h")); // into the inbox, from the loop thread
+                    return null;
+                }).await();
+                log.add("A");
+                Async.yieldNow();
+                log.add("B");
+            });
+            assertThat(log).as("running ahead: %s", runAhead).containsExactly("A", "h", "B");
+        }
+    }
+
+    @Test
+    void aTimerTheChildMakesDueRunsBeforeTheParentsNextStep() throws Exception {
+        for (boolean runAhead : new boolean[] {false, true}) {
+            List<String> log = new ArrayList<>();
+            TestClock clock = TestClock.create();
+            Runner.create().testClock(clock).runAhead(runAhead).run(() -> {
+                Async.loop().callLater(Duration.ofMillis(5), () -> log.add("timer"));
+                Async.createTask(() -> {
+                    clock.jump(Duration.ofMillis(10)); // time moves past the timer inside the child's step
+                    return null;
+                }).await();
+                log.add("A");
+                Async.yieldNow();
+                log.add("B");
+            });
+            assertThat(log).as("running ahead: %s", runAhead).containsExactly("A", "timer", "B");
+        }
+    }
+
+    @Test
+    void aFatalErrorOfAnEntryRunAheadLeavesTheLoopNotTheWaitingTask() {
+        // The error ends the loop; shutting down cancels main, which sees only that
+        for (boolean runAhead : new boolean[] {false, true}) {
+            List<String> log = new ArrayList<>();
+            assertThatThrownBy(() -> Runner.create().virtualTime(true).runAhead(runAhead).run(() -> {
+                Async.loop().callSoon(() -> {
+                    throw new StackOverflowError("from a callback");
+                });
+                try {
+                    Async.loop().createPromise().await();
+                } catch (Throwable e) {
+                    log.add("main caught " + e);
+                }
+            })).as("running ahead: %s", runAhead).isInstanceOf(StackOverflowError.class).hasMessage("from a callback");
+            assertThat(log).as("running ahead: %s", runAhead).containsExactly("main caught dev.simmer.CancelledException");
+        }
+    }
+
+    @Test
     void aCallbackTheChildAddsToItselfRunsAfterTheParentResumes() throws Exception {
         Script s = new Script();
         Loops.virtual(() -> {

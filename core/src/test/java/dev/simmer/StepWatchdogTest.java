@@ -113,4 +113,41 @@ class StepWatchdogTest {
                 }).await());
         assertThat(reports).as("60 ms of computing is no virtual time, and a running thread is not blocked").isEmpty();
     }
+
+    @Test
+    void aComputingStepThatBrieflyWaitsForAContendedMonitorIsNotReported() throws Exception {
+        org.assertj.core.api.Assumptions.assumeThat(Async.engine()).as("the JDK measures processor time of platform"
+                + " threads only; the threads engine runs steps on virtual threads").isEqualTo(EngineKind.CONTINUATION);
+        Object monitor = new Object();
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread rival = Thread.ofPlatform().daemon().start(() -> { // holds the monitor often, briefly
+            while (!done.get()) {
+                synchronized (monitor) {
+                    long until = System.nanoTime() + 20_000;
+                    while (System.nanoTime() < until) {
+                        Thread.onSpinWait();
+                    }
+                }
+            }
+        });
+        List<ErrorReport> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try {
+            Runner.create().virtualTime(true).debug(true).slowStepThreshold(Duration.ofMillis(10))
+                    .exceptionHandler(reports::add)
+                    .run(() -> Async.createTask("busy", () -> {
+                        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(150);
+                        long entered = 0;
+                        while (System.nanoTime() < until) {
+                            synchronized (monitor) { // often BLOCKED for a moment, never for long
+                                entered++;
+                            }
+                        }
+                        return entered;
+                    }).await());
+        } finally {
+            done.set(true);
+            rival.join();
+        }
+        assertThat(reports).isEmpty();
+    }
 }
