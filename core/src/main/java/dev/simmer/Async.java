@@ -118,12 +118,12 @@ public final class Async {
 
     /** {@link #createTask(AsyncCallable)} for a body with no result. */
     public static Task<Void> createTask(AsyncRunnable body) {
-        return createTask(Objects.requireNonNull(body, "body").asCallable());
+        return EventLoop.runningLoop("Async.createTask").createTask(body, null);
     }
 
     /** {@link #createTask(String, AsyncCallable)} for a body with no result. */
     public static Task<Void> createTask(String name, AsyncRunnable body) {
-        return createTask(name, Objects.requireNonNull(body, "body").asCallable());
+        return EventLoop.runningLoop("Async.createTask").createTask(body, Objects.requireNonNull(name, "name"));
     }
 
     /**

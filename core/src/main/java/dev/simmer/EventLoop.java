@@ -687,7 +687,18 @@ public final class EventLoop {
 
     /** Makes a task and schedules its first step. The caller has checked the thread. */
     <T> Task<T> createTask(AsyncCallable<T> body, String name) {
-        Task<T> task = new Task<>(this, Objects.requireNonNull(body, "body"), name, ++taskIds);
+        return newTask(Objects.requireNonNull(body, "body"), name);
+    }
+
+    /** For a body with no result: the task runs it as it is, with no adapter object in between. */
+    Task<Void> createTask(AsyncRunnable body, String name) {
+        Objects.requireNonNull(body, "body");
+        // a body that is both kinds runs as the AsyncRunnable it was passed as
+        return newTask(body instanceof AsyncCallable<?> ? body.asCallable() : body, name);
+    }
+
+    private <T> Task<T> newTask(Object body, String name) {
+        Task<T> task = new Task<>(this, body, name, ++taskIds);
         task.context = context(); // a copy of the creator's context (immutable, so shared)
         Task<?> tail = liveTail;
         task.prevLive = tail;

@@ -52,7 +52,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
      */
     enum Phase { NEW, RUNNING, WAITING, DONE }
 
-    private AsyncCallable<T> body; // dropped when the task ends, with what it captured
+    private Object body; // an AsyncCallable<T>, or an AsyncRunnable (T is Void); dropped when the task ends
     private final long id;
     private String name;
 
@@ -78,7 +78,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
     Task<?> prevLive;
     Task<?> nextLive;
 
-    Task(EventLoop loop, AsyncCallable<T> body, String name, long id) {
+    Task(EventLoop loop, Object body, String name, long id) {
         super(loop);
         this.body = body;
         this.name = name;
@@ -220,7 +220,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
         loop.bindCurrentThread();
         T result;
         try {
-            result = body.call();
+            result = call(body);
         } catch (CancelledException e) {
             end();
             cancel0(e);
@@ -237,6 +237,16 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
         } else {
             complete0(result);
         }
+    }
+
+    /** Runs the body; a body with no result (a task made from an AsyncRunnable) gives null. */
+    @SuppressWarnings("unchecked")
+    private static <T> T call(Object body) throws Exception {
+        if (body instanceof AsyncCallable<?> callable) {
+            return (T) callable.call();
+        }
+        ((AsyncRunnable) body).run();
+        return null;
     }
 
     private void end() {
