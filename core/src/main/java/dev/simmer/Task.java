@@ -1,6 +1,5 @@
 package dev.simmer;
 
-import dev.simmer.internal.Engine;
 import dev.simmer.internal.Engine.Fiber;
 import dev.simmer.internal.Timer;
 
@@ -187,13 +186,13 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
                 cancel0(pendingCancelMessage);
                 return;
             }
-            fiber = loop.engine.newFiber(new FiberBody());
+            fiber = new FiberBody();
         }
         phase = Phase.RUNNING;
         loop.enterStep(this);
         boolean finished;
         try {
-            finished = fiber.resume();
+            finished = loop.engine.resume(fiber);
         } finally {
             loop.exitStep(this);
         }
@@ -202,8 +201,8 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
         }
     }
 
-    /** What the engine runs: this task's body, named after the task. */
-    private final class FiberBody implements Engine.Body {
+    /** What the engine runs: this task's body, named after the task (the engine keeps its state in it). */
+    private final class FiberBody extends Fiber {
         @Override
         public void run() {
             runBody();
@@ -293,7 +292,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
         if (loop.runAhead(this)) {
             scheduled = false; // the loop ran what it would have run next, and then would have resumed us
         } else {
-            fiber.suspend();
+            loop.engine.suspend(fiber);
         }
         phase = Phase.RUNNING;
         if (mustCancel || waitAborted) {
@@ -376,7 +375,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
     /** The thread that runs this task's steps (see Fiber.thread), or null if not known yet. Diagnostics, any thread. */
     Thread stepThread(Thread loopThread) {
         Fiber f = fiber;
-        return f == null ? null : f.thread(loopThread);
+        return f == null ? null : loop.engine.thread(f, loopThread);
     }
 
     /** Where the task is suspended: from the Simmer call it waits in down to its body (the engine's frames left out). */
@@ -385,7 +384,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
         if (f == null || phase != Phase.WAITING) {
             return new StackTraceElement[0];
         }
-        StackTraceElement[] frames = f.stackTrace();
+        StackTraceElement[] frames = loop.engine.stackTrace(f);
         int first = 0;
         while (first < frames.length && isSuspensionMachinery(frames[first].getClassName())) {
             first++;

@@ -16,7 +16,7 @@ import java.lang.invoke.MethodType;
  *
  * <p>Facts it lives with: every coroutine shares the loop thread (so JDK locks and
  * ThreadLocals do not separate tasks); a yield inside a native frame or a critical section
- * is pinned and fails, which {@link Fiber#suspend()} reports with the reason; a
+ * is pinned and fails, which {@link #suspend} reports with the reason; a
  * continuation that is never resumed never runs its {@code finally} blocks, which is why
  * the loop delivers cancellation by resuming the task.
  */
@@ -47,13 +47,55 @@ public final class ContinuationEngine implements Engine {
     }
 
     @Override
-    public Fiber newFiber(Body body) {
+    public boolean resume(Fiber fiber) {
         try {
-            return new ContinuationFiber(Handles.NEW.invokeExact(Handles.SCOPE, (Runnable) body));
+            Object continuation = fiber.state;
+            if (continuation == null) {
+                fiber.state = continuation = Handles.NEW.invokeExact(Handles.SCOPE, (Runnable) fiber);
+            }
+            Handles.RUN.invokeExact(continuation);
+            return (boolean) Handles.IS_DONE.invokeExact(continuation);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {
-            throw new IllegalStateException("Simmer could not create a continuation; please report", e);
+            throw new IllegalStateException("Simmer could not run a continuation; please report", e);
+        }
+    }
+
+    @Override
+    public void suspend(Fiber fiber) {
+        try {
+            boolean yielded = (boolean) Handles.YIELD.invokeExact(Handles.SCOPE);
+            if (!yielded) {
+                throw new IllegalStateException("Simmer could not suspend the task; please report");
+            }
+        } catch (IllegalStateException e) {
+            String message = String.valueOf(e.getMessage());
+            if (message.startsWith("Pinned")) {
+                throw new IllegalStateException("A task cannot suspend here: its stack is pinned to the loop thread ("
+                        + message.substring("Pinned".length()).replaceFirst("^:\\s*", "")
+                        + "). This happens when a suspending call (sleep, await, ...) runs inside a "
+                        + "'synchronized' block or method, a class initializer, or a native frame. "
+                        + "Move the call out of it, and use dev.simmer.sync.Lock instead of 'synchronized' in tasks.", e);
+            }
+            throw e;
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException("Simmer could not suspend a continuation; please report", e);
+        }
+    }
+
+    @Override
+    public StackTraceElement[] stackTrace(Fiber fiber) {
+        Object continuation = fiber.state;
+        if (Handles.STACK == null || continuation == null) {
+            return new StackTraceElement[0];
+        }
+        try {
+            return (StackTraceElement[]) Handles.STACK.invokeExact(continuation);
+        } catch (Throwable e) {
+            return new StackTraceElement[0];
         }
     }
 
@@ -109,62 +151,6 @@ public final class ContinuationEngine implements Engine {
                 STACK = stack;
             } catch (Throwable e) {
                 throw new ExceptionInInitializerError(e);
-            }
-        }
-    }
-
-    private static final class ContinuationFiber implements Fiber {
-        private final Object continuation;
-
-        ContinuationFiber(Object continuation) {
-            this.continuation = continuation;
-        }
-
-        @Override
-        public boolean resume() {
-            try {
-                Handles.RUN.invokeExact(continuation);
-                return (boolean) Handles.IS_DONE.invokeExact(continuation);
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Throwable e) {
-                throw new IllegalStateException("Simmer could not resume a continuation; please report", e);
-            }
-        }
-
-        @Override
-        public void suspend() {
-            try {
-                boolean yielded = (boolean) Handles.YIELD.invokeExact(Handles.SCOPE);
-                if (!yielded) {
-                    throw new IllegalStateException("Simmer could not suspend the task; please report");
-                }
-            } catch (IllegalStateException e) {
-                String message = String.valueOf(e.getMessage());
-                if (message.startsWith("Pinned")) {
-                    throw new IllegalStateException("A task cannot suspend here: its stack is pinned to the loop thread ("
-                            + message.substring("Pinned".length()).replaceFirst("^:\\s*", "")
-                            + "). This happens when a suspending call (sleep, await, ...) runs inside a "
-                            + "'synchronized' block or method, a class initializer, or a native frame. "
-                            + "Move the call out of it, and use dev.simmer.sync.Lock instead of 'synchronized' in tasks.", e);
-                }
-                throw e;
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Throwable e) {
-                throw new IllegalStateException("Simmer could not suspend a continuation; please report", e);
-            }
-        }
-
-        @Override
-        public StackTraceElement[] stackTrace() {
-            if (Handles.STACK == null) {
-                return new StackTraceElement[0];
-            }
-            try {
-                return (StackTraceElement[]) Handles.STACK.invokeExact(continuation);
-            } catch (Throwable e) {
-                return new StackTraceElement[0];
             }
         }
     }

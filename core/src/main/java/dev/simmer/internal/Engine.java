@@ -3,7 +3,7 @@ package dev.simmer.internal;
 import dev.simmer.EngineKind;
 
 /**
- * How coroutines are made, resumed and suspended. Two implementations, with the same
+ * How coroutines are run, resumed and suspended. Two implementations, with the same
  * observable behaviour: {@link ContinuationEngine} (fast path) and {@link ThreadEngine}
  * (portable path). {@link Engines#selected()} picks one at start.
  *
@@ -16,46 +16,51 @@ public interface Engine {
     EngineKind kind();
 
     /**
-     * A new coroutine that will run {@code body} when first {@linkplain Fiber#resume()
-     * resumed}. Creating it runs nothing.
-     */
-    Fiber newFiber(Body body);
-
-    /** What a fiber runs; its {@link #name()} is asked only when needed (a thread's name). */
-    interface Body extends Runnable {
-        String name();
-    }
-
-    /**
      * Runs {@code loop} (a whole event loop, from start to close) on a thread that suits the
      * engine, and returns its result or rethrows its exception. Blocks the caller meanwhile.
      */
     <T> T hostLoop(java.util.concurrent.Callable<T> loop) throws Exception;
 
     /**
-     * A coroutine as the loop sees it. {@link #resume()} is called by the loop thread only,
-     * never re-entrantly; {@link #suspend()} only from inside the body. Between them, exactly
-     * one side runs: a resume returns only after the body suspended or finished, and that
-     * hand-over publishes every write made on either side.
+     * Runs {@code fiber}'s body until it suspends or finishes (the first call starts it).
+     * Returns true once the body has finished. Called on the loop's turn only (by the loop,
+     * or by a task running ahead for it), never for a fiber that is running.
      */
-    interface Fiber {
+    boolean resume(Fiber fiber);
 
-        /** Runs the body until it suspends or finishes. Returns true once the body has finished. */
-        boolean resume();
+    /** From inside {@code fiber}'s body: gives control back until the next {@link #resume}. */
+    void suspend(Fiber fiber);
 
-        /** From inside the body: gives control back to the loop until the next {@link #resume()}. */
-        void suspend();
+    /** Where {@code fiber}'s body is suspended, innermost frame first; empty if unknown or not suspended. */
+    StackTraceElement[] stackTrace(Fiber fiber);
 
-        /** Where the body is suspended, innermost frame first; empty if unknown or not suspended. */
-        StackTraceElement[] stackTrace();
+    /**
+     * The thread that runs {@code fiber}'s body while it runs: {@code loopThread} (the fast
+     * path), or the body's own (threads engine; null before it started). For diagnostics: any
+     * thread may ask.
+     */
+    default Thread thread(Fiber fiber, Thread loopThread) {
+        return loopThread;
+    }
 
-        /**
-         * The thread that runs the body while it runs: {@code loopThread} (the fast path), or
-         * the body's own (threads engine; null before it started). For diagnostics: any thread
-         * may ask.
-         */
-        default Thread thread(Thread loopThread) {
-            return loopThread;
+    /**
+     * A coroutine: a body ({@link #run()}) and the engine's state for it, in one object, so a
+     * task pays for one object beside the engine's own (the JDK's continuation, or a thread).
+     * Making one runs nothing. Between {@link Engine#resume} and the body's suspension or end,
+     * exactly one side runs, and the hand-over publishes every write made on either side.
+     */
+    abstract class Fiber implements Runnable {
+        Object state; // the engine's: a jdk.internal.vm.Continuation, or a ThreadEngine baton
+
+        /** For subclasses: the task's body. */
+        protected Fiber() {
         }
+
+        /** The body: what the coroutine runs. */
+        @Override
+        public abstract void run();
+
+        /** A name for the body's thread, if the engine gives it one; asked only then. */
+        public abstract String name();
     }
 }

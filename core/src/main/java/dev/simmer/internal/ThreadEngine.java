@@ -72,25 +72,47 @@ public final class ThreadEngine implements Engine {
     }
 
     @Override
-    public Fiber newFiber(Body body) {
-        return new ThreadFiber(body);
+    public boolean resume(Fiber fiber) {
+        Baton baton = (Baton) fiber.state;
+        if (baton == null) {
+            fiber.state = baton = new Baton(fiber);
+        }
+        return baton.resume();
+    }
+
+    @Override
+    public void suspend(Fiber fiber) {
+        ((Baton) fiber.state).suspend();
+    }
+
+    @Override
+    public StackTraceElement[] stackTrace(Fiber fiber) {
+        Baton baton = (Baton) fiber.state;
+        Thread t = baton == null ? null : baton.thread;
+        return t == null ? new StackTraceElement[0] : t.getStackTrace();
+    }
+
+    @Override
+    public Thread thread(Fiber fiber, Thread loopThread) {
+        Baton baton = (Baton) fiber.state;
+        return baton == null ? null : baton.thread;
     }
 
     private enum Turn { LOOP, BODY }
 
-    private static final class ThreadFiber implements Fiber {
-        private final Body body;
+    /** A fiber's virtual thread and the baton passed between it and whoever resumes it. */
+    private static final class Baton {
+        private final Fiber body;
         private volatile Thread thread; // the body's virtual thread, started on the first resume
         private Thread loopThread;    // who resumed us last
         private volatile Turn turn = Turn.LOOP;
         private volatile boolean finished;
 
-        ThreadFiber(Body body) {
+        Baton(Fiber body) {
             this.body = body;
         }
 
-        @Override
-        public boolean resume() {
+        boolean resume() {
             loopThread = Thread.currentThread();
             turn = Turn.BODY;
             if (thread == null) {
@@ -103,8 +125,7 @@ public final class ThreadEngine implements Engine {
             return finished;
         }
 
-        @Override
-        public void suspend() {
+        void suspend() {
             turn = Turn.LOOP;
             LockSupport.unpark(loopThread);
             waitFor(Turn.BODY);
@@ -132,17 +153,6 @@ public final class ThreadEngine implements Engine {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
-        }
-
-        @Override
-        public Thread thread(Thread loopThread) {
-            return thread;
-        }
-
-        @Override
-        public StackTraceElement[] stackTrace() {
-            Thread t = thread;
-            return t == null ? new StackTraceElement[0] : t.getStackTrace();
         }
     }
 }

@@ -59,14 +59,13 @@ class EnginesTest {
         }
         for (Engine engine : engines) {
             List<String> log = new ArrayList<>();
-            Engine.Fiber[] self = new Engine.Fiber[1];
-            self[0] = engine.newFiber(new Engine.Body() {
+            Engine.Fiber fiber = new Engine.Fiber() {
                 @Override
                 public void run() {
                     log.add("one");
-                    self[0].suspend();
+                    engine.suspend(this);
                     log.add("two");
-                    self[0].suspend();
+                    engine.suspend(this);
                     log.add("three");
                 }
 
@@ -74,13 +73,13 @@ class EnginesTest {
                 public String name() {
                     return "test";
                 }
-            });
-            assertThat(log).as(engine.kind() + ": creating runs nothing").isEmpty();
-            assertThat(self[0].resume()).isFalse();
+            };
+            assertThat(log).as(engine.kind() + ": making a fiber runs nothing").isEmpty();
+            assertThat(engine.resume(fiber)).isFalse();
             assertThat(log).containsExactly("one");
-            assertThat(self[0].stackTrace()).as(engine.kind() + ": suspended stack").isNotEmpty();
-            assertThat(self[0].resume()).isFalse();
-            assertThat(self[0].resume()).as(engine.kind() + ": finished").isTrue();
+            assertThat(engine.stackTrace(fiber)).as(engine.kind() + ": suspended stack").isNotEmpty();
+            assertThat(engine.resume(fiber)).isFalse();
+            assertThat(engine.resume(fiber)).as(engine.kind() + ": finished").isTrue();
             assertThat(log).containsExactly("one", "two", "three");
         }
     }
