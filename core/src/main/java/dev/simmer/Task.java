@@ -52,7 +52,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
     enum Phase { NEW, RUNNING, WAITING, DONE }
 
     private Object body; // an AsyncCallable<T>, or an AsyncRunnable (T is Void); dropped when the task ends
-    private final long id;
+    private final int id; // the loop's count of tasks at its making, for the default name (wraps past 2^32)
     private String name;
 
     Phase phase = Phase.NEW;
@@ -81,14 +81,14 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
         super(loop);
         this.body = body;
         this.name = name;
-        this.id = id;
+        this.id = (int) id;
     }
 
     /** The task's name: the one given to {@code createTask}, or {@code Task-<n>}. */
     public String name() {
         String n = name;
         if (n == null) {
-            n = "Task-" + id;
+            n = "Task-" + Integer.toUnsignedString(id);
             name = n;
         }
         return n;
