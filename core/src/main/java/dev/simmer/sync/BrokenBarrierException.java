@@ -8,7 +8,11 @@ package dev.simmer.sync;
 public class BrokenBarrierException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    /** An exception with a message. */
+    /**
+     * An exception with a message.
+     *
+     * @param message why the barrier is broken, and what to do
+     */
     public BrokenBarrierException(String message) {
         super(message);
     }

@@ -7,7 +7,11 @@ package dev.simmer.sync;
 public final class QueueEmptyException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    /** With a message saying which call and why. */
+    /**
+     * With a message saying which call and why.
+     *
+     * @param message which call failed
+     */
     public QueueEmptyException(String message) {
         super(message);
     }

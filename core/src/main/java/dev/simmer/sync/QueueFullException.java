@@ -7,7 +7,11 @@ package dev.simmer.sync;
 public final class QueueFullException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    /** With a message saying which call and why. */
+    /**
+     * With a message saying which call and why.
+     *
+     * @param message which call failed, and the queue's capacity
+     */
     public QueueFullException(String message) {
         super(message);
     }
