@@ -18,13 +18,22 @@ import java.io.IOException;
 public final class LimitOverrunException extends IOException {
     private final int consumed;
 
-    /** A limit overrun with {@code consumed} bytes in the way. */
+    /**
+     * A limit overrun with {@code consumed} bytes in the way.
+     *
+     * @param message what went over which limit
+     * @param consumed how many buffered bytes the overlong chunk had
+     */
     public LimitOverrunException(String message, int consumed) {
         super(message);
         this.consumed = consumed;
     }
 
-    /** How many buffered bytes the overlong chunk had when the reader gave up. */
+    /**
+     * How many buffered bytes the overlong chunk had when the reader gave up.
+     *
+     * @return the byte count of the overlong chunk when the reader gave up
+     */
     public int consumed() {
         return consumed;
     }
