@@ -13,6 +13,14 @@ import java.io.IOException;
  * throws it too, but first discards the overlong line (up to and including its newline, or
  * everything buffered if the newline has not come yet), so the next call goes on from there.
  *
+ * <pre>{@code
+ * try {
+ *     String line = reader.readLineUtf8();
+ * } catch (LimitOverrunException e) {
+ *     writer.write("line too long\n");   // the overlong line is discarded; the next read goes on after it
+ * }
+ * }</pre>
+ *
  * <p>Thread-safe (immutable).
  */
 public final class LimitOverrunException extends IOException {
