@@ -99,6 +99,12 @@ public final class TaskGroup implements AutoCloseable {
     /**
      * Starts {@code body} as a child task of this group.
      *
+     * <pre>{@code
+     * Task<Integer> answer = group.createTask(() -> compute(42));
+     * // ... later, in the body or after join():
+     * int value = answer.await();
+     * }</pre>
+     *
      * @param <T> the type of the child's result
      * @param body the child's coroutine; not {@code null}
      * @return the child task, already scheduled
@@ -158,6 +164,14 @@ public final class TaskGroup implements AutoCloseable {
      * Cancels the group as a whole: every child, and the body if it still runs. The group's
      * {@link #join()} (or {@link Async#taskGroup}) then throws {@link CancelledException}
      * unless a child failed.
+     *
+     * <pre>{@code
+     * try (TaskGroup group = TaskGroup.open()) {
+     *     group.createTask(() -> watchSensor());
+     *     group.createTask(() -> { Async.sleep(Duration.ofMinutes(1)); group.cancel(); });
+     *     group.join();   // throws CancelledException after a minute
+     * }
+     * }</pre>
      */
     public void cancel() {
         loop.checkThread("TaskGroup.cancel");
@@ -169,6 +183,15 @@ public final class TaskGroup implements AutoCloseable {
      * Waits until every child has ended, then throws the first child failure (others
      * suppressed), or returns. If the owner is cancelled meanwhile, the children are cancelled
      * and awaited, then the {@link CancelledException} propagates.
+     *
+     * <pre>{@code
+     * try (TaskGroup group = TaskGroup.open()) {
+     *     for (String url : urls) {
+     *         group.createTask(() -> download(url));
+     *     }
+     *     group.join();   // every download has ended here, or the first failure is thrown
+     * }
+     * }</pre>
      *
      * @throws IllegalStateException if called twice, or from a task other than the owner
      * @throws Exception the first child failure, unchanged, with the later ones suppressed on it;

@@ -71,6 +71,13 @@ public final class StreamReader {
      * brings. An empty array only at the end of the stream. {@code n < 0} reads until the
      * end (everything, however large: use it only on streams known to be small).
      *
+     * <pre>{@code
+     * byte[] chunk;
+     * while ((chunk = reader.read(8192)).length > 0) {   // whatever has arrived, up to 8 KiB
+     *     out.write(chunk);
+     * }
+     * }</pre>
+     *
      * @param n the most bytes to return; 0 returns an empty array at once, a negative count reads to the end
      * @return between 1 and {@code n} bytes (more for {@code n < 0}); empty only at the end of the stream
      * @throws Exception an {@link java.io.IOException} if the connection fails;
@@ -159,6 +166,10 @@ public final class StreamReader {
 
     /**
      * The bytes up to and including {@code separator} (asyncio's {@code readuntil}).
+     *
+     * <pre>{@code
+     * byte[] header = reader.readUntil("\r\n\r\n".getBytes(StandardCharsets.US_ASCII));   // an HTTP header block
+     * }</pre>
      *
      * @param separator the bytes that end a chunk, at least one
      * @return the chunk, ending with {@code separator}

@@ -144,6 +144,12 @@ public final class StreamWriter {
      * Ends the output once the buffered data is sent: the peer reads the end of the stream,
      * and this side can still read (a half close; asyncio's {@code write_eof}).
      *
+     * <pre>{@code
+     * writer.write(request);
+     * writer.writeEof();                     // "no more from me"
+     * byte[] reply = reader.read(-1);        // the peer answers, then closes its side
+     * }</pre>
+     *
      * @throws IOException if the stream failed, or shutting the output down fails
      * @throws IllegalStateException after {@link #close()} or an earlier {@code writeEof()}
      */

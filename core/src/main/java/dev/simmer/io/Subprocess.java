@@ -143,6 +143,11 @@ public final class Subprocess implements AutoCloseable {
      * Suspends until the process ends and returns its exit code. Cancelling the waiting task
      * kills the process.
      *
+     * <pre>{@code
+     * Subprocess p = Subprocess.start("git", "fetch", "--quiet");
+     * int code = Async.timeout(Duration.ofSeconds(30), () -> p.waitFor());   // killed if it hangs
+     * }</pre>
+     *
      * @return the exit code; by convention 0 means success
      * @throws Exception {@link dev.simmer.CancelledException} if the waiting task is cancelled (the process
      *     is killed)

@@ -84,6 +84,13 @@ public final class Barrier {
     /**
      * Waits until {@link #parties()} tasks have arrived.
      *
+     * <pre>{@code
+     * int index = start.await();   // suspends until all parties have arrived
+     * if (index == 0) {
+     *     System.out.println("everyone is here");   // exactly one task of the round sees 0
+     * }
+     * }</pre>
+     *
      * @return the arrival index, 0 .. parties - 1
      * @throws BrokenBarrierException if the barrier is broken, or is aborted or reset while the task waits
      * @throws CancelledException if the task is cancelled while it waits

@@ -101,6 +101,15 @@ public final class Condition {
      * Releases the lock, waits for a signal, and re-acquires the lock. The lock is held again
      * when this returns or throws.
      *
+     * <pre>{@code
+     * try (var held = changed.acquire()) {
+     *     while (items.isEmpty()) {
+     *         changed.await();   // releases the lock while it waits
+     *     }
+     *     item = items.removeFirst();
+     * }
+     * }</pre>
+     *
      * @throws CancelledException if the task is cancelled while it waits (after re-acquiring the lock)
      * @throws IllegalStateException if the current task does not hold the lock
      */

@@ -101,6 +101,16 @@ public final class Lock {
     /**
      * Acquires the lock if it is free and nobody waits for it, without suspending.
      *
+     * <pre>{@code
+     * if (lock.tryAcquire()) {
+     *     try {
+     *         refreshCache();
+     *     } finally {
+     *         lock.release();
+     *     }
+     * } // else someone else is refreshing: skip
+     * }</pre>
+     *
      * @return whether the current task now holds it
      * @throws IllegalStateException from a plain callback, or from another loop than the lock's
      */

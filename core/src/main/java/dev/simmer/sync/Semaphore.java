@@ -98,6 +98,17 @@ public sealed class Semaphore permits BoundedSemaphore {
     /**
      * Takes a permit if one is free, without suspending.
      *
+     * <pre>{@code
+     * if (!slots.tryAcquire()) {
+     *     throw new IllegalStateException("too many concurrent requests");
+     * }
+     * try {
+     *     serve(request);
+     * } finally {
+     *     slots.release();
+     * }
+     * }</pre>
+     *
      * @return whether a permit was taken
      */
     public final boolean tryAcquire() {
