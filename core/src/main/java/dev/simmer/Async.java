@@ -260,7 +260,8 @@ public final class Async {
      * @param bodies the coroutines (or tasks) to run together; none may be {@code null}
      * @return one {@link Outcome} per body, in the order of {@code bodies}: a value, a failure or a
      *     cancellation
-     * @throws Exception only {@link CancelledException}, when the calling task itself is cancelled
+     * @throws Exception {@link CancelledException} when the calling task itself is cancelled; never a
+     *     child's failure
      */
     @SafeVarargs
     public static <T> List<Outcome<T>> gatherSettled(AsyncCallable<? extends T>... bodies) throws Exception {
@@ -273,7 +274,8 @@ public final class Async {
      * @param <T> the common type of the results
      * @param bodies the coroutines (or tasks) to run together; none may be {@code null}
      * @return one {@link Outcome} per body, in list order
-     * @throws Exception only {@link CancelledException}, when the calling task itself is cancelled
+     * @throws Exception {@link CancelledException} when the calling task itself is cancelled; never a
+     *     child's failure
      */
     public static <T> List<Outcome<T>> gatherSettled(List<? extends AsyncCallable<? extends T>> bodies) throws Exception {
         return Gather.settled(bodies);
@@ -552,7 +554,8 @@ public final class Async {
      * @param stage a stage completed by any thread, for example a {@code CompletableFuture}
      * @return the stage's value
      * @throws Exception the stage's failure, unwrapped from
-     *     {@code CompletionException}/{@code ExecutionException}; {@link CancelledException} if the stage or the awaiting task was cancelled
+     *     {@code CompletionException}/{@code ExecutionException}; {@link CancelledException} if the stage
+     *     or the awaiting task was cancelled
      */
     public static <T> T await(CompletionStage<T> stage) throws Exception {
         return ThreadBridge.await(Objects.requireNonNull(stage, "stage"));
