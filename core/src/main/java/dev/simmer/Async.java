@@ -47,14 +47,24 @@ public final class Async {
      * the loop's thread pool is shut down, and the loop is closed. {@code main}'s exception
      * is rethrown unchanged.
      *
+     * @param <T> the type of {@code main}'s result
+     * @param main the program's top coroutine; it runs as the loop's first task, named {@code main}
+     * @return what {@code main} returned
      * @throws DeadlockException if {@code main} waits for something that can never happen
      * @throws IllegalStateException if called from inside a running loop
+     * @throws Exception whatever {@code main} threw, unchanged; {@link CancelledException} if it was
+     *     cancelled
      */
     public static <T> T run(AsyncCallable<T> main) throws Exception {
         return Runner.create().run(main);
     }
 
-    /** Runs {@code main}, which returns nothing, on a new event loop; see {@link #run(AsyncCallable)}. */
+    /**
+     * Runs {@code main}, which returns nothing, on a new event loop; see {@link #run(AsyncCallable)}.
+     *
+     * @param main the program's top coroutine
+     * @throws Exception whatever {@code main} threw, unchanged
+     */
     public static void run(AsyncRunnable main) throws Exception {
         Runner.create().run(main);
     }
@@ -69,6 +79,8 @@ public final class Async {
      * Async.sleep(Duration.ofMillis(500));
      * }</pre>
      *
+     * @param duration how long to sleep, in loop time (virtual under a test clock); zero or negative only
+     *     yields
      * @throws CancelledException if the task is cancelled while it sleeps
      */
     public static void sleep(Duration duration) {
@@ -101,27 +113,57 @@ public final class Async {
      * System.out.println("Doing other work...");
      * String result = task.await();
      * }</pre>
+     *
+     * @param <T> the type of the task's result
+     * @param body the coroutine the task runs; not {@code null}
+     * @return the new task, already scheduled; await it, cancel it, or read its outcome later
      */
     public static <T> Task<T> createTask(AsyncCallable<T> body) {
         return EventLoop.runningLoop("Async.createTask").createTask(body, null);
     }
 
-    /** {@link #createTask(AsyncCallable)} with a name, shown in dumps and errors. */
+    /**
+     * {@link #createTask(AsyncCallable)} with a name, shown in dumps and errors.
+     *
+     * @param <T> the type of the task's result
+     * @param name the task's name, shown in {@link Task#toString()}, dumps and error messages;
+     *     not {@code null}
+     * @param body the coroutine the task runs; not {@code null}
+     * @return the new task, already scheduled
+     */
     public static <T> Task<T> createTask(String name, AsyncCallable<T> body) {
         return EventLoop.runningLoop("Async.createTask").createTask(body, Objects.requireNonNull(name, "name"));
     }
 
-    /** {@link #createTask(String, AsyncCallable)} with the arguments in asyncio's order. */
+    /**
+     * {@link #createTask(String, AsyncCallable)} with the arguments in asyncio's order.
+     *
+     * @param <T> the type of the task's result
+     * @param body the coroutine the task runs; not {@code null}
+     * @param name the task's name, shown in dumps and error messages; not {@code null}
+     * @return the new task, already scheduled
+     */
     public static <T> Task<T> createTask(AsyncCallable<T> body, String name) {
         return createTask(name, body);
     }
 
-    /** {@link #createTask(AsyncCallable)} for a body with no result. */
+    /**
+     * {@link #createTask(AsyncCallable)} for a body with no result.
+     *
+     * @param body the coroutine the task runs; not {@code null}
+     * @return the new task, already scheduled; its result is {@code null}
+     */
     public static Task<Void> createTask(AsyncRunnable body) {
         return EventLoop.runningLoop("Async.createTask").createTask(body, null);
     }
 
-    /** {@link #createTask(String, AsyncCallable)} for a body with no result. */
+    /**
+     * {@link #createTask(String, AsyncCallable)} for a body with no result.
+     *
+     * @param name the task's name, shown in dumps and error messages; not {@code null}
+     * @param body the coroutine the task runs; not {@code null}
+     * @return the new task, already scheduled; its result is {@code null}
+     */
     public static Task<Void> createTask(String name, AsyncRunnable body) {
         return EventLoop.runningLoop("Async.createTask").createTask(body, Objects.requireNonNull(name, "name"));
     }
@@ -129,13 +171,20 @@ public final class Async {
     /**
      * The task running now, or {@code null} when called from a plain callback.
      *
+     * @return the task whose body is running, or {@code null} inside a callback scheduled
+     *     with {@code callSoon}/{@code callLater}
      * @throws IllegalStateException outside a running loop
      */
     public static Task<?> currentTask() {
         return EventLoop.runningLoop("Async.currentTask").currentTask();
     }
 
-    /** The running event loop (asyncio's {@code get_running_loop}). */
+    /**
+     * The running event loop (asyncio's {@code get_running_loop}).
+     *
+     * @return the loop the calling code runs on; never {@code null}
+     * @throws IllegalStateException outside a running loop
+     */
     public static EventLoop loop() {
         return EventLoop.runningLoop("Async.loop");
     }
@@ -145,6 +194,7 @@ public final class Async {
      * with {@code --add-exports java.base/jdk.internal.vm=ALL-UNNAMED}) or
      * {@link EngineKind#THREADS}. Callable anywhere.
      *
+     * @return the engine that new loops in this JVM use; the same answer for the JVM's lifetime
      * @throws IllegalStateException if {@code -Dsimmer.engine} forces an engine that cannot run
      */
     public static EngineKind engine() {
@@ -163,18 +213,36 @@ public final class Async {
      * <pre>{@code
      * List<String> files = Async.gather(() -> download("A"), () -> download("B"));
      * }</pre>
+     *
+     * @param <T> the common type of the results
+     * @param bodies the coroutines (or tasks) to run together; none may be {@code null}
+     * @return the results, in the order of {@code bodies} (not of completion); empty for no bodies
+     * @throws Exception the first failure among the children, unchanged, with later ones suppressed on it;
+     *     {@link CancelledException} if the caller was cancelled
      */
     @SafeVarargs
     public static <T> List<T> gather(AsyncCallable<? extends T>... bodies) throws Exception {
         return Gather.all(Arrays.asList(bodies));
     }
 
-    /** {@link #gather(AsyncCallable[])} over a list of bodies or tasks. */
+    /**
+     * {@link #gather(AsyncCallable[])} over a list of bodies or tasks.
+     *
+     * @param <T> the common type of the results
+     * @param bodies the coroutines (or tasks) to run together; none may be {@code null}
+     * @return the results, in list order; empty for an empty list
+     * @throws Exception the first failure among the children, unchanged, with later ones suppressed on it
+     */
     public static <T> List<T> gather(List<? extends AsyncCallable<? extends T>> bodies) throws Exception {
         return Gather.all(bodies);
     }
 
-    /** {@link #gather(AsyncCallable[])} for bodies with no result; waits for all of them. */
+    /**
+     * {@link #gather(AsyncCallable[])} for bodies with no result; waits for all of them.
+     *
+     * @param bodies the coroutines to run together; none may be {@code null}
+     * @throws Exception the first failure among the children, unchanged, with later ones suppressed on it
+     */
     public static void gather(AsyncRunnable... bodies) throws Exception {
         AsyncCallable<?>[] callables = new AsyncCallable<?>[bodies.length];
         for (int i = 0; i < bodies.length; i++) {
@@ -187,13 +255,28 @@ public final class Async {
      * Runs the bodies concurrently and returns how each ended, never throwing for a child's
      * failure (asyncio's {@code gather(..., return_exceptions=True)}). Cancelling the caller
      * cancels every child.
+     *
+     * @param <T> the common type of the results
+     * @param bodies the coroutines (or tasks) to run together; none may be {@code null}
+     * @return one {@link Outcome} per body, in the order of {@code bodies}: a value, a failure or a
+     *     cancellation
+     * @throws Exception {@link CancelledException} when the calling task itself is cancelled; never a
+     *     child's failure
      */
     @SafeVarargs
     public static <T> List<Outcome<T>> gatherSettled(AsyncCallable<? extends T>... bodies) throws Exception {
         return Gather.settled(Arrays.asList(bodies));
     }
 
-    /** {@link #gatherSettled(AsyncCallable[])} over a list of bodies or tasks. */
+    /**
+     * {@link #gatherSettled(AsyncCallable[])} over a list of bodies or tasks.
+     *
+     * @param <T> the common type of the results
+     * @param bodies the coroutines (or tasks) to run together; none may be {@code null}
+     * @return one {@link Outcome} per body, in list order
+     * @throws Exception {@link CancelledException} when the calling task itself is cancelled; never a
+     *     child's failure
+     */
     public static <T> List<Outcome<T>> gatherSettled(List<? extends AsyncCallable<? extends T>> bodies) throws Exception {
         return Gather.settled(bodies);
     }
@@ -207,6 +290,13 @@ public final class Async {
      * Task<Void> save = Async.createTask(() -> saveToDisk());
      * Async.shield(save);   // a cancel of this task does not interrupt the save
      * }</pre>
+     *
+     * @param <T> the type of the task's result
+     * @param task a task of this loop, other than the calling one
+     * @return the task's result, once it has ended
+     * @throws Exception the task's own failure, unchanged; {@link CancelledException} if the caller was
+     *     cancelled (the task goes on) or the task itself was cancelled
+     * @throws IllegalStateException if {@code task} is the calling task or belongs to another loop
      */
     public static <T> T shield(Task<T> task) throws Exception {
         Task<?> current = EventLoop.runningLoop("Async.shield").requireTask("Async.shield");
@@ -241,6 +331,8 @@ public final class Async {
      * }</pre>
      *
      * @param tasks the tasks, of this loop; duplicates count once
+     * @param mode when to return: at the first end, the first failure, or when all have ended
+     * @return the ended tasks and the still pending ones, as two disjoint sets covering {@code tasks}
      * @throws IllegalArgumentException if {@code tasks} is empty (asyncio's {@code ValueError})
      * @throws CancelledException       if the waiting task is cancelled
      */
@@ -256,6 +348,14 @@ public final class Async {
      * WaitResult r = Async.wait(tasks, WaitMode.ALL_COMPLETED, Duration.ofSeconds(5));
      * r.pending().forEach(Task::cancel);
      * }</pre>
+     *
+     * @param tasks the tasks, of this loop; duplicates count once
+     * @param mode when to return before the timeout: at the first end, the first failure, or when all have
+     *     ended
+     * @param timeout the longest wait, in loop time; zero or negative checks once after a yield
+     * @return the ended tasks and the still pending ones; on timeout {@code pending()} is not empty
+     * @throws IllegalArgumentException if {@code tasks} is empty
+     * @throws CancelledException if the waiting task is cancelled
      */
     public static WaitResult wait(Collection<? extends Task<?>> tasks, WaitMode mode, Duration timeout) {
         return Waiting.wait(tasks, mode, Objects.requireNonNull(timeout, "timeout"));
@@ -275,6 +375,10 @@ public final class Async {
      *
      * <p>The returned object is its own iterator: a second loop goes on where the first one
      * stopped.
+     *
+     * @param <T> the common type of the tasks' results
+     * @param tasks the tasks to watch, of this loop; duplicates count once
+     * @return an iterable that hands out each task once, in the order they end
      */
     public static <T> AsyncIterable<Task<T>> asCompleted(Collection<? extends Task<? extends T>> tasks) {
         return new AsCompleted<>(tasks, 0, null);
@@ -295,6 +399,11 @@ public final class Async {
      *     downloads.forEach(Task::cancel);
      * }
      * }</pre>
+     *
+     * @param <T> the common type of the tasks' results
+     * @param tasks the tasks to watch, of this loop; duplicates count once
+     * @param timeout how long from this call the whole iteration may take, in loop time
+     * @return an iterable that hands out each task once, in the order they end
      */
     public static <T> AsyncIterable<Task<T>> asCompleted(Collection<? extends Task<? extends T>> tasks,
                                                          Duration timeout) {
@@ -321,6 +430,12 @@ public final class Async {
      * <p>A body with nothing to return ends with {@code return null;} (Java cannot tell a
      * value lambda from a void one when its parameter type is inferred), or use the
      * try-with-resources form, {@link TaskGroup#open()}.
+     *
+     * @param <T> the type of the body's value
+     * @param body the code that starts the group's children; it gets the group as its argument
+     * @return what {@code body} returned, once all children have ended
+     * @throws Exception the first failure of a child or of the body, unchanged, the later ones suppressed on
+     *     it
      */
     public static <T> T taskGroup(TaskGroup.Body<T> body) throws Exception {
         return TaskGroup.run(Objects.requireNonNull(body, "body"));
@@ -335,18 +450,41 @@ public final class Async {
      * String page = Async.timeout(Duration.ofSeconds(5), () -> fetch(url));
      * }</pre>
      *
+     * @param <T> the type of the body's result
+     * @param delay how long the body may run, in loop time; zero or negative times out at the body's first
+     *     suspension
+     * @param body the code to run in the calling task (no new task is made)
+     * @return what {@code body} returned, if it ended in time
      * @throws AsyncTimeoutException if the deadline passed; never a cancellation
+     * @throws Exception whatever the body threw, unchanged
      */
     public static <T> T timeout(Duration delay, AsyncCallable<T> body) throws Exception {
         return Timeouts.after(Objects.requireNonNull(delay, "delay"), Objects.requireNonNull(body, "body"));
     }
 
-    /** {@link #timeout(Duration, AsyncCallable)} for a body that returns nothing. */
+    /**
+     * {@link #timeout(Duration, AsyncCallable)} for a body that returns nothing.
+     *
+     * @param delay how long the body may run, in loop time
+     * @param body the code to run in the calling task
+     * @throws AsyncTimeoutException if the deadline passed
+     * @throws Exception whatever the body threw, unchanged
+     */
     public static void timeout(Duration delay, AsyncRunnable body) throws Exception {
         timeout(delay, Objects.requireNonNull(body, "body").asCallable());
     }
 
-    /** {@link #timeout(Duration, AsyncCallable)} with an absolute deadline in loop time ({@link EventLoop#time()}). */
+    /**
+     * {@link #timeout(Duration, AsyncCallable)} with an absolute deadline in loop time ({@link EventLoop#time()}).
+     *
+     * @param <T> the type of the body's result
+     * @param deadlineNanos the deadline on the loop's clock, in nanoseconds as {@link EventLoop#time()} gives
+     *     them
+     * @param body the code to run in the calling task
+     * @return what {@code body} returned, if it ended before the deadline
+     * @throws AsyncTimeoutException if the deadline passed first
+     * @throws Exception whatever the body threw, unchanged
+     */
     public static <T> T timeoutAt(long deadlineNanos, AsyncCallable<T> body) throws Exception {
         return Timeouts.at(deadlineNanos, "at loop time " + deadlineNanos + " ns", Objects.requireNonNull(body, "body"));
     }
@@ -354,12 +492,28 @@ public final class Async {
     /**
      * {@link #timeout(Duration, AsyncCallable)} that returns {@code fallback} instead of
      * throwing when the deadline passes (kotlinx's {@code withTimeoutOrNull}, with a value).
+     *
+     * @param <T> the type of the body's result
+     * @param delay how long the body may run, in loop time
+     * @param fallback the value to return when the deadline passes; may be {@code null}
+     * @param body the code to run in the calling task
+     * @return what {@code body} returned, or {@code fallback} if it timed out
+     * @throws Exception whatever the body threw, unchanged (never {@link AsyncTimeoutException} for this
+     *     deadline)
      */
     public static <T> T timeoutOr(Duration delay, T fallback, AsyncCallable<T> body) throws Exception {
         return Timeouts.afterOr(Objects.requireNonNull(delay, "delay"), fallback, Objects.requireNonNull(body, "body"));
     }
 
-    /** {@link #timeoutOr} with {@code null} as the fallback. */
+    /**
+     * {@link #timeoutOr} with {@code null} as the fallback.
+     *
+     * @param <T> the type of the body's result
+     * @param delay how long the body may run, in loop time
+     * @param body the code to run in the calling task
+     * @return what {@code body} returned, or {@code null} if it timed out
+     * @throws Exception whatever the body threw, unchanged
+     */
     public static <T> T timeoutOrNull(Duration delay, AsyncCallable<T> body) throws Exception {
         return timeoutOr(delay, null, body);
     }
@@ -373,6 +527,13 @@ public final class Async {
      * Task<String> download = Async.createTask(() -> download("big.iso"));
      * String file = Async.waitFor(download, Duration.ofMinutes(1));
      * }</pre>
+     *
+     * @param <T> the type of the result
+     * @param awaitable a body to run in the calling task, or a {@link Task} to await and cancel on timeout
+     * @param delay how long to wait, in loop time
+     * @return the awaitable's result, if it ended in time
+     * @throws AsyncTimeoutException if {@code delay} passed first
+     * @throws Exception whatever the awaitable threw, unchanged
      */
     public static <T> T waitFor(AsyncCallable<T> awaitable, Duration delay) throws Exception {
         return timeout(delay, Objects.requireNonNull(awaitable, "awaitable"));
@@ -388,6 +549,13 @@ public final class Async {
      * <pre>{@code
      * String body = Async.await(httpClient.sendAsync(request, ofString())).body();
      * }</pre>
+     *
+     * @param <T> the type of the stage's value
+     * @param stage a stage completed by any thread, for example a {@code CompletableFuture}
+     * @return the stage's value
+     * @throws Exception the stage's failure, unwrapped from
+     *     {@code CompletionException}/{@code ExecutionException}; {@link CancelledException} if the stage
+     *     or the awaiting task was cancelled
      */
     public static <T> T await(CompletionStage<T> stage) throws Exception {
         return ThreadBridge.await(Objects.requireNonNull(stage, "stage"));
@@ -401,6 +569,12 @@ public final class Async {
      * <pre>{@code
      * byte[] data = Async.toThread(() -> Files.readAllBytes(path));
      * }</pre>
+     *
+     * @param <T> the type of the result
+     * @param blocking the blocking code; it runs on a new virtual thread, off the loop
+     * @return what {@code blocking} returned
+     * @throws Exception whatever {@code blocking} threw, unchanged; {@link CancelledException} if the task
+     *     was cancelled
      */
     public static <T> T toThread(Callable<T> blocking) throws Exception {
         return ThreadBridge.toThread(Objects.requireNonNull(blocking, "blocking"));
@@ -416,6 +590,13 @@ public final class Async {
      * ExecutorService pool = Executors.newFixedThreadPool(4);
      * BigInteger p = Async.runInExecutor(pool, () -> BigInteger.probablePrime(2048, rng));
      * }</pre>
+     *
+     * @param <T> the type of the result
+     * @param executor the executor that runs the blocking code
+     * @param blocking the blocking code
+     * @return what {@code blocking} returned
+     * @throws Exception whatever {@code blocking} threw, unchanged; {@link CancelledException} if the task
+     *     was cancelled
      */
     public static <T> T runInExecutor(java.util.concurrent.Executor executor, Callable<T> blocking) throws Exception {
         return ThreadBridge.runInExecutor(Objects.requireNonNull(executor, "executor"),

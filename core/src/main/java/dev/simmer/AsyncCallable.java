@@ -21,6 +21,11 @@ package dev.simmer;
  */
 @FunctionalInterface
 public interface AsyncCallable<T> {
-    /** Runs the body. May suspend when called from inside a task. */
+    /**
+     * Runs the body. May suspend when called from inside a task.
+     *
+     * @return the body's result; it becomes the task's result
+     * @throws Exception any failure of the body; it becomes the task's failure
+     */
     T call() throws Exception;
 }

@@ -65,15 +65,27 @@ import java.util.Set;
  */
 public final class AsyncGenerator<T> implements AsyncIterable<T> {
 
-    /** A generator body: emits elements through {@code out}; may suspend anywhere. */
+    /**
+     * A generator body: emits elements through {@code out}; may suspend anywhere.
+     *
+     * @param <T> the element type
+     */
     @FunctionalInterface
     public interface Body<T> {
+        /**
+         * Produces the elements, in the generator's own task.
+         *
+         * @param out where each element is emitted; valid only during this call
+         * @throws Exception any failure; the consumer's next {@code next()} rethrows it unchanged
+         */
         void generate(Emitter<T> out) throws Exception;
     }
 
     /**
      * Hands elements from a generator body to its consumer (Python's {@code yield}).
      * Must be called from the generator's own task.
+     *
+     * @param <T> the element type
      */
     public static final class Emitter<T> {
         private final Run<T> run;
@@ -86,6 +98,7 @@ public final class AsyncGenerator<T> implements AsyncIterable<T> {
          * Hands {@code value} to the consumer and suspends until it asks for the next
          * element. A cancellation point: closing the iterator cancels the producer here.
          *
+         * @param value the next element; may be {@code null}
          * @throws IllegalStateException if called from another task, or after the iterator
          *                               was closed
          */

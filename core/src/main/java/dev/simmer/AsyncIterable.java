@@ -61,6 +61,8 @@ public interface AsyncIterable<T> extends Iterable<T>, AutoCloseable {
     /**
      * Every element, in order, in a new list (Python's {@code [x async for x in it]}); may
      * suspend. The iterator is closed afterwards, also when getting an element fails.
+     *
+     * @return the elements, in iteration order; a modifiable list
      */
     default List<T> toList() {
         List<T> all = new ArrayList<>();
@@ -76,6 +78,8 @@ public interface AsyncIterable<T> extends Iterable<T>, AutoCloseable {
      * The first {@code n} elements (fewer if there are fewer), in a new list; may suspend.
      * The iterator is closed afterwards, so a generator's producer ends there.
      *
+     * @param n the most elements to take, zero or more
+     * @return up to {@code n} elements, in iteration order
      * @throws IllegalArgumentException if {@code n} is negative
      */
     default List<T> take(int n) {
@@ -95,6 +99,7 @@ public interface AsyncIterable<T> extends Iterable<T>, AutoCloseable {
      * The first element; may suspend. The iterator is closed afterwards, so a generator's
      * producer ends there (Python's {@code await anext(aiter(it))} followed by {@code aclose()}).
      *
+     * @return the first element
      * @throws NoSuchElementException if there is none
      */
     default T first() {
@@ -123,6 +128,11 @@ public interface AsyncIterable<T> extends Iterable<T>, AutoCloseable {
      *     }
      * });
      * }</pre>
+     *
+     * @param <T> the element type
+     * @param body produces the elements through its emitter; each iteration runs it anew, in a task of its
+     *     own started by the first {@code hasNext()}
+     * @return the generator; close it (try-with-resources) when leaving an iteration early
      */
     static <T> AsyncGenerator<T> generate(AsyncGenerator.Body<T> body) {
         return new AsyncGenerator<>(Objects.requireNonNull(body, "body"));

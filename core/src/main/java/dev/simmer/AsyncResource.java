@@ -54,15 +54,27 @@ import java.util.Objects;
  */
 public final class AsyncResource<T> implements AutoCloseable {
 
-    /** Closes the value of an {@link AsyncResource}; may suspend (Python's {@code __aexit__}). */
+    /**
+     * Closes the value of an {@link AsyncResource}; may suspend (Python's {@code __aexit__}).
+     *
+     * @param <T> the type of the value it closes
+     */
     @FunctionalInterface
     public interface Teardown<T> {
+        /**
+         * Closes {@code value}.
+         *
+         * @param value what the setup returned
+         * @throws Exception a failure to close; {@code close()} rethrows it unchanged
+         */
         void close(T value) throws Exception;
     }
 
     /**
      * Closes the value of a resource knowing how the block ended (Python's
      * {@code __aexit__(exc_type, exc, tb)}); may suspend. See {@link AsyncResource#with}.
+     *
+     * @param <T> the type of the value it closes
      */
     @FunctionalInterface
     public interface Exit<T> {
@@ -72,13 +84,28 @@ public final class AsyncResource<T> implements AutoCloseable {
          * @param failure what the block threw (a {@link CancelledException} if the task was
          *                cancelled), or {@code null} if it ended normally; it propagates after
          *                the exit in any case (an exit cannot swallow it)
+         * @param value what the setup returned
+         * @throws Exception a failure to close; attached as suppressed to the block's failure, or thrown if
+         *     the block succeeded
          */
         void close(T value, Throwable failure) throws Exception;
     }
 
-    /** The block run with a resource's value by {@link AsyncResource#with}; may suspend. */
+    /**
+     * The block run with a resource's value by {@link AsyncResource#with}; may suspend.
+     *
+     * @param <T> the type of the resource's value
+     * @param <R> the type of the block's result
+     */
     @FunctionalInterface
     public interface Block<T, R> {
+        /**
+         * Uses the resource.
+         *
+         * @param value what the setup returned, still open
+         * @return the result {@link AsyncResource#with} returns
+         * @throws Exception any failure; it reaches the {@link Exit} and then the caller
+         */
         R run(T value) throws Exception;
     }
 
@@ -103,7 +130,12 @@ public final class AsyncResource<T> implements AutoCloseable {
      * }
      * }</pre>
      *
+     * @param <T> the type of the value
+     * @param setup opens the value; runs now, in the calling task, and may suspend
+     * @param teardown closes the value when {@link #close()} is called; not run if {@code setup} fails
+     * @return the open resource; use it in try-with-resources
      * @throws IllegalStateException outside a running loop
+     * @throws Exception whatever {@code setup} threw, unchanged
      */
     public static <T> AsyncResource<T> of(AsyncCallable<? extends T> setup, Teardown<? super T> teardown)
             throws Exception {
@@ -133,7 +165,15 @@ public final class AsyncResource<T> implements AutoCloseable {
      * when the block succeeded, the exit's failure is thrown. Wrap the exit in
      * {@link #shielded(Exit)} if a cancellation must not cut it short.
      *
+     * @param <T> the type of the value
+     * @param <R> the type of the block's result
+     * @param setup opens the value; runs in the calling task and may suspend
+     * @param exit closes the value, told what the block threw; runs however the block ends
+     * @param block uses the value
+     * @return what {@code block} returned
      * @throws IllegalStateException outside a running loop
+     * @throws Exception the block's failure (with the exit's attached as suppressed), else the exit's or the
+     *     setup's
      */
     public static <T, R> R with(AsyncCallable<? extends T> setup, Exit<? super T> exit,
             Block<? super T, ? extends R> block) throws Exception {
@@ -183,13 +223,23 @@ public final class AsyncResource<T> implements AutoCloseable {
      * ending). Because it runs in another task, it cannot release what the closing task
      * owns, such as a held {@code Lock}; release that outside the shielded part. When the loop
      * shuts down it cancels the helper like every other task.
+     *
+     * @param <T> the type of the value it closes
+     * @param teardown the teardown to protect from cancellation
+     * @return a teardown that runs {@code teardown} in a helper task and waits for it to end
      */
     public static <T> Teardown<T> shielded(Teardown<T> teardown) {
         Objects.requireNonNull(teardown, "teardown");
         return value -> runShielded(() -> teardown.close(value));
     }
 
-    /** {@link #shielded(Teardown)} for an {@link Exit}: it runs to its end even if the task is cancelled meanwhile. */
+    /**
+     * {@link #shielded(Teardown)} for an {@link Exit}: it runs to its end even if the task is cancelled meanwhile.
+     *
+     * @param <T> the type of the value it closes
+     * @param exit the exit to protect from cancellation
+     * @return an exit that runs {@code exit} in a helper task and waits for it to end
+     */
     public static <T> Exit<T> shielded(Exit<T> exit) {
         Objects.requireNonNull(exit, "exit");
         return (value, failure) -> runShielded(() -> exit.close(value, failure));
@@ -210,12 +260,20 @@ public final class AsyncResource<T> implements AutoCloseable {
         throw cancelled;
     }
 
-    /** The value the setup returned (still there after {@code close()}, as Python's {@code as} name). */
+    /**
+     * The value the setup returned (still there after {@code close()}, as Python's {@code as} name).
+     *
+     * @return the value, as {@code setup} returned it; may be {@code null} if setup returned {@code null}
+     */
     public T get() {
         return value;
     }
 
-    /** Whether {@link #close()} has been called. */
+    /**
+     * Whether {@link #close()} has been called.
+     *
+     * @return {@code true} once {@code close()} has started, even if the teardown failed
+     */
     public boolean isClosed() {
         return teardown == null;
     }

@@ -13,10 +13,18 @@ package dev.simmer;
  */
 @FunctionalInterface
 public interface AsyncRunnable {
-    /** Runs the body. May suspend when called from inside a task. */
+    /**
+     * Runs the body. May suspend when called from inside a task.
+     *
+     * @throws Exception any failure of the body; it becomes the task's failure
+     */
     void run() throws Exception;
 
-    /** This body as an {@link AsyncCallable} returning {@code null}. */
+    /**
+     * This body as an {@link AsyncCallable} returning {@code null}.
+     *
+     * @return a callable that runs this body and returns {@code null}
+     */
     default AsyncCallable<Void> asCallable() {
         return () -> {
             run();

@@ -23,7 +23,12 @@ public class AsyncTimeoutException extends RuntimeException {
     /** Which timeout scope threw it (so that timeoutOr catches its own timeout only). */
     final transient Object scope;
 
-    /** A timeout with a message and the cancellation that stopped the body. */
+    /**
+     * A timeout with a message and the cancellation that stopped the body.
+     *
+     * @param message which timeout passed, for example "timed out after 500 ms"
+     * @param cause the cancellation that stopped the body, or {@code null}
+     */
     public AsyncTimeoutException(String message, Throwable cause) {
         this(message, cause, null);
     }

@@ -27,7 +27,11 @@ public class CancelledException extends CancellationException {
         super();
     }
 
-    /** A cancellation carrying the message given to {@link Task#cancel(String)}. */
+    /**
+     * A cancellation carrying the message given to {@link Task#cancel(String)}.
+     *
+     * @param message the reason for the cancellation, or {@code null} for none
+     */
     public CancelledException(String message) {
         super(message);
     }

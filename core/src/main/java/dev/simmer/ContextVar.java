@@ -43,19 +43,32 @@ public final class ContextVar<T> {
     private final String name;
     private final Object defaultValue;
 
-    /** A variable without a default: {@link #get()} throws until it is set. */
+    /**
+     * A variable without a default: {@link #get()} throws until it is set.
+     *
+     * @param name the variable's name, used in messages; not {@code null}
+     */
     public ContextVar(String name) {
         this.name = Objects.requireNonNull(name, "name");
         this.defaultValue = NO_DEFAULT;
     }
 
-    /** A variable whose {@link #get()} returns {@code defaultValue} until it is set. */
+    /**
+     * A variable whose {@link #get()} returns {@code defaultValue} until it is set.
+     *
+     * @param name the variable's name, used in messages; not {@code null}
+     * @param defaultValue the value of {@link #get()} where the variable was never set; may be {@code null}
+     */
     public ContextVar(String name, T defaultValue) {
         this.name = Objects.requireNonNull(name, "name");
         this.defaultValue = defaultValue;
     }
 
-    /** The variable's name (for messages). */
+    /**
+     * The variable's name (for messages).
+     *
+     * @return the name given to the constructor
+     */
     public String name() {
         return name;
     }
@@ -63,6 +76,7 @@ public final class ContextVar<T> {
     /**
      * The value in the current context, or the default.
      *
+     * @return the value the current task (or callback) sees
      * @throws NoSuchElementException if it was never set here and has no default
      */
     @SuppressWarnings("unchecked")
@@ -78,7 +92,12 @@ public final class ContextVar<T> {
         return (T) defaultValue;
     }
 
-    /** The value in the current context, or {@code fallback} if it was never set here. */
+    /**
+     * The value in the current context, or {@code fallback} if it was never set here.
+     *
+     * @param fallback returned when the variable was never set in this context; the default is not consulted
+     * @return the value set in the current context, or {@code fallback}
+     */
     @SuppressWarnings("unchecked")
     public T get(T fallback) {
         Map<ContextVar<?>, Object> context = current("ContextVar.get");
@@ -88,6 +107,9 @@ public final class ContextVar<T> {
     /**
      * Sets the value for the current task (and the tasks it creates from now on). Returns a
      * token that {@link #reset} uses to restore the previous value.
+     *
+     * @param value the new value; may be {@code null}
+     * @return the token that undoes this {@code set}
      */
     public Token<T> set(T value) {
         EventLoop loop = EventLoop.runningLoop("ContextVar.set");
@@ -98,7 +120,12 @@ public final class ContextVar<T> {
         return new Token<>(this, before.containsKey(this), before.get(this));
     }
 
-    /** Restores the value this variable had before the {@link #set} that returned {@code token}. */
+    /**
+     * Restores the value this variable had before the {@link #set} that returned {@code token}.
+     *
+     * @param token what {@link #set} returned, in this task
+     * @throws IllegalArgumentException if {@code token} was made by another variable
+     */
     public void reset(Token<T> token) {
         if (token.variable() != this) {
             throw new IllegalArgumentException("This token was made by ContextVar '" + token.variable().name
@@ -121,6 +148,12 @@ public final class ContextVar<T> {
      * <pre>{@code
      * String page = REQUEST_ID.with("r-44", () -> fetch(url));
      * }</pre>
+     *
+     * @param <R> the type of the body's result
+     * @param value the value the body sees; may be {@code null}
+     * @param body the code to run in the calling task
+     * @return what {@code body} returned
+     * @throws Exception whatever {@code body} threw, unchanged
      */
     public <R> R with(T value, AsyncCallable<R> body) throws Exception {
         Token<T> token = set(value);
@@ -142,6 +175,7 @@ public final class ContextVar<T> {
      * @param variable the variable that was set
      * @param hadValue whether it had a value before
      * @param previous that value (meaningless if it had none)
+     * @param <T> the variable's value type
      */
     public record Token<T>(ContextVar<T> variable, boolean hadValue, Object previous) {
     }

@@ -62,6 +62,10 @@ public final class ExitStack implements AutoCloseable {
     /**
      * Pushes {@code resource}, already open, so that {@link #close()} closes it; returns it.
      * A {@code null} resource is ignored, as try-with-resources does.
+     *
+     * @param <R> the resource's type
+     * @param resource an open resource, or {@code null} (ignored)
+     * @return {@code resource}, for use in an expression
      */
     public <R extends AutoCloseable> R push(R resource) {
         loop.checkThread("ExitStack.push");
@@ -79,6 +83,11 @@ public final class ExitStack implements AutoCloseable {
      * <pre>{@code
      * Session session = stack.enter(() -> Session.open(url));   // Session implements AutoCloseable
      * }</pre>
+     *
+     * @param <R> the resource's type
+     * @param opener opens the resource; runs now, in the calling task, and may suspend
+     * @return the open resource, now closed by this stack
+     * @throws Exception whatever {@code opener} threw, unchanged
      */
     public <R extends AutoCloseable> R enter(AsyncCallable<R> opener) throws Exception {
         loop.checkThread("ExitStack.enter");
@@ -93,6 +102,12 @@ public final class ExitStack implements AutoCloseable {
      * <pre>{@code
      * Connection conn = stack.enter(() -> Connection.open(host), Connection::close);
      * }</pre>
+     *
+     * @param <T> the value's type
+     * @param setup opens the value; runs now, in the calling task, and may suspend
+     * @param teardown closes the value when the stack closes; not run if {@code setup} fails
+     * @return the value {@code setup} returned
+     * @throws Exception whatever {@code setup} threw, unchanged
      */
     public <T> T enter(AsyncCallable<? extends T> setup, AsyncResource.Teardown<? super T> teardown) throws Exception {
         loop.checkThread("ExitStack.enter");
@@ -101,7 +116,11 @@ public final class ExitStack implements AutoCloseable {
         return resource.get();
     }
 
-    /** Pushes {@code cleanup}, which may suspend, to run at {@link #close()} (Python's {@code push_async_callback}). */
+    /**
+     * Pushes {@code cleanup}, which may suspend, to run at {@link #close()} (Python's {@code push_async_callback}).
+     *
+     * @param cleanup the code to run when the stack closes, in reverse order of pushing; not {@code null}
+     */
     public void callback(AsyncRunnable cleanup) {
         loop.checkThread("ExitStack.callback");
         exits.push(Objects.requireNonNull(cleanup, "cleanup"));
@@ -120,6 +139,8 @@ public final class ExitStack implements AutoCloseable {
      *     kept = stack.popAll();                      // both open: nothing is closed here
      * }
      * }</pre>
+     *
+     * @return a new stack holding every entry of this one; this one is left empty
      */
     public ExitStack popAll() {
         loop.checkThread("ExitStack.popAll");
@@ -129,7 +150,11 @@ public final class ExitStack implements AutoCloseable {
         return moved;
     }
 
-    /** How many entries wait to be closed. */
+    /**
+     * How many entries wait to be closed.
+     *
+     * @return the number of resources and callbacks still to close
+     */
     public int size() {
         loop.checkThread("ExitStack.size");
         return exits.size();

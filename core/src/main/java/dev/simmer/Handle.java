@@ -25,7 +25,11 @@ public sealed class Handle permits TimerHandle, IoHandle {
         cancelled = true;
     }
 
-    /** Whether {@link #cancel()} was called. */
+    /**
+     * Whether {@link #cancel()} was called.
+     *
+     * @return {@code true} once {@link #cancel()} has been called, even if the callback had already run
+     */
     public boolean isCancelled() {
         return cancelled;
     }

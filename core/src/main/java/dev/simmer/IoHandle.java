@@ -26,12 +26,20 @@ public final class IoHandle extends Handle {
         this.write = write;
     }
 
-    /** The channel watched. */
+    /**
+     * The channel watched.
+     *
+     * @return the channel this handle watches
+     */
     public SelectableChannel channel() {
         return channel;
     }
 
-    /** Whether it watches for writing (or connecting) rather than reading (or accepting). */
+    /**
+     * Whether it watches for writing (or connecting) rather than reading (or accepting).
+     *
+     * @return {@code true} for a writer (or connect) watch, {@code false} for a reader (or accept) watch
+     */
     public boolean watchesWrite() {
         return write;
     }

@@ -29,7 +29,11 @@ import java.time.Duration;
 public record LoopStats(long tasksCreated, long tasksFinished, long steps, long passes, Duration longestStep,
                         int readyHighWater) {
 
-    /** Tasks created and not yet ended. */
+    /**
+     * Tasks created and not yet ended.
+     *
+     * @return {@code tasksCreated - tasksFinished}
+     */
     public long tasksAlive() {
         return tasksCreated - tasksFinished;
     }

@@ -61,17 +61,30 @@ public final class LoopThread implements AutoCloseable {
         this.stop = s.stop();
     }
 
-    /** Starts a loop on a new daemon thread, with the default options. */
+    /**
+     * Starts a loop on a new daemon thread, with the default options.
+     *
+     * @return the running loop thread; close it when done
+     */
     public static LoopThread start() {
         return start(Runner.create());
     }
 
-    /** Starts a loop on a new daemon thread, with {@code runner}'s options (debug mode, exception handler). */
+    /**
+     * Starts a loop on a new daemon thread, with {@code runner}'s options (debug mode, exception handler).
+     *
+     * @param runner the options of the loop; its virtual time would never advance here, so leave it off
+     * @return the running loop thread, once its loop is ready; close it when done
+     */
     public static LoopThread start(Runner runner) {
         return new LoopThread(Objects.requireNonNull(runner, "runner"));
     }
 
-    /** The loop; its thread-safe methods ({@link EventLoop#callSoonThreadsafe}, {@link EventLoop#submit}) work from any thread. */
+    /**
+     * The loop; its thread-safe methods ({@link EventLoop#callSoonThreadsafe}, {@link EventLoop#submit}) work from any thread.
+     *
+     * @return the loop running on this thread
+     */
     public EventLoop loop() {
         return loop;
     }
@@ -80,6 +93,10 @@ public final class LoopThread implements AutoCloseable {
      * Runs {@code body} as a task on the loop and returns a future of its result. Cancelling
      * the future cancels the task. After {@link #close()}, the future fails with an
      * {@link IllegalStateException}; a task still running at close ends cancelled.
+     *
+     * @param <T> the type of the body's result
+     * @param body the coroutine to run as a new task; not {@code null}
+     * @return a future completed, on the loop thread, with the task's result or failure
      */
     public <T> CompletableFuture<T> submit(AsyncCallable<T> body) {
         CompletableFuture<T> f = loop.submit(body);
@@ -93,17 +110,32 @@ public final class LoopThread implements AutoCloseable {
         return f;
     }
 
-    /** {@link #submit(AsyncCallable)} for a body with no result. */
+    /**
+     * {@link #submit(AsyncCallable)} for a body with no result.
+     *
+     * @param body the coroutine to run as a new task; not {@code null}
+     * @return a future completed with {@code null} or the task's failure
+     */
     public CompletableFuture<Void> submit(AsyncRunnable body) {
         return submit(Objects.requireNonNull(body, "body").asCallable());
     }
 
-    /** Runs {@code callback} on the loop thread soon ({@link EventLoop#callSoonThreadsafe}). */
+    /**
+     * Runs {@code callback} on the loop thread soon ({@link EventLoop#callSoonThreadsafe}).
+     *
+     * @param callback a plain callback; it must not suspend
+     * @return a handle that can cancel the callback before it runs
+     * @throws IllegalStateException if the loop is closed
+     */
     public Handle execute(Runnable callback) {
         return loop.callSoonThreadsafe(callback);
     }
 
-    /** Whether the loop still runs. */
+    /**
+     * Whether the loop still runs.
+     *
+     * @return {@code true} until the loop has stopped (after {@link #close()} or a failure)
+     */
     public boolean isAlive() {
         return thread.isAlive();
     }

@@ -37,30 +37,54 @@ public final class Promise<T> extends Completion<T> {
         super(loop);
     }
 
-    /** Ends it with {@code value}, waking its waiters. Returns false if it had already ended. */
+    /**
+     * Ends it with {@code value}, waking its waiters. Returns false if it had already ended.
+     *
+     * @param value the result each waiter gets; may be {@code null}
+     * @return {@code true} if this call ended the promise, {@code false} if it had already ended (nothing
+     *     changes)
+     */
     public boolean complete(T value) {
         loop.checkThread("Promise.complete");
         return complete0(value);
     }
 
-    /** Ends it with a failure, rethrown unchanged to each waiter. Returns false if it had already ended. */
+    /**
+     * Ends it with a failure, rethrown unchanged to each waiter. Returns false if it had already ended.
+     *
+     * @param exception what each waiter's {@code await} throws; not {@code null}
+     * @return {@code true} if this call ended the promise, {@code false} if it had already ended
+     */
     public boolean fail(Throwable exception) {
         loop.checkThread("Promise.fail");
         return fail0(exception);
     }
 
-    /** Ends it cancelled; waiters get a {@link CancelledException}. Returns false if it had already ended. */
+    /**
+     * Ends it cancelled; waiters get a {@link CancelledException}. Returns false if it had already ended.
+     *
+     * @return {@code true} if this call ended the promise, {@code false} if it had already ended
+     */
     public boolean cancel() {
         return cancel(null);
     }
 
-    /** Ends it cancelled with a message for the {@link CancelledException}. Returns false if it had already ended. */
+    /**
+     * Ends it cancelled with a message for the {@link CancelledException}. Returns false if it had already ended.
+     *
+     * @param message the cancellation's message, or {@code null} for none
+     * @return {@code true} if this call ended the promise, {@code false} if it had already ended
+     */
     public boolean cancel(String message) {
         loop.checkThread("Promise.cancel");
         return cancel0(message);
     }
 
-    /** Runs {@code callback} on the loop once it has ended (next pass if it already has). */
+    /**
+     * Runs {@code callback} on the loop once it has ended (next pass if it already has).
+     *
+     * @param callback called once, on the loop thread, with this promise; it must not suspend
+     */
     public void onDone(Consumer<? super Promise<T>> callback) {
         loop.checkThread("Promise.onDone");
         addCallback(() -> callback.accept(this));

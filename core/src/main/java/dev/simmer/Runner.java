@@ -49,7 +49,11 @@ public final class Runner {
     private Runner() {
     }
 
-    /** A runner with the defaults: the system clock, debug mode from {@code -Dsimmer.debug}. */
+    /**
+     * A runner with the defaults: the system clock, debug mode from {@code -Dsimmer.debug}.
+     *
+     * @return a new runner; configure it with the other methods, then call {@link #run(AsyncCallable)}
+     */
     public static Runner create() {
         return new Runner();
     }
@@ -58,6 +62,10 @@ public final class Runner {
      * Virtual time: the clock starts at zero and, whenever the loop would wait for a timer
      * and no thread-side work is in flight, jumps straight to it. Sleeps cost no real time
      * and results do not depend on the machine's speed.
+     *
+     * @param on {@code true} for a virtual clock starting at zero, {@code false} (the default) for the system
+     *     clock
+     * @return this runner
      */
     public Runner virtualTime(boolean on) {
         this.virtualTime = on;
@@ -73,13 +81,23 @@ public final class Runner {
      * a step that never ends is reported too. Each task's creation site is recorded, so
      * that an unretrieved failure and {@link EventLoop#dumpTasks()} say where the task was
      * created; {@link LoopStats#longestStep()} is measured.
+     *
+     * @param on {@code true} to turn debug mode on; the default comes from {@code -Dsimmer.debug}
+     * @return this runner
      */
     public Runner debug(boolean on) {
         this.debug = on;
         return this;
     }
 
-    /** How long a step may run before debug mode reports it; 100 ms by default. */
+    /**
+     * How long a step may run before debug mode reports it; 100 ms by default.
+     *
+     * @param threshold the longest step, in real time, that debug mode lets pass unreported; zero reports
+     *     every step
+     * @return this runner
+     * @throws IllegalArgumentException if {@code threshold} is negative
+     */
     public Runner slowStepThreshold(Duration threshold) {
         if (threshold.isNegative()) {
             throw new IllegalArgumentException("slowStepThreshold must not be negative, was " + threshold);
@@ -88,7 +106,13 @@ public final class Runner {
         return this;
     }
 
-    /** Who receives errors no caller can receive; see {@link EventLoop#setExceptionHandler}. */
+    /**
+     * Who receives errors no caller can receive; see {@link EventLoop#setExceptionHandler}.
+     *
+     * @param handler called on the loop thread with each report; {@code null} (the default) logs them through
+     *     {@link System.Logger} "dev.simmer"
+     * @return this runner
+     */
     public Runner exceptionHandler(Consumer<ErrorReport> handler) {
         this.exceptionHandler = handler;
         return this;
@@ -106,6 +130,9 @@ public final class Runner {
      *     clock.advanceBy(Duration.ofSeconds(5));
      * });
      * }</pre>
+     *
+     * @param clock a clock not used by another running loop; not {@code null}
+     * @return this runner
      */
     public Runner testClock(TestClock clock) {
         this.clock = Objects.requireNonNull(clock, "clock").asClock();
@@ -128,13 +155,20 @@ public final class Runner {
      * }</pre>
      *
      * <p>Off by default, or on with the seed of {@code -Dsimmer.shuffle.seed}.
+     *
+     * @param seed the random generator's seed; the same seed gives the same order for the same program
+     * @return this runner
      */
     public Runner shuffleSeed(long seed) {
         this.shuffleSeed = seed;
         return this;
     }
 
-    /** Turns schedule fuzzing off (even if {@code -Dsimmer.shuffle.seed} is set): first come, first served. */
+    /**
+     * Turns schedule fuzzing off (even if {@code -Dsimmer.shuffle.seed} is set): first come, first served.
+     *
+     * @return this runner
+     */
     public Runner noShuffle() {
         this.shuffleSeed = null;
         return this;
@@ -149,6 +183,9 @@ public final class Runner {
      * Runner.create().virtualTime(true).timeline(timeline).run(() -> kitchen());
      * System.out.println(timeline.toGantt());
      * }</pre>
+     *
+     * @param timeline where to record, or {@code null} to record nothing
+     * @return this runner
      */
     public Runner timeline(Timeline timeline) {
         this.timeline = timeline;
@@ -166,6 +203,9 @@ public final class Runner {
      * Runner.create().jfrEvents(true).run(() -> app());
      * // jfr print --events dev.simmer.TaskStep app.jfr
      * }</pre>
+     *
+     * @param on {@code true} to emit {@code dev.simmer.TaskStep} events while a recording asks for them
+     * @return this runner
      */
     public Runner jfrEvents(boolean on) {
         this.jfrEvents = on;
@@ -184,7 +224,16 @@ public final class Runner {
         return this;
     }
 
-    /** Like {@link Async#run(AsyncCallable)}, with this runner's options. */
+    /**
+     * Like {@link Async#run(AsyncCallable)}, with this runner's options.
+     *
+     * @param <T> the type of {@code main}'s result
+     * @param main the program's top coroutine; it runs as the loop's first task, named {@code main}
+     * @return what {@code main} returned
+     * @throws IllegalStateException if called from inside a running loop
+     * @throws DeadlockException if {@code main} waits for something that can never happen
+     * @throws Exception whatever {@code main} threw, unchanged
+     */
     public <T> T run(AsyncCallable<T> main) throws Exception {
         Objects.requireNonNull(main, "main");
         EventLoop running = EventLoop.current();
@@ -207,7 +256,13 @@ public final class Runner {
                 .runMain(main));
     }
 
-    /** Like {@link Async#run(AsyncRunnable)}, with this runner's options. */
+    /**
+     * Like {@link Async#run(AsyncRunnable)}, with this runner's options.
+     *
+     * @param main the program's top coroutine
+     * @throws IllegalStateException if called from inside a running loop
+     * @throws Exception whatever {@code main} threw, unchanged
+     */
     public void run(AsyncRunnable main) throws Exception {
         Objects.requireNonNull(main, "main");
         run(main.asCallable());

@@ -48,9 +48,20 @@ public final class TaskGroup implements AutoCloseable {
      * owner is re-cancelled so it arrives at the next suspension point (CPython 116720).
      */
 
-    /** The body of {@link Async#taskGroup(Body)}: receives the group, returns a value. */
+    /**
+     * The body of {@link Async#taskGroup(Body)}: receives the group, returns a value.
+     *
+     * @param <T> the type of the body's value
+     */
     @FunctionalInterface
     public interface Body<T> {
+        /**
+         * Starts the group's children and does the body's own work.
+         *
+         * @param group the group; its children may be started until the body and they have all ended
+         * @return the value {@link Async#taskGroup(Body)} returns
+         * @throws Exception any failure; it cancels the children, then propagates
+         */
         T run(TaskGroup group) throws Exception;
     }
 
@@ -76,33 +87,74 @@ public final class TaskGroup implements AutoCloseable {
     /**
      * Opens a group owned by the current task, for try-with-resources. Call {@link #join()}
      * at the end of the block.
+     *
+     * @return the open group, owned by the calling task
+     * @throws IllegalStateException outside a task
      */
     public static TaskGroup open() {
         EventLoop loop = EventLoop.runningLoop("TaskGroup.open");
         return new TaskGroup(loop, loop.requireTask("TaskGroup.open"));
     }
 
-    /** Starts {@code body} as a child task of this group. */
+    /**
+     * Starts {@code body} as a child task of this group.
+     *
+     * <pre>{@code
+     * Task<Integer> answer = group.createTask(() -> compute(42));
+     * // ... later, in the body or after join():
+     * int value = answer.await();
+     * }</pre>
+     *
+     * @param <T> the type of the child's result
+     * @param body the child's coroutine; not {@code null}
+     * @return the child task, already scheduled
+     * @throws IllegalStateException if the group has finished or is shutting down after a failure or a cancel
+     */
     public <T> Task<T> createTask(AsyncCallable<T> body) {
         return start(null, body);
     }
 
-    /** Starts {@code body} as a named child task of this group. */
+    /**
+     * Starts {@code body} as a named child task of this group.
+     *
+     * @param <T> the type of the child's result
+     * @param name the child's name, shown in dumps and error messages; not {@code null}
+     * @param body the child's coroutine; not {@code null}
+     * @return the child task, already scheduled
+     * @throws IllegalStateException if the group has finished or is shutting down
+     */
     public <T> Task<T> createTask(String name, AsyncCallable<T> body) {
         return start(Objects.requireNonNull(name, "name"), body);
     }
 
-    /** Starts {@code body}, which returns nothing, as a child task of this group. */
+    /**
+     * Starts {@code body}, which returns nothing, as a child task of this group.
+     *
+     * @param body the child's coroutine; not {@code null}
+     * @return the child task, already scheduled
+     * @throws IllegalStateException if the group has finished or is shutting down
+     */
     public Task<Void> createTask(AsyncRunnable body) {
         return start(null, Objects.requireNonNull(body, "body").asCallable());
     }
 
-    /** Starts {@code body}, which returns nothing, as a named child task of this group. */
+    /**
+     * Starts {@code body}, which returns nothing, as a named child task of this group.
+     *
+     * @param name the child's name, shown in dumps and error messages; not {@code null}
+     * @param body the child's coroutine; not {@code null}
+     * @return the child task, already scheduled
+     * @throws IllegalStateException if the group has finished or is shutting down
+     */
     public Task<Void> createTask(String name, AsyncRunnable body) {
         return start(Objects.requireNonNull(name, "name"), Objects.requireNonNull(body, "body").asCallable());
     }
 
-    /** The children still running. */
+    /**
+     * The children still running.
+     *
+     * @return a snapshot of the children that have not ended yet, in creation order
+     */
     public List<Task<?>> tasks() {
         loop.checkThread("TaskGroup.tasks");
         return List.copyOf(children);
@@ -112,6 +164,14 @@ public final class TaskGroup implements AutoCloseable {
      * Cancels the group as a whole: every child, and the body if it still runs. The group's
      * {@link #join()} (or {@link Async#taskGroup}) then throws {@link CancelledException}
      * unless a child failed.
+     *
+     * <pre>{@code
+     * try (TaskGroup group = TaskGroup.open()) {
+     *     group.createTask(() -> watchSensor());
+     *     group.createTask(() -> { Async.sleep(Duration.ofMinutes(1)); group.cancel(); });
+     *     group.join();   // throws CancelledException after a minute
+     * }
+     * }</pre>
      */
     public void cancel() {
         loop.checkThread("TaskGroup.cancel");
@@ -123,6 +183,19 @@ public final class TaskGroup implements AutoCloseable {
      * Waits until every child has ended, then throws the first child failure (others
      * suppressed), or returns. If the owner is cancelled meanwhile, the children are cancelled
      * and awaited, then the {@link CancelledException} propagates.
+     *
+     * <pre>{@code
+     * try (TaskGroup group = TaskGroup.open()) {
+     *     for (String url : urls) {
+     *         group.createTask(() -> download(url));
+     *     }
+     *     group.join();   // every download has ended here, or the first failure is thrown
+     * }
+     * }</pre>
+     *
+     * @throws IllegalStateException if called twice, or from a task other than the owner
+     * @throws Exception the first child failure, unchanged, with the later ones suppressed on it;
+     *     {@link CancelledException} if the group or its owner was cancelled
      */
     public void join() throws Exception {
         checkOwner("TaskGroup.join");

@@ -56,12 +56,20 @@ public final class TestClock {
     private TestClock() {
     }
 
-    /** A new clock at time zero; give it to {@link Runner#testClock}. */
+    /**
+     * A new clock at time zero; give it to {@link Runner#testClock}.
+     *
+     * @return a clock at virtual time zero, not yet driving a loop
+     */
     public static TestClock create() {
         return new TestClock();
     }
 
-    /** Virtual time since the clock started. */
+    /**
+     * Virtual time since the clock started.
+     *
+     * @return the virtual time elapsed since zero
+     */
     public Duration currentTime() {
         return Duration.ofNanos(now);
     }
@@ -71,8 +79,12 @@ public final class TestClock {
      * {@link #currentTime()} {@code + delay}, in order, and everything that they make ready
      * at those times; returns with the clock at exactly that time.
      *
+     * @param delay how far to move time, zero or more; zero runs what is ready now, like
+     *     {@link #runCurrent()}
      * @throws IllegalArgumentException if {@code delay} is negative
      * @throws IllegalStateException outside a task of the loop this clock drives
+     * @throws IllegalStateException also if another task already advances this clock
+     * @throws Exception {@link CancelledException} if the calling task is cancelled meanwhile
      */
     public void advanceBy(Duration delay) throws Exception {
         Objects.requireNonNull(delay, "delay");
@@ -88,6 +100,7 @@ public final class TestClock {
      * time, until only later timers (or nothing) are left; time does not move.
      *
      * @throws IllegalStateException outside a task of the loop this clock drives
+     * @throws Exception {@link CancelledException} if the calling task is cancelled meanwhile
      */
     public void runCurrent() throws Exception {
         EventLoop loop = drivenLoop("TestClock.runCurrent");
@@ -101,6 +114,7 @@ public final class TestClock {
      * forever, as in kotlinx-coroutines-test.
      *
      * @throws IllegalStateException outside a task of the loop this clock drives
+     * @throws Exception {@link CancelledException} if the calling task is cancelled meanwhile
      */
     public void advanceUntilIdle() throws Exception {
         EventLoop loop = drivenLoop("TestClock.advanceUntilIdle");
@@ -111,6 +125,7 @@ public final class TestClock {
      * Moves time forward at once by {@code delay}, running nothing: as if the current step
      * had taken that long (for example to make debug mode see a step that blocks the loop).
      *
+     * @param delay how far to move time, zero or more
      * @throws IllegalArgumentException if {@code delay} is negative
      */
     public void jump(Duration delay) {

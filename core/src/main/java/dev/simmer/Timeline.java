@@ -73,12 +73,20 @@ public final class Timeline {
     private Timeline() {
     }
 
-    /** An empty timeline; give it to {@link Runner#timeline}. */
+    /**
+     * An empty timeline; give it to {@link Runner#timeline}.
+     *
+     * @return a new timeline with no events
+     */
     public static Timeline create() {
         return new Timeline();
     }
 
-    /** Every event so far, in the order they happened. */
+    /**
+     * Every event so far, in the order they happened.
+     *
+     * @return a snapshot of the recorded events, oldest first
+     */
     public List<Event> events() {
         return Collections.unmodifiableList(new ArrayList<>(events));
     }
@@ -224,6 +232,8 @@ public final class Timeline {
      * The recording as Chrome trace-event JSON: one thread row per task, a slice for each
      * step and each wait, instants for creation and end. Times are in microseconds of loop
      * time.
+     *
+     * @return the JSON text, to open in {@code chrome://tracing} or Perfetto
      */
     public String toChromeTrace() {
         StringBuilder out = new StringBuilder(256 + events.size() * 120);
@@ -255,12 +265,21 @@ public final class Timeline {
         return out.append("\n]}\n").toString();
     }
 
-    /** Writes {@link #toChromeTrace()} to {@code file} (UTF-8). */
+    /**
+     * Writes {@link #toChromeTrace()} to {@code file} (UTF-8).
+     *
+     * @param file where to write; an existing file is replaced
+     * @throws IOException if the file cannot be written
+     */
     public void writeChromeTrace(Path file) throws IOException {
         Files.writeString(file, toChromeTrace(), StandardCharsets.UTF_8);
     }
 
-    /** {@link #toGantt(int)} 60 columns wide. */
+    /**
+     * {@link #toGantt(int)} 60 columns wide.
+     *
+     * @return the chart: a time axis, one line per task with how it ended, and a legend
+     */
     public String toGantt() {
         return toGantt(60);
     }
@@ -278,6 +297,9 @@ public final class Timeline {
      * main     #===========================================================# succeeded
      * Alice    #~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~#                     succeeded
      * </pre>
+     *
+     * @param width how many columns the time axis spans
+     * @return the chart: a time axis, one line per task with how it ended, and a legend
      */
     public String toGantt(int width) {
         if (width < 10) {

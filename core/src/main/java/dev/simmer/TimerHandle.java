@@ -26,7 +26,11 @@ public final class TimerHandle extends Handle {
         this.timer = timer;
     }
 
-    /** When the callback is due, in loop time ({@link EventLoop#time()} nanoseconds). */
+    /**
+     * When the callback is due, in loop time ({@link EventLoop#time()} nanoseconds).
+     *
+     * @return the due time, in nanoseconds on the loop's clock
+     */
     public long when() {
         return timer.deadline();
     }

@@ -17,6 +17,14 @@ package dev.simmer.io;
  */
 @FunctionalInterface
 public interface ConnectionHandler {
-    /** Serves one connection; may suspend. */
+    /**
+     * Serves one connection; may suspend.
+     *
+     * @param reader the bytes the client sends
+     * @param writer the way back to the client; closed (after what was written is sent) when the handler
+     *     returns
+     * @throws Exception any failure; it is reported to the loop's exception handler, the connection is
+     *     aborted, and the server keeps serving
+     */
     void handle(StreamReader reader, StreamWriter writer) throws Exception;
 }

@@ -5,6 +5,12 @@ import java.net.SocketAddress;
 /**
  * One UDP datagram received by a {@link DatagramEndpoint}: its bytes and who sent it.
  *
+ * <pre>{@code
+ * Datagram d = endpoint.receive();
+ * String text = new String(d.data(), StandardCharsets.UTF_8);
+ * endpoint.send(text.toUpperCase().getBytes(StandardCharsets.UTF_8), d.sender());   // answer the sender
+ * }</pre>
+ *
  * <p>Thread-safe once received (nothing else holds the array).
  *
  * @param data the payload

@@ -51,13 +51,28 @@ public final class DatagramEndpoint implements AutoCloseable {
         this.in = ByteBuffer.allocate(maxDatagramSize);
     }
 
-    /** A socket bound to {@code host:port} (port 0: a free one), sending to and receiving from anyone. */
+    /**
+     * A socket bound to {@code host:port} (port 0: a free one), sending to and receiving from anyone.
+     *
+     * @param host the local address to bind, as a name or a numeric address ({@code "0.0.0.0"}: every
+     *     interface)
+     * @param port the UDP port, or 0 for a free one ({@link #port()} tells which)
+     * @return the open endpoint; close it when done
+     * @throws Exception an {@link java.io.IOException} if the address cannot be bound or resolved
+     */
     public static DatagramEndpoint bind(String host, int port) throws Exception {
         InetSocketAddress address = new InetSocketAddress(Streams.resolve(host).get(0), port);
         return open(address, null, MAX_UDP_PAYLOAD);
     }
 
-    /** A socket connected to {@code host:port}: {@link #send(byte[])} goes there, only its datagrams are received. */
+    /**
+     * A socket connected to {@code host:port}: {@link #send(byte[])} goes there, only its datagrams are received.
+     *
+     * @param host the peer, as a name (resolved off the loop) or a numeric address
+     * @param port the peer's UDP port
+     * @return the open endpoint, bound to a free local port
+     * @throws Exception an {@link java.io.IOException} if the name cannot be resolved or the socket opened
+     */
     public static DatagramEndpoint connect(String host, int port) throws Exception {
         InetSocketAddress remote = new InetSocketAddress(Streams.resolve(host).get(0), port);
         return open(null, remote, MAX_UDP_PAYLOAD);
@@ -67,6 +82,14 @@ public final class DatagramEndpoint implements AutoCloseable {
      * A socket bound to {@code local} (null: any free port of the remote's family) and, if
      * {@code remote} is not null, connected to it; datagrams longer than
      * {@code maxDatagramSize} are truncated.
+     *
+     * @param local the address to bind, or {@code null} for a free port
+     * @param remote the peer to connect to, or {@code null} to send to and receive from anyone
+     * @param maxDatagramSize the receive buffer's size in bytes, 1 to 65535; {@link #MAX_UDP_PAYLOAD} keeps
+     *     every datagram whole
+     * @return the open endpoint
+     * @throws IllegalArgumentException if both addresses are {@code null} or the size is out of range
+     * @throws Exception an {@link java.io.IOException} if the socket cannot be opened, bound or connected
      */
     public static DatagramEndpoint open(InetSocketAddress local, InetSocketAddress remote, int maxDatagramSize)
             throws Exception {
@@ -97,22 +120,41 @@ public final class DatagramEndpoint implements AutoCloseable {
         }
     }
 
-    /** The local address (with the real port when bound to port 0). */
+    /**
+     * The local address (with the real port when bound to port 0).
+     *
+     * @return the address the socket is bound to
+     */
     public SocketAddress localAddress() {
         return local;
     }
 
-    /** The local port. */
+    /**
+     * The local port.
+     *
+     * @return the bound UDP port
+     */
     public int port() {
         return ((InetSocketAddress) local).getPort();
     }
 
-    /** The largest payload {@link #receive()} returns whole. */
+    /**
+     * The largest payload {@link #receive()} returns whole.
+     *
+     * @return the receive buffer's size in bytes; longer datagrams are cut to it
+     */
     public int maxDatagramSize() {
         return in.capacity();
     }
 
-    /** Sends {@code data} to {@code target}; suspends only if the socket's send buffer is full. */
+    /**
+     * Sends {@code data} to {@code target}; suspends only if the socket's send buffer is full.
+     *
+     * @param data the whole payload, sent as one datagram; may be empty
+     * @param target where to send it; not {@code null}
+     * @throws Exception an {@link java.io.IOException} if the socket fails (for example, a payload too long
+     *     for UDP); {@link dev.simmer.CancelledException} if cancelled while waiting for buffer space
+     */
     public void send(byte[] data, SocketAddress target) throws Exception {
         Objects.requireNonNull(target, "target");
         ByteBuffer out = ByteBuffer.wrap(data);
@@ -121,7 +163,14 @@ public final class DatagramEndpoint implements AutoCloseable {
         }
     }
 
-    /** Sends {@code data} to the address this endpoint is connected to. */
+    /**
+     * Sends {@code data} to the address this endpoint is connected to.
+     *
+     * @param data the whole payload, sent as one datagram; may be empty
+     * @throws IllegalStateException if the endpoint is not connected
+     * @throws Exception an {@link java.io.IOException} if the socket fails;
+     *     {@link dev.simmer.CancelledException} if cancelled while waiting for buffer space
+     */
     public void send(byte[] data) throws Exception {
         if (!channel.isConnected()) {
             throw new IllegalStateException("send(data) needs a connected endpoint (DatagramEndpoint.connect); "
@@ -137,6 +186,11 @@ public final class DatagramEndpoint implements AutoCloseable {
      * Suspends until a datagram arrives and returns it. On a connected endpoint, an ICMP
      * "port unreachable" for an earlier send may surface here as a
      * {@link java.net.PortUnreachableException}.
+     *
+     * @return the next datagram: its payload (cut to {@link #maxDatagramSize()}) and its sender
+     * @throws IllegalStateException if another task is already receiving on this endpoint
+     * @throws Exception an {@link java.io.IOException} if the socket fails or is closed;
+     *     {@link dev.simmer.CancelledException} if the task is cancelled while it waits
      */
     public Datagram receive() throws Exception {
         if (receiving) {

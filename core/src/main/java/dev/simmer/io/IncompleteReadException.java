@@ -22,7 +22,12 @@ public final class IncompleteReadException extends EOFException {
     private final byte[] partial;
     private final int expected;
 
-    /** {@code expected} is the count asked for, or -1 when a separator was awaited. */
+    /**
+     * {@code expected} is the count asked for, or -1 when a separator was awaited.
+     *
+     * @param partial the bytes that did arrive before the end; copied
+     * @param expected the count asked for, or -1 when a separator was awaited
+     */
     public IncompleteReadException(byte[] partial, int expected) {
         super(partial.length + " bytes read before the end of the stream, "
                 + (expected < 0 ? "without the separator" : expected + " expected"));
@@ -30,12 +35,20 @@ public final class IncompleteReadException extends EOFException {
         this.expected = expected;
     }
 
-    /** The bytes read before the end of the stream (a copy). */
+    /**
+     * The bytes read before the end of the stream (a copy).
+     *
+     * @return a fresh copy of the bytes read before the end of the stream
+     */
     public byte[] partial() {
         return partial.clone();
     }
 
-    /** How many bytes were asked for, or -1 if the read waited for a separator. */
+    /**
+     * How many bytes were asked for, or -1 if the read waited for a separator.
+     *
+     * @return the count {@code readExactly} asked for, or -1 for {@code readUntil}/{@code readLine}
+     */
     public int expected() {
         return expected;
     }

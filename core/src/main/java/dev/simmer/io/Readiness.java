@@ -34,12 +34,24 @@ public final class Readiness {
     private Readiness() {
     }
 
-    /** Suspends until {@code channel} is readable (or, for a server channel, has a connection to accept). */
+    /**
+     * Suspends until {@code channel} is readable (or, for a server channel, has a connection to accept).
+     *
+     * @param channel a channel in non-blocking mode; a closed one wakes the waiter at once
+     * @throws IllegalArgumentException if the channel is in blocking mode
+     * @throws Exception {@link dev.simmer.CancelledException} if the task is cancelled while it waits
+     */
     public static void awaitReadable(SelectableChannel channel) throws Exception {
         await(channel, false);
     }
 
-    /** Suspends until {@code channel} is writable (or, while a connect is pending, has finished connecting). */
+    /**
+     * Suspends until {@code channel} is writable (or, while a connect is pending, has finished connecting).
+     *
+     * @param channel a channel in non-blocking mode; a closed one wakes the waiter at once
+     * @throws IllegalArgumentException if the channel is in blocking mode
+     * @throws Exception {@link dev.simmer.CancelledException} if the task is cancelled while it waits
+     */
     public static void awaitWritable(SelectableChannel channel) throws Exception {
         await(channel, true);
     }

@@ -67,27 +67,47 @@ public final class Server implements AutoCloseable {
         this.acceptor = Async.createTask("server " + address + " accepting", this::acceptLoop);
     }
 
-    /** The address it listens on (with the real port when it was started on port 0). */
+    /**
+     * The address it listens on (with the real port when it was started on port 0).
+     *
+     * @return the bound address; an {@link InetSocketAddress} or a {@link java.net.UnixDomainSocketAddress}
+     */
     public SocketAddress address() {
         return address;
     }
 
-    /** The TCP port it listens on; -1 for a Unix-domain socket. */
+    /**
+     * The TCP port it listens on; -1 for a Unix-domain socket.
+     *
+     * @return the bound port, or -1 for a Unix-domain socket
+     */
     public int port() {
         return address instanceof InetSocketAddress inet ? inet.getPort() : -1;
     }
 
-    /** Whether it still accepts connections (asyncio's {@code is_serving}). */
+    /**
+     * Whether it still accepts connections (asyncio's {@code is_serving}).
+     *
+     * @return {@code true} until {@link #stopAccepting()} or {@link #close()}
+     */
     public boolean isServing() {
         return accepting;
     }
 
-    /** How many handlers are running now. */
+    /**
+     * How many handlers are running now.
+     *
+     * @return the number of handler tasks that have not ended
+     */
     public int activeConnections() {
         return handlers.size();
     }
 
-    /** How many connections it has accepted in all. */
+    /**
+     * How many connections it has accepted in all.
+     *
+     * @return the number of connections accepted since the server started
+     */
     public long acceptedConnections() {
         return accepted;
     }
@@ -95,6 +115,9 @@ public final class Server implements AutoCloseable {
     /**
      * Suspends until the server stops accepting (asyncio's {@code serve_forever}). Cancelling
      * the waiting task closes the server, as in asyncio, and then throws the cancellation.
+     *
+     * @throws Exception {@link dev.simmer.CancelledException} when the waiting task is cancelled (the server
+     *     is closed first)
      */
     public void serveForever() throws Exception {
         try {
@@ -131,7 +154,12 @@ public final class Server implements AutoCloseable {
         }
     }
 
-    /** Suspends until the server has stopped accepting and every handler has ended (asyncio's {@code wait_closed}). */
+    /**
+     * Suspends until the server has stopped accepting and every handler has ended (asyncio's {@code wait_closed}).
+     *
+     * @throws Exception {@link dev.simmer.CancelledException} if the waiting task is cancelled; the server
+     *     goes on closing
+     */
     public void waitClosed() throws Exception {
         while (accepting) {
             stopWaiters.await();

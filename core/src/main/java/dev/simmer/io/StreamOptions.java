@@ -53,48 +53,96 @@ public record StreamOptions(Duration connectTimeout, boolean noDelay, boolean ke
         }
     }
 
-    /** No connect timeout, TCP_NODELAY on, 64 KiB line limit, water marks 64 KiB / 16 KiB. */
+    /**
+     * No connect timeout, TCP_NODELAY on, 64 KiB line limit, water marks 64 KiB / 16 KiB.
+     *
+     * @return the shared default options; change them with the {@code with...} methods
+     */
     public static StreamOptions defaults() {
         return DEFAULTS;
     }
 
-    /** With a connect timeout (null for none). */
+    /**
+     * With a connect timeout (null for none).
+     *
+     * @param timeout the longest a connect (and a TLS server's handshake) may take, positive; {@code null}
+     *     for no limit
+     * @return a copy of these options with that timeout
+     * @throws IllegalArgumentException if {@code timeout} is zero or negative
+     */
     public StreamOptions withConnectTimeout(Duration timeout) {
         return new StreamOptions(timeout, noDelay, keepAlive, receiveBufferSize, sendBufferSize, limit, highWater,
                 lowWater, backlog);
     }
 
-    /** With TCP_NODELAY on or off. */
+    /**
+     * With TCP_NODELAY on or off.
+     *
+     * @param on {@code true} to send small writes at once (the default), {@code false} to let TCP coalesce
+     *     them
+     * @return a copy of these options with that setting
+     */
     public StreamOptions withNoDelay(boolean on) {
         return new StreamOptions(connectTimeout, on, keepAlive, receiveBufferSize, sendBufferSize, limit, highWater,
                 lowWater, backlog);
     }
 
-    /** With SO_KEEPALIVE on or off. */
+    /**
+     * With SO_KEEPALIVE on or off.
+     *
+     * @param on {@code true} to have the system probe idle connections
+     * @return a copy of these options with that setting
+     */
     public StreamOptions withKeepAlive(boolean on) {
         return new StreamOptions(connectTimeout, noDelay, on, receiveBufferSize, sendBufferSize, limit, highWater,
                 lowWater, backlog);
     }
 
-    /** With SO_RCVBUF and SO_SNDBUF (0 leaves the system's default). */
+    /**
+     * With SO_RCVBUF and SO_SNDBUF (0 leaves the system's default).
+     *
+     * @param receive SO_RCVBUF in bytes, or 0 for the system's default
+     * @param send SO_SNDBUF in bytes, or 0 for the system's default
+     * @return a copy of these options with those sizes
+     * @throws IllegalArgumentException if a size is negative
+     */
     public StreamOptions withBufferSizes(int receive, int send) {
         return new StreamOptions(connectTimeout, noDelay, keepAlive, receive, send, limit, highWater, lowWater,
                 backlog);
     }
 
-    /** With the line limit of the reader. */
+    /**
+     * With the line limit of the reader.
+     *
+     * @param bytes the longest line or separated chunk a reader accepts, at least 1
+     * @return a copy of these options with that limit
+     * @throws IllegalArgumentException if {@code bytes} is less than 1
+     */
     public StreamOptions withLimit(int bytes) {
         return new StreamOptions(connectTimeout, noDelay, keepAlive, receiveBufferSize, sendBufferSize, bytes,
                 highWater, lowWater, backlog);
     }
 
-    /** With the writer's water marks. */
+    /**
+     * With the writer's water marks.
+     *
+     * @param high the buffered bytes above which {@link StreamWriter#drain} suspends
+     * @param low the buffered bytes a suspended {@code drain} waits to get down to
+     * @return a copy of these options with those marks
+     * @throws IllegalArgumentException unless {@code 0 <= low <= high}
+     */
     public StreamOptions withWaterMarks(int high, int low) {
         return new StreamOptions(connectTimeout, noDelay, keepAlive, receiveBufferSize, sendBufferSize, limit, high,
                 low, backlog);
     }
 
-    /** With a server's accept backlog. */
+    /**
+     * With a server's accept backlog.
+     *
+     * @param connections how many connections may wait to be accepted, or 0 for the system's default
+     * @return a copy of these options with that backlog
+     * @throws IllegalArgumentException if {@code connections} is negative
+     */
     public StreamOptions withBacklog(int connections) {
         return new StreamOptions(connectTimeout, noDelay, keepAlive, receiveBufferSize, sendBufferSize, limit,
                 highWater, lowWater, connections);

@@ -57,7 +57,11 @@ public final class StreamReader {
         this.cap = limit + CHUNK;
     }
 
-    /** The most a line or separated chunk may hold (see {@link StreamOptions#limit()}). */
+    /**
+     * The most a line or separated chunk may hold (see {@link StreamOptions#limit()}).
+     *
+     * @return the limit in bytes
+     */
     public int limit() {
         return limit;
     }
@@ -66,6 +70,19 @@ public final class StreamReader {
      * Up to {@code n} bytes: what is buffered, or, if nothing is, what the next arrival
      * brings. An empty array only at the end of the stream. {@code n < 0} reads until the
      * end (everything, however large: use it only on streams known to be small).
+     *
+     * <pre>{@code
+     * byte[] chunk;
+     * while ((chunk = reader.read(8192)).length > 0) {   // whatever has arrived, up to 8 KiB
+     *     out.write(chunk);
+     * }
+     * }</pre>
+     *
+     * @param n the most bytes to return; 0 returns an empty array at once, a negative count reads to the end
+     * @return between 1 and {@code n} bytes (more for {@code n < 0}); empty only at the end of the stream
+     * @throws Exception an {@link java.io.IOException} if the connection fails;
+     *     {@link dev.simmer.CancelledException} if the task is cancelled while it waits (nothing buffered is
+     *     lost)
      */
     public byte[] read(int n) throws Exception {
         if (n < 0) {
@@ -83,8 +100,11 @@ public final class StreamReader {
     /**
      * Exactly {@code n} bytes.
      *
+     * @param n how many bytes to read, zero or more
+     * @return exactly {@code n} bytes
      * @throws IncompleteReadException if the stream ends first; it holds what did arrive,
      *         which is consumed
+     * @throws IllegalArgumentException if {@code n} is negative
      */
     public byte[] readExactly(int n) throws Exception {
         if (n < 0) {
@@ -102,6 +122,8 @@ public final class StreamReader {
      * One line, with its {@code '\n'}; at the end of the stream, what is left without it
      * (empty once nothing is left), as asyncio's {@code readline}.
      *
+     * @return the line's bytes including the {@code '\n'}; the unterminated rest at the end; empty when
+     *     nothing is left
      * @throws LimitOverrunException if the line is longer than the limit; the overlong line
      *         is discarded (up to its newline if it has come, else everything buffered)
      */
@@ -118,7 +140,15 @@ public final class StreamReader {
         }
     }
 
-    /** {@link #readLine()} decoded as UTF-8, with the line end ({@code "\n"} or {@code "\r\n"}) removed; null at the end. */
+    /**
+     * {@link #readLine()} decoded as UTF-8, with the line end ({@code "\n"} or {@code "\r\n"}) removed; null at the end.
+     *
+     * @return the line without its line end, or {@code null} at the end of the stream (an empty line is
+     *     {@code ""})
+     * @throws LimitOverrunException if the line is longer than the limit
+     * @throws Exception an {@link java.io.IOException} if the connection fails;
+     *     {@link dev.simmer.CancelledException} if the task is cancelled while it waits
+     */
     public String readLineUtf8() throws Exception {
         byte[] line = readLine();
         if (line.length == 0) {
@@ -137,9 +167,16 @@ public final class StreamReader {
     /**
      * The bytes up to and including {@code separator} (asyncio's {@code readuntil}).
      *
+     * <pre>{@code
+     * byte[] header = reader.readUntil("\r\n\r\n".getBytes(StandardCharsets.US_ASCII));   // an HTTP header block
+     * }</pre>
+     *
+     * @param separator the bytes that end a chunk, at least one
+     * @return the chunk, ending with {@code separator}
      * @throws IncompleteReadException if the stream ends first (what arrived is consumed)
      * @throws LimitOverrunException if no separator comes within the limit; the data stays
      *         in the reader
+     * @throws IllegalArgumentException if {@code separator} is empty
      */
     public byte[] readUntil(byte[] separator) throws Exception {
         if (separator.length == 0) {
@@ -167,12 +204,20 @@ public final class StreamReader {
         }
     }
 
-    /** Whether the stream has ended and every byte has been read (asyncio's {@code at_eof}). */
+    /**
+     * Whether the stream has ended and every byte has been read (asyncio's {@code at_eof}).
+     *
+     * @return {@code true} once the peer has closed its side and nothing is left to read
+     */
     public boolean atEof() {
         return eof && buffered() == 0;
     }
 
-    /** How many bytes are buffered, read from the network but not yet by the caller. */
+    /**
+     * How many bytes are buffered, read from the network but not yet by the caller.
+     *
+     * @return the number of bytes readable without suspending
+     */
     public int buffered() {
         return end - start;
     }

@@ -66,6 +66,7 @@ public final class StreamWriter {
     /**
      * Sends {@code data}, or buffers what the network does not take now. Never suspends.
      *
+     * @param data the bytes to send; copied if they must wait, so the array may be reused at once
      * @throws IOException if the stream failed earlier
      * @throws IllegalStateException after {@link #close()} or {@link #writeEof()}
      */
@@ -73,7 +74,16 @@ public final class StreamWriter {
         write(data, 0, data.length);
     }
 
-    /** {@link #write(byte[])} of {@code length} bytes from {@code offset}. */
+    /**
+     * {@link #write(byte[])} of {@code length} bytes from {@code offset}.
+     *
+     * @param data the array holding the bytes
+     * @param offset the index of the first byte to send
+     * @param length how many bytes to send; 0 does nothing
+     * @throws IOException if the stream failed earlier, or fails now
+     * @throws IllegalStateException after {@link #close()} or {@link #writeEof()}
+     * @throws IndexOutOfBoundsException if {@code offset} and {@code length} do not fit {@code data}
+     */
     public void write(byte[] data, int offset, int length) throws IOException {
         checkWritable("write");
         if (length == 0) {
@@ -101,7 +111,13 @@ public final class StreamWriter {
         }
     }
 
-    /** {@link #write(byte[])} of {@code text} encoded as UTF-8. */
+    /**
+     * {@link #write(byte[])} of {@code text} encoded as UTF-8.
+     *
+     * @param text the text to send, encoded as UTF-8 (no line end is added)
+     * @throws IOException if the stream failed earlier, or fails now
+     * @throws IllegalStateException after {@link #close()} or {@link #writeEof()}
+     */
     public void write(String text) throws IOException {
         write(text.getBytes(StandardCharsets.UTF_8));
     }
@@ -127,6 +143,15 @@ public final class StreamWriter {
     /**
      * Ends the output once the buffered data is sent: the peer reads the end of the stream,
      * and this side can still read (a half close; asyncio's {@code write_eof}).
+     *
+     * <pre>{@code
+     * writer.write(request);
+     * writer.writeEof();                     // "no more from me"
+     * byte[] reply = reader.read(-1);        // the peer answers, then closes its side
+     * }</pre>
+     *
+     * @throws IOException if the stream failed, or shutting the output down fails
+     * @throws IllegalStateException after {@link #close()} or an earlier {@code writeEof()}
      */
     public void writeEof() throws IOException {
         checkWritable("writeEof");
@@ -172,17 +197,29 @@ public final class StreamWriter {
         }
     }
 
-    /** Whether {@link #close()} was called, or the stream failed (asyncio's {@code is_closing}). */
+    /**
+     * Whether {@link #close()} was called, or the stream failed (asyncio's {@code is_closing}).
+     *
+     * @return {@code true} once closing has begun, or the stream has failed
+     */
     public boolean isClosing() {
         return state != State.OPEN;
     }
 
-    /** How many bytes are buffered, waiting for the peer to read. */
+    /**
+     * How many bytes are buffered, waiting for the peer to read.
+     *
+     * @return the number of bytes accepted by {@code write} but not yet taken by the network
+     */
     public long bufferedBytes() {
         return pendingBytes;
     }
 
-    /** The address of the other end (a {@link java.net.SocketAddress} for sockets), or null. */
+    /**
+     * The address of the other end (a {@link java.net.SocketAddress} for sockets), or null.
+     *
+     * @return the peer's address, or {@code null} when the stream has none (a pipe)
+     */
     public Object peer() {
         return sink.peer();
     }

@@ -58,7 +58,15 @@ public final class Streams {
     private Streams() {
     }
 
-    /** {@link #openConnection(String, int, StreamOptions)} with the default options. */
+    /**
+     * {@link #openConnection(String, int, StreamOptions)} with the default options.
+     *
+     * @param host a host name or a numeric IPv4/IPv6 address
+     * @param port the TCP port, 1 to 65535
+     * @return the open connection: its reader and writer; close it when done
+     * @throws Exception an {@link java.io.IOException} if no address accepts the connection;
+     *     {@link dev.simmer.CancelledException} if the task is cancelled meanwhile
+     */
     public static Connection openConnection(String host, int port) throws Exception {
         return openConnection(host, port, StreamOptions.defaults());
     }
@@ -68,6 +76,10 @@ public final class Streams {
      * one connects (each within the options' connect timeout). Cancelling the task while it
      * connects closes the half-made connection.
      *
+     * @param host a host name (resolved off the loop) or a numeric IPv4/IPv6 address
+     * @param port the TCP port, 1 to 65535
+     * @param options buffer sizes, limits and the connect timeout; not {@code null}
+     * @return the open connection: its reader and writer; close it when done
      * @throws ConnectException if no address accepts the connection (each attempt's failure
      *         attached as suppressed)
      * @throws SocketTimeoutException if the connect timeout passed
@@ -93,7 +105,14 @@ public final class Streams {
         throw failure;
     }
 
-    /** {@link #openConnection(SocketAddress, StreamOptions)} with the default options. */
+    /**
+     * {@link #openConnection(SocketAddress, StreamOptions)} with the default options.
+     *
+     * @param address an {@link InetSocketAddress} or a {@link UnixDomainSocketAddress}
+     * @return the open connection
+     * @throws Exception an {@link java.io.IOException} if the connection fails;
+     *     {@link dev.simmer.CancelledException} if the task is cancelled meanwhile
+     */
     public static Connection openConnection(SocketAddress address) throws Exception {
         return openConnection(address, StreamOptions.defaults());
     }
@@ -102,6 +121,13 @@ public final class Streams {
      * Connects to one resolved address: an {@link InetSocketAddress} (TCP) or a
      * {@link UnixDomainSocketAddress}. An unresolved {@code InetSocketAddress} is resolved
      * off the loop first.
+     *
+     * @param address an {@link InetSocketAddress} (resolved or not) or a {@link UnixDomainSocketAddress}
+     * @param options buffer sizes, limits and the connect timeout; not {@code null}
+     * @return the open connection
+     * @throws SocketTimeoutException if the options' connect timeout passed
+     * @throws Exception an {@link java.io.IOException} if the connection fails;
+     *     {@link dev.simmer.CancelledException} if the task is cancelled meanwhile
      */
     public static Connection openConnection(SocketAddress address, StreamOptions options) throws Exception {
         Objects.requireNonNull(options, "options");
@@ -132,7 +158,15 @@ public final class Streams {
         }
     }
 
-    /** {@link #startServer(ConnectionHandler, String, int, StreamOptions)} with the default options. */
+    /**
+     * {@link #startServer(ConnectionHandler, String, int, StreamOptions)} with the default options.
+     *
+     * @param handler run in a new task for each accepted connection
+     * @param host the address to listen on, as a name or a numeric address
+     * @param port the TCP port, or 0 for a free one
+     * @return the listening server; close it to stop accepting
+     * @throws Exception an {@link java.io.IOException} if the address cannot be bound (in use, not local)
+     */
     public static Server startServer(ConnectionHandler handler, String host, int port) throws Exception {
         return startServer(handler, host, port, StreamOptions.defaults());
     }
@@ -143,6 +177,13 @@ public final class Streams {
      * loopback address ({@code "127.0.0.1"}, {@code "::1"}) unless others must reach it;
      * {@code "0.0.0.0"} or {@code "::"} listen on every interface. A name is resolved off the
      * loop and the first address it resolves to is used.
+     *
+     * @param handler run in a new task for each accepted connection; not {@code null}
+     * @param host the address to listen on, as a name or a numeric address
+     * @param port the TCP port, or 0 for a free one
+     * @param options the backlog, buffer sizes and limits of each connection; not {@code null}
+     * @return the listening server; close it to stop accepting
+     * @throws Exception an {@link java.io.IOException} if the address cannot be bound (in use, not local)
      */
     public static Server startServer(ConnectionHandler handler, String host, int port, StreamOptions options)
             throws Exception {
@@ -153,6 +194,13 @@ public final class Streams {
      * Listens on {@code address}: an {@link InetSocketAddress} or a
      * {@link UnixDomainSocketAddress} (the socket file must not exist yet; the server does
      * not delete it when it closes).
+     *
+     * @param handler run in a new task for each accepted connection; not {@code null}
+     * @param address where to listen: an {@link InetSocketAddress} (port 0 for a free one) or a
+     *     {@link UnixDomainSocketAddress}
+     * @param options the backlog, buffer sizes and limits of each connection; not {@code null}
+     * @return the listening server; close it to stop accepting
+     * @throws Exception an {@link java.io.IOException} if the address cannot be bound
      */
     public static Server startServer(ConnectionHandler handler, SocketAddress address, StreamOptions options)
             throws Exception {
@@ -194,6 +242,15 @@ public final class Streams {
      *     c.writer().write("hello over TLS\n");
      * }
      * }</pre>
+     *
+     * @param host the server's name, resolved off the loop and checked against its certificate
+     * @param port the TCP port
+     * @param context supplies the trust managers (and key managers, for a client certificate); not
+     *     {@code null}
+     * @param options buffer sizes, limits and the connect timeout; not {@code null}
+     * @return the secured connection, handshake done
+     * @throws Exception an {@link java.io.IOException} if connecting fails, an
+     *     {@link javax.net.ssl.SSLException} if the handshake does
      */
     public static Connection openTlsConnection(String host, int port, SSLContext context, StreamOptions options)
             throws Exception {
@@ -208,6 +265,14 @@ public final class Streams {
      * before its handler sees it, within the options' connect timeout if there is one (so a
      * peer silent during the handshake is let go); a failed handshake closes that connection
      * and is reported, and the server keeps serving.
+     *
+     * @param handler run in a new task for each connection, after its handshake; not {@code null}
+     * @param host the address to listen on
+     * @param port the TCP port, or 0 for a free one
+     * @param context supplies the server's key managers (its certificate); not {@code null}
+     * @param options the backlog, limits, and the connect timeout that bounds each handshake
+     * @return the listening server; close it to stop accepting
+     * @throws Exception an {@link java.io.IOException} if the address cannot be bound
      */
     public static Server startTlsServer(ConnectionHandler handler, String host, int port, SSLContext context,
                                         StreamOptions options) throws Exception {
@@ -233,6 +298,17 @@ public final class Streams {
      * used afterwards. Nothing may be buffered in either direction (read the plaintext part of
      * the protocol exactly, and drain, before upgrading). A failed or cancelled handshake closes
      * the connection.
+     *
+     * @param plain an open socket connection with nothing buffered; unusable afterwards
+     * @param context supplies the trust and key managers; not {@code null}
+     * @param client {@code true} to handshake as the client, {@code false} as the server
+     * @param serverName for a client, the name the certificate must match and the SNI to send; {@code null}
+     *     checks no name (and for a server it is ignored)
+     * @return the secured connection over the same socket
+     * @throws IllegalStateException if bytes are buffered in either direction
+     * @throws IllegalArgumentException if {@code plain} is not a plain socket connection
+     * @throws Exception an {@link javax.net.ssl.SSLException} if the handshake fails, an
+     *     {@link java.io.IOException} if the socket does
      */
     public static Connection startTls(Connection plain, SSLContext context, boolean client, String serverName)
             throws Exception {

@@ -54,12 +54,25 @@ public final class Subprocess implements AutoCloseable {
         this.stdin = new StreamWriter(new PipeSink(process.getOutputStream(), id + " stdin"), 64 * 1024, 16 * 1024);
     }
 
-    /** Starts {@code command} (the program and its arguments; no shell) with all three pipes. */
+    /**
+     * Starts {@code command} (the program and its arguments; no shell) with all three pipes.
+     *
+     * @param command the program, then its arguments, passed as they are (no shell splits or expands them)
+     * @return the running process, its three pipes open
+     * @throws Exception an {@link java.io.IOException} if the program cannot be started (not found, not
+     *     executable)
+     */
     public static Subprocess start(String... command) throws Exception {
         return start(new ProcessBuilder(command));
     }
 
-    /** Starts {@code command} (the program and its arguments; no shell) with all three pipes. */
+    /**
+     * Starts {@code command} (the program and its arguments; no shell) with all three pipes.
+     *
+     * @param command the program, then its arguments, passed as they are
+     * @return the running process, its three pipes open
+     * @throws Exception an {@link java.io.IOException} if the program cannot be started
+     */
     public static Subprocess start(List<String> command) throws Exception {
         return start(new ProcessBuilder(command));
     }
@@ -67,6 +80,10 @@ public final class Subprocess implements AutoCloseable {
     /**
      * Starts the process {@code builder} describes (its directory and environment apply; its
      * redirects are replaced by pipes). The start itself, which forks, runs off the loop.
+     *
+     * @param builder the command, directory and environment; its redirects are changed to pipes
+     * @return the running process, its three pipes open
+     * @throws Exception an {@link java.io.IOException} if the program cannot be started
      */
     public static Subprocess start(ProcessBuilder builder) throws Exception {
         Objects.requireNonNull(builder, "builder");
@@ -77,27 +94,47 @@ public final class Subprocess implements AutoCloseable {
         return new Subprocess(p, StreamOptions.DEFAULT_LIMIT);
     }
 
-    /** What the process reads: {@link StreamWriter#close()} it to send the end of input. */
+    /**
+     * What the process reads: {@link StreamWriter#close()} it to send the end of input.
+     *
+     * @return the writer of the process's standard input
+     */
     public StreamWriter stdin() {
         return stdin;
     }
 
-    /** What the process writes to its standard output. */
+    /**
+     * What the process writes to its standard output.
+     *
+     * @return the reader of the process's standard output; read it, or a chatty process blocks on a full pipe
+     */
     public StreamReader stdout() {
         return stdout;
     }
 
-    /** What the process writes to its standard error. */
+    /**
+     * What the process writes to its standard error.
+     *
+     * @return the reader of the process's standard error
+     */
     public StreamReader stderr() {
         return stderr;
     }
 
-    /** The process id. */
+    /**
+     * The process id.
+     *
+     * @return the operating system's id of the process
+     */
     public long pid() {
         return process.pid();
     }
 
-    /** Whether it still runs. */
+    /**
+     * Whether it still runs.
+     *
+     * @return {@code true} while the process has not exited
+     */
     public boolean isAlive() {
         return process.isAlive();
     }
@@ -105,6 +142,15 @@ public final class Subprocess implements AutoCloseable {
     /**
      * Suspends until the process ends and returns its exit code. Cancelling the waiting task
      * kills the process.
+     *
+     * <pre>{@code
+     * Subprocess p = Subprocess.start("git", "fetch", "--quiet");
+     * int code = Async.timeout(Duration.ofSeconds(30), () -> p.waitFor());   // killed if it hangs
+     * }</pre>
+     *
+     * @return the exit code; by convention 0 means success
+     * @throws Exception {@link dev.simmer.CancelledException} if the waiting task is cancelled (the process
+     *     is killed)
      */
     public int waitFor() throws Exception {
         try {

@@ -71,6 +71,7 @@ public final class Barrier {
     /**
      * A barrier for {@code parties} tasks.
      *
+     * @param parties how many tasks must call {@link #await()} before all of them pass, at least 1
      * @throws IllegalArgumentException if {@code parties} is less than 1
      */
     public Barrier(int parties) {
@@ -82,6 +83,13 @@ public final class Barrier {
 
     /**
      * Waits until {@link #parties()} tasks have arrived.
+     *
+     * <pre>{@code
+     * int index = start.await();   // suspends until all parties have arrived
+     * if (index == 0) {
+     *     System.out.println("everyone is here");   // exactly one task of the round sees 0
+     * }
+     * }</pre>
      *
      * @return the arrival index, 0 .. parties - 1
      * @throws BrokenBarrierException if the barrier is broken, or is aborted or reset while the task waits
@@ -150,7 +158,11 @@ public final class Barrier {
         waiters.wakeAll();
     }
 
-    /** Whether the barrier is broken ({@link #abort()}). */
+    /**
+     * Whether the barrier is broken ({@link #abort()}).
+     *
+     * @return {@code true} after {@link #abort()}, until {@link #reset()}
+     */
     public boolean isBroken() {
         bind("Barrier.isBroken");
         return state == State.BROKEN;
@@ -161,12 +173,20 @@ public final class Barrier {
         return count;
     }
 
-    /** How many tasks must arrive to pass. */
+    /**
+     * How many tasks must arrive to pass.
+     *
+     * @return the number given to the constructor
+     */
     public int parties() {
         return parties;
     }
 
-    /** How many tasks wait in the current round (asyncio's {@code n_waiting}; 0 while draining). */
+    /**
+     * How many tasks wait in the current round (asyncio's {@code n_waiting}; 0 while draining).
+     *
+     * @return the number of tasks waiting for the round to fill
+     */
     public int waiting() {
         bind("Barrier.waiting");
         return state == State.FILLING ? count : 0;

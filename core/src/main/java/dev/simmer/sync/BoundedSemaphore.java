@@ -18,6 +18,7 @@ public final class BoundedSemaphore extends Semaphore {
     /**
      * A bounded semaphore with {@code permits} free permits, which is also its maximum.
      *
+     * @param permits the number of permits at the start and the most there may be, zero or more
      * @throws IllegalArgumentException if {@code permits} is negative
      */
     public BoundedSemaphore(int permits) {

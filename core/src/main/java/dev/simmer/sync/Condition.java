@@ -53,17 +53,29 @@ public final class Condition {
         this(new Lock());
     }
 
-    /** A condition on {@code lock} (several conditions may share one lock). */
+    /**
+     * A condition on {@code lock} (several conditions may share one lock).
+     *
+     * @param lock the lock this condition waits and signals under; not {@code null}
+     */
     public Condition(Lock lock) {
         this.lock = Objects.requireNonNull(lock, "lock");
     }
 
-    /** The lock of this condition. */
+    /**
+     * The lock of this condition.
+     *
+     * @return the lock given to the constructor, or the condition's own
+     */
     public Lock lock() {
         return lock;
     }
 
-    /** Acquires the lock ({@link Lock#acquire()}); close the handle to release it. */
+    /**
+     * Acquires the lock ({@link Lock#acquire()}); close the handle to release it.
+     *
+     * @return the held lock; {@code close()} it (try-with-resources) to release it
+     */
     public Held acquire() {
         bind("Condition.acquire");
         return lock.acquire();
@@ -75,7 +87,11 @@ public final class Condition {
         lock.release();
     }
 
-    /** Whether the lock is held ({@link Lock#locked()}). */
+    /**
+     * Whether the lock is held ({@link Lock#locked()}).
+     *
+     * @return {@code true} while a task holds the lock
+     */
     public boolean locked() {
         bind("Condition.locked");
         return lock.locked();
@@ -84,6 +100,15 @@ public final class Condition {
     /**
      * Releases the lock, waits for a signal, and re-acquires the lock. The lock is held again
      * when this returns or throws.
+     *
+     * <pre>{@code
+     * try (var held = changed.acquire()) {
+     *     while (items.isEmpty()) {
+     *         changed.await();   // releases the lock while it waits
+     *     }
+     *     item = items.removeFirst();
+     * }
+     * }</pre>
      *
      * @throws CancelledException if the task is cancelled while it waits (after re-acquiring the lock)
      * @throws IllegalStateException if the current task does not hold the lock
@@ -123,6 +148,8 @@ public final class Condition {
      * it is false, {@link #await()}s and checks again. The lock is held when the predicate is
      * evaluated and when this returns.
      *
+     * @param predicate the state to wait for; evaluated on the loop thread with the lock held, and must not
+     *     suspend
      * @throws IllegalStateException if the current task does not hold the lock
      */
     public void awaitUntil(BooleanSupplier predicate) {
@@ -142,6 +169,7 @@ public final class Condition {
     /**
      * Wakes up to {@code n} waiters, oldest first (asyncio's {@code notify(n)}).
      *
+     * @param n the most waiters to wake; 0 wakes none
      * @throws IllegalStateException if the current task does not hold the lock
      * @throws IllegalArgumentException if {@code n} is negative
      */

@@ -47,7 +47,11 @@ public final class Event {
         set = false;
     }
 
-    /** Whether the flag is set. */
+    /**
+     * Whether the flag is set.
+     *
+     * @return {@code true} between a {@link #set()} and the next {@link #clear()}
+     */
     public boolean isSet() {
         bind("Event.isSet");
         return set;

@@ -31,7 +31,11 @@ public final class Held implements AutoCloseable {
         }
     }
 
-    /** Whether {@link #close()} has not been called yet. */
+    /**
+     * Whether {@link #close()} has not been called yet.
+     *
+     * @return {@code true} until the first {@code close()}
+     */
     public boolean isHeld() {
         return release != null;
     }

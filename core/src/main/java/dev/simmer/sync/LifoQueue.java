@@ -26,7 +26,11 @@ public final class LifoQueue<T> extends Queue<T> {
         this(0);
     }
 
-    /** A stack of at most {@code maxsize} items ({@code 0} or less: unbounded). */
+    /**
+     * A stack of at most {@code maxsize} items ({@code 0} or less: unbounded).
+     *
+     * @param maxsize the most items it holds before {@code put} waits; 0 or less for no bound
+     */
     public LifoQueue(int maxsize) {
         super(maxsize, new Queue.SequenceItems<>(true));
     }

@@ -66,6 +66,7 @@ public final class Lock {
      * Acquires the lock, suspending while another task holds it; returns a handle whose
      * {@code close()} releases it.
      *
+     * @return the held lock; {@code close()} it (try-with-resources) to release it
      * @throws CancelledException if the task is cancelled while it waits (it then does not hold the lock)
      * @throws IllegalStateException from a plain callback, from the task that already holds
      *         it, or from another loop than the lock's
@@ -100,6 +101,16 @@ public final class Lock {
     /**
      * Acquires the lock if it is free and nobody waits for it, without suspending.
      *
+     * <pre>{@code
+     * if (lock.tryAcquire()) {
+     *     try {
+     *         refreshCache();
+     *     } finally {
+     *         lock.release();
+     *     }
+     * } // else someone else is refreshing: skip
+     * }</pre>
+     *
      * @return whether the current task now holds it
      * @throws IllegalStateException from a plain callback, or from another loop than the lock's
      */
@@ -131,13 +142,22 @@ public final class Lock {
         handOn();
     }
 
-    /** Whether some task holds the lock (asyncio's {@code locked()}). */
+    /**
+     * Whether some task holds the lock (asyncio's {@code locked()}).
+     *
+     * @return {@code true} while a task holds the lock
+     */
     public boolean locked() {
         bind("Lock.locked");
         return owner != null;
     }
 
-    /** Whether the current task holds the lock. */
+    /**
+     * Whether the current task holds the lock.
+     *
+     * @return {@code true} if the calling task holds it; {@code false} for another holder, none, or a plain
+     *     callback
+     */
     public boolean isHeldByCurrentTask() {
         bind("Lock.isHeldByCurrentTask");
         return owner != null && owner == dev.simmer.Async.currentTask();

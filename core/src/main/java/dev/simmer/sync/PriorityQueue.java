@@ -35,17 +35,28 @@ public final class PriorityQueue<T> extends Queue<T> {
      * A queue of at most {@code maxsize} items ({@code 0} or less: unbounded), ordered by the
      * items' natural ordering (they must be {@link Comparable}; putting another item is a
      * {@link ClassCastException}).
+     *
+     * @param maxsize the most items it holds before {@code put} waits; 0 or less for no bound
      */
     public PriorityQueue(int maxsize) {
         super(maxsize, new PriorityItems<>(null));
     }
 
-    /** An unbounded queue ordered by {@code comparator}. */
+    /**
+     * An unbounded queue ordered by {@code comparator}.
+     *
+     * @param comparator orders the items, smallest first; not {@code null}
+     */
     public PriorityQueue(Comparator<? super T> comparator) {
         this(0, comparator);
     }
 
-    /** A queue of at most {@code maxsize} items ({@code 0} or less: unbounded), ordered by {@code comparator}. */
+    /**
+     * A queue of at most {@code maxsize} items ({@code 0} or less: unbounded), ordered by {@code comparator}.
+     *
+     * @param maxsize the most items it holds before {@code put} waits; 0 or less for no bound
+     * @param comparator orders the items, smallest first; not {@code null}
+     */
     public PriorityQueue(int maxsize, Comparator<? super T> comparator) {
         super(maxsize, new PriorityItems<>(Objects.requireNonNull(comparator, "comparator")));
     }

@@ -20,7 +20,11 @@ package dev.simmer.sync;
 public final class QueueShutDownException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    /** With a message saying which call and why. */
+    /**
+     * With a message saying which call and why.
+     *
+     * @param message which call failed, and how the queue was shut down
+     */
     public QueueShutDownException(String message) {
         super(message);
     }

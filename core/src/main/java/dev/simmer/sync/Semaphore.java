@@ -50,6 +50,7 @@ public sealed class Semaphore permits BoundedSemaphore {
     /**
      * A semaphore with {@code permits} free permits.
      *
+     * @param permits the number of tasks that may hold a permit at once at the start, zero or more
      * @throws IllegalArgumentException if {@code permits} is negative
      */
     public Semaphore(int permits) {
@@ -69,6 +70,7 @@ public sealed class Semaphore permits BoundedSemaphore {
      * Takes a permit, suspending while none is free (or others wait first); returns a handle
      * whose {@code close()} releases it.
      *
+     * @return the permit; {@code close()} it (try-with-resources) to give it back
      * @throws CancelledException if the task is cancelled while it waits (it then holds no permit)
      * @throws IllegalStateException from a plain callback, or from another loop than the semaphore's
      */
@@ -96,6 +98,17 @@ public sealed class Semaphore permits BoundedSemaphore {
     /**
      * Takes a permit if one is free, without suspending.
      *
+     * <pre>{@code
+     * if (!slots.tryAcquire()) {
+     *     throw new IllegalStateException("too many concurrent requests");
+     * }
+     * try {
+     *     serve(request);
+     * } finally {
+     *     slots.release();
+     * }
+     * }</pre>
+     *
      * @return whether a permit was taken
      */
     public final boolean tryAcquire() {
@@ -121,13 +134,21 @@ public sealed class Semaphore permits BoundedSemaphore {
         release0();
     }
 
-    /** How many permits are free now. */
+    /**
+     * How many permits are free now.
+     *
+     * @return the number of free permits, zero or more
+     */
     public final int available() {
         bind("Semaphore.available");
         return value;
     }
 
-    /** Whether {@link #acquire()} would suspend now (asyncio's {@code locked()}). */
+    /**
+     * Whether {@link #acquire()} would suspend now (asyncio's {@code locked()}).
+     *
+     * @return {@code true} if no permit is free
+     */
     public final boolean locked() {
         bind("Semaphore.locked");
         return value == 0;

@@ -50,15 +50,25 @@ public @interface SimmerTest {
     /** The value of {@link #shuffleSeed()} that means "no fixed seed". */
     long NO_SEED = Long.MIN_VALUE;
 
-    /** Fails the test if it has not ended after this much virtual time; 0 (the default) means no limit. */
+    /**
+     * Fails the test if it has not ended after this much virtual time; 0 (the default) means no limit.
+     *
+     * @return the limit in {@link #timeoutUnit()}s of virtual time, or 0 for none
+     */
     long timeout() default 0;
 
-    /** The unit of {@link #timeout()}; seconds by default. */
+    /**
+     * The unit of {@link #timeout()}; seconds by default.
+     *
+     * @return the unit {@link #timeout()} is counted in
+     */
     TimeUnit timeoutUnit() default TimeUnit.SECONDS;
 
     /**
      * Debug mode ({@link dev.simmer.Runner#debug}): task creation sites in reports and dumps,
      * and steps that block the loop reported. On by default, as asyncio's test case does.
+     *
+     * @return {@code true} (the default) to run the test in debug mode
      */
     boolean debug() default true;
 
@@ -67,12 +77,17 @@ public @interface SimmerTest {
      * entries ready in the same pass run in a shuffled order. When the test fails, the seed is
      * printed (and attached to the failure) so the run can be replayed with
      * {@link #shuffleSeed()} or {@code -Dsimmer.shuffle.seed}.
+     *
+     * @return {@code true} to shuffle with a random seed; {@code false} (the default) for first come, first
+     *     served
      */
     boolean shuffle() default false;
 
     /**
      * Schedule fuzzing with this seed, to replay a failure; takes precedence over
      * {@code -Dsimmer.shuffle.seed}, which takes precedence over {@link #shuffle()}.
+     *
+     * @return the seed to shuffle with, or {@link #NO_SEED} (the default) for none
      */
     long shuffleSeed() default NO_SEED;
 }
