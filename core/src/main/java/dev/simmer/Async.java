@@ -222,7 +222,11 @@ public final class Async {
      */
     @SafeVarargs
     public static <T> List<T> gather(AsyncCallable<? extends T>... bodies) throws Exception {
-        return Gather.all(Arrays.asList(bodies));
+        List<AsyncCallable<? extends T>> list = new java.util.ArrayList<>(bodies.length);
+        for (AsyncCallable<? extends T> body : bodies) { // element by element: the array itself goes nowhere
+            list.add(body);
+        }
+        return Gather.all(list);
     }
 
     /**
@@ -265,7 +269,11 @@ public final class Async {
      */
     @SafeVarargs
     public static <T> List<Outcome<T>> gatherSettled(AsyncCallable<? extends T>... bodies) throws Exception {
-        return Gather.settled(Arrays.asList(bodies));
+        List<AsyncCallable<? extends T>> list = new java.util.ArrayList<>(bodies.length);
+        for (AsyncCallable<? extends T> body : bodies) { // element by element: the array itself goes nowhere
+            list.add(body);
+        }
+        return Gather.settled(list);
     }
 
     /**

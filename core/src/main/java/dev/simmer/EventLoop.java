@@ -122,6 +122,9 @@ public final class EventLoop {
     /**
      * Runs {@code callback} on the next pass of the loop, after everything already ready.
      * Callbacks run in the order they were scheduled.
+     *
+     * @param callback a plain callback; it runs on the loop thread and must not suspend
+     * @return a handle that can cancel the callback before it runs
      */
     public Handle callSoon(Runnable callback) {
         checkThread("callSoon");
@@ -130,7 +133,13 @@ public final class EventLoop {
         return h;
     }
 
-    /** Runs {@code callback} once {@code delay} of loop time has passed (zero or negative: next pass). */
+    /**
+     * Runs {@code callback} once {@code delay} of loop time has passed (zero or negative: next pass).
+     *
+     * @param delay how long from now, in loop time
+     * @param callback a plain callback; it runs on the loop thread and must not suspend
+     * @return a handle that can cancel the timer and tells when it is due
+     */
     public TimerHandle callLater(Duration delay, Runnable callback) {
         checkThread("callLater");
         return callAt(addSaturated(clock.nanoTime(), delay.toNanos()), callback);
@@ -139,6 +148,11 @@ public final class EventLoop {
     /**
      * Runs {@code callback} at loop time {@code deadlineNanos} ({@link #time()} units).
      * Timers due at the same time run in the order they were set.
+     *
+     * @param deadlineNanos when to run, in nanoseconds on the loop's clock; a past time runs it on the next
+     *     pass
+     * @param callback a plain callback; it runs on the loop thread and must not suspend
+     * @return a handle that can cancel the timer and tells when it is due
      */
     public TimerHandle callAt(long deadlineNanos, Runnable callback) {
         checkThread("callAt");
@@ -147,7 +161,11 @@ public final class EventLoop {
         return h;
     }
 
-    /** The loop's current time in nanoseconds (monotonic; virtual under a virtual clock). */
+    /**
+     * The loop's current time in nanoseconds (monotonic; virtual under a virtual clock).
+     *
+     * @return the loop's clock in nanoseconds; only differences between two readings mean something
+     */
     public long time() {
         checkThread("time");
         return clock.nanoTime();
@@ -161,6 +179,8 @@ public final class EventLoop {
      * new Thread(() -> loop.callSoonThreadsafe(() -> promise.complete("done"))).start();
      * }</pre>
      *
+     * @param callback a plain callback; it runs on the loop thread and must not suspend
+     * @return a handle that can cancel the callback before it runs
      * @throws IllegalStateException if the loop is closed
      */
     public Handle callSoonThreadsafe(Runnable callback) {
@@ -183,12 +203,21 @@ public final class EventLoop {
      *
      * <p>The loop must be kept running meanwhile: {@link LoopThread} does that. A future of a
      * loop that has closed fails with {@link IllegalStateException}.
+     *
+     * @param <T> the type of the body's result
+     * @param body the coroutine to run as a new task; not {@code null}
+     * @return a future completed with the task's result or failure
      */
     public <T> java.util.concurrent.CompletableFuture<T> submit(AsyncCallable<T> body) {
         return ThreadBridge.submit(this, Objects.requireNonNull(body, "body"), "submitted");
     }
 
-    /** A new pending {@link Promise} bound to this loop (asyncio's {@code loop.create_future()}). */
+    /**
+     * A new pending {@link Promise} bound to this loop (asyncio's {@code loop.create_future()}).
+     *
+     * @param <T> the type of the promise's value
+     * @return a new promise, not yet ended
+     */
     public <T> Promise<T> createPromise() {
         checkThread("createPromise");
         return new Promise<>(this);
@@ -210,6 +239,10 @@ public final class EventLoop {
      * });
      * }</pre>
      *
+     * @param channel a channel in non-blocking mode
+     * @param callback a plain callback, run on the loop thread while the channel is readable; must not
+     *     suspend
+     * @return a handle whose {@code cancel()} stops the watch
      * @throws IllegalArgumentException if the channel is in blocking mode
      */
     public IoHandle addReader(SelectableChannel channel, Runnable callback) {
@@ -222,19 +255,35 @@ public final class EventLoop {
      * (or, for a {@link java.nio.channels.SocketChannel} whose connect is pending, has
      * finished connecting), until the handle is cancelled: asyncio's {@code add_writer}. See
      * {@link #addReader}.
+     *
+     * @param channel a channel in non-blocking mode
+     * @param callback a plain callback, run on the loop thread while the channel is writable; must not
+     *     suspend
+     * @return a handle whose {@code cancel()} stops the watch
+     * @throws IllegalArgumentException if the channel is in blocking mode
      */
     public IoHandle addWriter(SelectableChannel channel, Runnable callback) {
         checkThread("addWriter");
         return addIo(channel, callback, true);
     }
 
-    /** Stops watching {@code channel} for reading; false if no reader was set. */
+    /**
+     * Stops watching {@code channel} for reading; false if no reader was set.
+     *
+     * @param channel the channel watched
+     * @return {@code true} if a reader was set and is now removed
+     */
     public boolean removeReader(SelectableChannel channel) {
         checkThread("removeReader");
         return removeIo(channel, false);
     }
 
-    /** Stops watching {@code channel} for writing; false if no writer was set. */
+    /**
+     * Stops watching {@code channel} for writing; false if no writer was set.
+     *
+     * @param channel the channel watched
+     * @return {@code true} if a writer was set and is now removed
+     */
     public boolean removeWriter(SelectableChannel channel) {
         checkThread("removeWriter");
         return removeIo(channel, true);
@@ -246,6 +295,9 @@ public final class EventLoop {
      * {@code channel.close()} for a channel the loop has watched: the JDK releases the file
      * descriptor of a registered channel only once the selector lets go of it, which this
      * makes happen on the next pass.
+     *
+     * @param channel the channel to close; closing it again does nothing
+     * @throws IOException if closing the channel fails
      */
     public void closeChannel(SelectableChannel channel) throws IOException {
         checkThread("closeChannel");
@@ -262,39 +314,65 @@ public final class EventLoop {
      * debug mode's report of a step that is blocked right now: the loop cannot run anything
      * then, so that one comes from the watchdog thread (a handler that collects reports
      * must be thread-safe in debug mode, and must not call loop-only methods for it).
+     *
+     * @param handler called with each report, or {@code null} for the default
      */
     public void setExceptionHandler(Consumer<ErrorReport> handler) {
         checkThread("setExceptionHandler");
         this.exceptionHandler = handler;
     }
 
-    /** Hands {@code report} to the exception handler. A handler that throws is logged, not propagated. */
+    /**
+     * Hands {@code report} to the exception handler. A handler that throws is logged, not propagated.
+     *
+     * @param report what went wrong, with the exception and the task concerned, if any
+     */
     public void callExceptionHandler(ErrorReport report) {
         checkThread("callExceptionHandler");
         report(report);
     }
 
-    /** The default handling of an {@link ErrorReport}: a warning with the stack through {@link System.Logger}. */
+    /**
+     * The default handling of an {@link ErrorReport}: a warning with the stack through {@link System.Logger}.
+     *
+     * @param report the report to log
+     */
     public static void defaultExceptionHandler(ErrorReport report) {
         LOG.log(System.Logger.Level.WARNING, report.message(), report.exception());
     }
 
-    /** Which engine runs this loop's tasks. Thread-safe. */
+    /**
+     * Which engine runs this loop's tasks. Thread-safe.
+     *
+     * @return the engine of this loop: the continuation fast path or virtual threads
+     */
     public EngineKind engine() {
         return engine.kind();
     }
 
-    /** Whether the loop is running (it runs from the start of {@link Async#run} until it closes). Thread-safe. */
+    /**
+     * Whether the loop is running (it runs from the start of {@link Async#run} until it closes). Thread-safe.
+     *
+     * @return {@code true} until the loop has closed
+     */
     public boolean isRunning() {
         return state != LoopState.CLOSED;
     }
 
-    /** Whether the loop has closed. Thread-safe. */
+    /**
+     * Whether the loop has closed. Thread-safe.
+     *
+     * @return {@code true} once the loop has closed; it then runs nothing more
+     */
     public boolean isClosed() {
         return state == LoopState.CLOSED;
     }
 
-    /** Every live task, oldest first. */
+    /**
+     * Every live task, oldest first.
+     *
+     * @return a snapshot of the tasks that have not ended, in creation order
+     */
     public List<Task<?>> tasks() {
         checkThread("tasks");
         List<Task<?>> all = new ArrayList<>(liveCount);
@@ -311,6 +389,8 @@ public final class EventLoop {
      * <pre>{@code
      * System.out.println(Async.loop().dumpTasks());
      * }</pre>
+     *
+     * @return one block per live task, each line ending with a newline; empty if no task is alive
      */
     public String dumpTasks() {
         checkThread("dumpTasks");
@@ -334,6 +414,8 @@ public final class EventLoop {
      * <pre>{@code
      * LoopStats stats = Async.loop().stats();
      * }</pre>
+     *
+     * @return a snapshot of the counters
      */
     public LoopStats stats() {
         checkThread("stats");

@@ -84,7 +84,11 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
         this.id = (int) id;
     }
 
-    /** The task's name: the one given to {@code createTask}, or {@code Task-<n>}. */
+    /**
+     * The task's name: the one given to {@code createTask}, or {@code Task-<n>}.
+     *
+     * @return the name; never {@code null}
+     */
     public String name() {
         String n = name;
         if (n == null) {
@@ -94,7 +98,11 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
         return n;
     }
 
-    /** Requests cancellation without a message; see {@link #cancel(String)}. */
+    /**
+     * Requests cancellation without a message; see {@link #cancel(String)}.
+     *
+     * @return {@code false} if the task had already ended, {@code true} if the request was made
+     */
     public boolean cancel() {
         return cancel(null);
     }
@@ -105,6 +113,9 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
      * runs. If the task awaits another task or promise, that is cancelled instead and the
      * task sees the result (as in asyncio). Returns {@code false} if the task has already
      * ended, {@code true} otherwise (the request is counted, see {@link #cancelling()}).
+     *
+     * @param message the reason, carried by the {@link CancelledException}; may be {@code null}
+     * @return {@code false} if the task had already ended, {@code true} if the request was made
      */
     public boolean cancel(String message) {
         loop.checkThread("Task.cancel");
@@ -130,7 +141,11 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
         return true;
     }
 
-    /** How many cancellation requests are pending (asyncio's {@code cancelling()}). */
+    /**
+     * How many cancellation requests are pending (asyncio's {@code cancelling()}).
+     *
+     * @return the number of cancellation requests not withdrawn by {@link #uncancel()}; 0 if none
+     */
     public int cancelling() {
         return cancelRequests;
     }
@@ -139,6 +154,8 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
      * Withdraws one cancellation request and returns how many remain; at zero, a pending
      * cancellation not yet delivered is dropped. For code that catches a cancellation it
      * caused itself (a timeout) and carries on.
+     *
+     * @return the number of requests still pending after this one is withdrawn; 0 if there were none
      */
     public int uncancel() {
         loop.checkThread("Task.uncancel");
@@ -154,6 +171,8 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
     /**
      * Runs {@code callback} on the loop once the task has ended (on the next pass if it
      * already has). An exception it throws goes to the loop's exception handler.
+     *
+     * @param callback called once, on the loop thread, with this task; it must not suspend
      */
     public void onDone(Consumer<? super Task<T>> callback) {
         loop.checkThread("Task.onDone");

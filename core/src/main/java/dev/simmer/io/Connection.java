@@ -1,5 +1,7 @@
 package dev.simmer.io;
 
+import dev.simmer.internal.Rethrow;
+
 /**
  * An open stream: its {@link StreamReader} and {@link StreamWriter} (the pair asyncio's
  * {@code open_connection} returns), closed as one async resource.
@@ -18,10 +20,18 @@ package dev.simmer.io;
  */
 public record Connection(StreamReader reader, StreamWriter writer) implements AutoCloseable {
 
-    /** {@link StreamWriter#close()} then {@link StreamWriter#waitClosed()}; may suspend. */
+    /**
+     * {@link StreamWriter#close()} then {@link StreamWriter#waitClosed()}; may suspend. Declares
+     * no checked exception (no {@code -Xlint:try} warning at each use); what the wait throws
+     * comes out unchanged.
+     */
     @Override
-    public void close() throws Exception {
+    public void close() {
         writer.close();
-        writer.waitClosed();
+        try {
+            writer.waitClosed();
+        } catch (Exception e) {
+            throw Rethrow.unchecked(e);
+        }
     }
 }

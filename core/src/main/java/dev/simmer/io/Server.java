@@ -6,6 +6,7 @@ import dev.simmer.ErrorReport;
 import dev.simmer.EventLoop;
 import dev.simmer.Task;
 import dev.simmer.WaitMode;
+import dev.simmer.internal.Rethrow;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -172,12 +173,20 @@ public final class Server implements AutoCloseable {
         }
     }
 
-    /** Stops accepting, cancels the running handlers and waits until they have ended; may suspend. */
+    /**
+     * Stops accepting, cancels the running handlers and waits until they have ended; may
+     * suspend. Declares no checked exception (no {@code -Xlint:try} warning at each use); what
+     * the wait throws comes out unchanged.
+     */
     @Override
-    public void close() throws Exception {
+    public void close() {
         stopAccepting();
         closeClients();
-        waitClosed();
+        try {
+            waitClosed();
+        } catch (Exception e) {
+            throw Rethrow.unchecked(e);
+        }
     }
 
     @Override

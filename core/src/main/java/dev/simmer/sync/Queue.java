@@ -155,7 +155,11 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
         this(0);
     }
 
-    /** A FIFO queue holding at most {@code maxsize} items ({@code 0} or less: unbounded). */
+    /**
+     * A FIFO queue holding at most {@code maxsize} items ({@code 0} or less: unbounded).
+     *
+     * @param maxsize the most items it holds before {@code put} waits; 0 or less for no bound
+     */
     public Queue(int maxsize) {
         this(maxsize, new SequenceItems<>(false));
     }
@@ -171,6 +175,7 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
      * Puts {@code item} into the queue, suspending while it is full (or others wait to put
      * first).
      *
+     * @param item the item to add; not {@code null}
      * @throws QueueShutDownException if the queue is shut down, before or while waiting
      * @throws CancelledException if the task is cancelled while it waits; the item was not put
      * @throws NullPointerException if {@code item} is null
@@ -213,6 +218,7 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
     /**
      * Puts {@code item} into the queue without suspending.
      *
+     * @param item the item to add; not {@code null}
      * @throws QueueFullException if the queue is full
      * @throws QueueShutDownException if the queue is shut down
      * @throws NullPointerException if {@code item} is null
@@ -236,6 +242,7 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
     /**
      * Removes and returns the next item, suspending while the queue is empty.
      *
+     * @return the oldest item (for a {@link LifoQueue} the newest, for a {@link PriorityQueue} the smallest)
      * @throws QueueShutDownException if the queue is shut down and empty, before or while waiting
      * @throws CancelledException if the task is cancelled while it waits; no item was taken
      * @throws IllegalStateException from a plain callback, or from another loop than the queue's
@@ -295,6 +302,7 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
     /**
      * Removes and returns the next item without suspending.
      *
+     * @return the next item, as {@link #get()} would return it
      * @throws QueueEmptyException if the queue is empty
      * @throws QueueShutDownException if the queue is shut down and empty
      */
@@ -341,6 +349,8 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
      * </ul>
      *
      * <p>Must be called from the loop thread; the iterator from inside a task.
+     *
+     * @return the items as an iterable that is its own iterator; close it when leaving early
      */
     public final AsyncIterable<T> consume() {
         bind("consume");
@@ -470,6 +480,8 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
      *
      * <p>Calling it again does nothing, except that {@code immediate} empties a queue that was
      * shut down without it.
+     *
+     * @param immediate {@code true} to discard the items left, {@code false} to let getters take them
      */
     public final void shutdown(boolean immediate) {
         bind("shutdown");
@@ -496,13 +508,21 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
 
     // ================================================================= state
 
-    /** How many items are in the queue, ready to get (not counting items handed to getters that have not resumed yet). */
+    /**
+     * How many items are in the queue, ready to get (not counting items handed to getters that have not resumed yet).
+     *
+     * @return the number of items ready to get
+     */
     public final int size() {
         bind("size");
         return items.size();
     }
 
-    /** Whether the queue holds no item ready to get. */
+    /**
+     * Whether the queue holds no item ready to get.
+     *
+     * @return {@code true} if {@link #size()} is 0
+     */
     public final boolean isEmpty() {
         bind("isEmpty");
         return items.size() == 0;
@@ -512,18 +532,28 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
      * Whether a put would suspend now: the queue is bounded, and its items, plus items handed
      * to getters and slots granted to putters that have not resumed yet, reach {@code maxsize}.
      * An unbounded queue is never full.
+     *
+     * @return {@code true} if a {@code put} would suspend now
      */
     public final boolean isFull() {
         bind("isFull");
         return full();
     }
 
-    /** The bound given at construction, or {@code 0} for an unbounded queue. */
+    /**
+     * The bound given at construction, or {@code 0} for an unbounded queue.
+     *
+     * @return the bound, or 0 for an unbounded queue
+     */
     public final int maxsize() {
         return maxsize;
     }
 
-    /** Whether {@link #shutdown(boolean)} was called. */
+    /**
+     * Whether {@link #shutdown(boolean)} was called.
+     *
+     * @return {@code true} once the queue has been shut down; it stays so
+     */
     public final boolean isShutDown() {
         bind("isShutDown");
         return state != State.OPEN;
