@@ -634,6 +634,10 @@ public final class EventLoop {
 
     private void run(Object entry) {
         try {
+            if (entry instanceof Task<?> task) {
+                task.step();
+                return;
+            }
             if (entry instanceof Timer t) { // a due timer: do what it was set for
                 entry = t.callback();
                 if (entry instanceof Task<?> task) {
@@ -641,9 +645,7 @@ public final class EventLoop {
                     return;
                 }
             }
-            if (entry instanceof Task<?> task) {
-                task.step();
-            } else if (entry instanceof Handle handle) {
+            if (entry instanceof Handle handle) {
                 handle.runIfLive();
             } else if (entry != null) { // null: a timer cancelled after it came due
                 ((Runnable) entry).run();
