@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
@@ -166,6 +167,79 @@ public final class Async {
      */
     public static Task<Void> createTask(String name, AsyncRunnable body) {
         return EventLoop.runningLoop("Async.createTask").createTask(body, Objects.requireNonNull(name, "name"));
+    }
+
+    /**
+     * {@link #createTask(AsyncCallable)} in an explicit context (asyncio's
+     * {@code create_task(coro, context=ctx)}): the task starts from {@code context}'s
+     * variable values instead of a copy of the caller's.
+     *
+     * <pre>{@code
+     * ContextVar.Context request = ContextVar.copyContext();          // while handling the request
+     * // ... later, from code that runs in another context:
+     * Task<Void> audit = Async.createTask(() -> writeAudit(), request); // sees the request's values
+     * Task<Void> clean = Async.createTask(() -> sweep(), ContextVar.Context.empty());
+     * }</pre>
+     *
+     * <p>The task's own {@code set}s stay in the task; {@code context} is not changed (asyncio
+     * writes them into the context object). Must be called from the loop thread.
+     *
+     * @param <T> the type of the task's result
+     * @param body the coroutine the task runs; not {@code null}
+     * @param context the values the task starts with; not {@code null}
+     * @return the new task, already scheduled
+     */
+    public static <T> Task<T> createTask(AsyncCallable<T> body, ContextVar.Context context) {
+        return inContext(valuesOf(context), EventLoop.runningLoop("Async.createTask").createTask(body, null));
+    }
+
+    /**
+     * {@link #createTask(AsyncCallable, ContextVar.Context)} with a name, in asyncio's
+     * argument order ({@code create_task(coro, name=n, context=ctx)}).
+     *
+     * @param <T> the type of the task's result
+     * @param body the coroutine the task runs; not {@code null}
+     * @param name the task's name, shown in dumps and error messages; not {@code null}
+     * @param context the values the task starts with; not {@code null}
+     * @return the new task, already scheduled
+     */
+    public static <T> Task<T> createTask(AsyncCallable<T> body, String name, ContextVar.Context context) {
+        return inContext(valuesOf(context), EventLoop.runningLoop("Async.createTask")
+                .createTask(body, Objects.requireNonNull(name, "name")));
+    }
+
+    /**
+     * {@link #createTask(AsyncCallable, ContextVar.Context)} for a body with no result.
+     *
+     * @param body the coroutine the task runs; not {@code null}
+     * @param context the values the task starts with; not {@code null}
+     * @return the new task, already scheduled; its result is {@code null}
+     */
+    public static Task<Void> createTask(AsyncRunnable body, ContextVar.Context context) {
+        return inContext(valuesOf(context), EventLoop.runningLoop("Async.createTask").createTask(body, null));
+    }
+
+    /**
+     * {@link #createTask(AsyncCallable, String, ContextVar.Context)} for a body with no result.
+     *
+     * @param body the coroutine the task runs; not {@code null}
+     * @param name the task's name, shown in dumps and error messages; not {@code null}
+     * @param context the values the task starts with; not {@code null}
+     * @return the new task, already scheduled; its result is {@code null}
+     */
+    public static Task<Void> createTask(AsyncRunnable body, String name, ContextVar.Context context) {
+        return inContext(valuesOf(context), EventLoop.runningLoop("Async.createTask")
+                .createTask(body, Objects.requireNonNull(name, "name")));
+    }
+
+    /** Gives a task just created (its first step has not run) the context's values. */
+    private static <T> Task<T> inContext(Map<ContextVar<?>, Object> values, Task<T> task) {
+        task.context = values;
+        return task;
+    }
+
+    private static Map<ContextVar<?>, Object> valuesOf(ContextVar.Context context) {
+        return Objects.requireNonNull(context, "context").values();
     }
 
     /**
@@ -495,6 +569,90 @@ public final class Async {
      */
     public static <T> T timeoutAt(long deadlineNanos, AsyncCallable<T> body) throws Exception {
         return Timeouts.at(deadlineNanos, "at loop time " + deadlineNanos + " ns", Objects.requireNonNull(body, "body"));
+    }
+
+    /**
+     * {@link #timeout(Duration, AsyncCallable)} whose body gets the timeout itself, a
+     * {@link TimeoutScope} it can ask for the deadline ({@link TimeoutScope#when()}) and move
+     * ({@link TimeoutScope#reschedule}, {@link TimeoutScope#rescheduleNever()}) while it runs
+     * (asyncio's {@code async with asyncio.timeout(d) as cm:}). Nested scopes keep the rules of
+     * {@code timeout}: the one that fired is the one reported, and a cancellation from
+     * elsewhere is never turned into a timeout.
+     *
+     * <pre>{@code
+     * List<String> lines = Async.timeoutScope(Duration.ofSeconds(10), scope -> {
+     *     List<String> got = new ArrayList<>();
+     *     for (String line : stream) {
+     *         got.add(line);
+     *         scope.reschedule(Async.loop().time() + Duration.ofSeconds(10).toNanos()); // 10 s per line
+     *     }
+     *     return got;
+     * });
+     * }</pre>
+     *
+     * <p>A body with nothing to return ends with {@code return null;} (Java cannot tell a
+     * value lambda from a void one when its parameter type is inferred).
+     *
+     * @param <T> the type of the body's result
+     * @param delay how long the body may run from now, in loop time, until it is rescheduled
+     * @param body the code to run in the calling task (no new task is made); it gets the scope
+     * @return what {@code body} returned, if it ended before the (last) deadline
+     * @throws AsyncTimeoutException if the deadline passed; never a cancellation
+     * @throws Exception whatever the body threw, unchanged
+     */
+    public static <T> T timeoutScope(Duration delay, TimeoutScope.Body<T> body) throws Exception {
+        EventLoop loop = EventLoop.runningLoop("Async.timeoutScope");
+        long deadline = Timeouts.saturatedAdd(loop.clock.nanoTime(), Objects.requireNonNull(delay, "delay"));
+        return Timeouts.scoped("Async.timeoutScope", true, deadline, "after " + Timeouts.describe(delay),
+                Objects.requireNonNull(body, "body"));
+    }
+
+    /**
+     * {@link #timeoutScope(Duration, TimeoutScope.Body)} with an absolute deadline in loop
+     * time (asyncio's {@code async with asyncio.timeout_at(when) as cm:}).
+     *
+     * <pre>{@code
+     * long deadline = Async.loop().time() + Duration.ofMinutes(1).toNanos();
+     * Async.timeoutAtScope(deadline, scope -> {
+     *     download(url);
+     *     scope.rescheduleNever();   // the rest must not be cut short
+     *     return save();
+     * });
+     * }</pre>
+     *
+     * @param <T> the type of the body's result
+     * @param deadlineNanos the deadline on the loop's clock, in nanoseconds as {@link EventLoop#time()} gives
+     *     them
+     * @param body the code to run in the calling task; it gets the scope
+     * @return what {@code body} returned, if it ended before the (last) deadline
+     * @throws AsyncTimeoutException if the deadline passed first
+     * @throws Exception whatever the body threw, unchanged
+     */
+    public static <T> T timeoutAtScope(long deadlineNanos, TimeoutScope.Body<T> body) throws Exception {
+        return Timeouts.scoped("Async.timeoutAtScope", true, deadlineNanos, "at loop time " + deadlineNanos + " ns",
+                Objects.requireNonNull(body, "body"));
+    }
+
+    /**
+     * A timeout scope that starts with no deadline (asyncio's {@code asyncio.timeout(None)}):
+     * the body runs unbounded until it sets one with {@link TimeoutScope#reschedule}.
+     *
+     * <pre>{@code
+     * Async.timeoutScope(scope -> {
+     *     Config config = loadConfig();
+     *     scope.reschedule(Async.loop().time() + config.budget().toNanos());
+     *     return run(config);
+     * });
+     * }</pre>
+     *
+     * @param <T> the type of the body's result
+     * @param body the code to run in the calling task; it gets the scope
+     * @return what {@code body} returned, if it ended before a deadline it was given
+     * @throws AsyncTimeoutException if a deadline set by a reschedule passed
+     * @throws Exception whatever the body threw, unchanged
+     */
+    public static <T> T timeoutScope(TimeoutScope.Body<T> body) throws Exception {
+        return Timeouts.scoped("Async.timeoutScope", false, 0, null, Objects.requireNonNull(body, "body"));
     }
 
     /**

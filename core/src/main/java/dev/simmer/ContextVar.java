@@ -164,9 +164,172 @@ public final class ContextVar<T> {
         }
     }
 
+    /**
+     * A snapshot of the current context: every variable's value as the calling task (or
+     * callback) sees it now (asyncio's {@code contextvars.copy_context()}). Run code in it
+     * with {@link Context#run(AsyncCallable)}, or start a task in it with
+     * {@link Async#createTask(AsyncCallable, Context)}.
+     *
+     * <pre>{@code
+     * ContextVar.Context request = ContextVar.copyContext();   // in the request's task
+     * // ... later, in a callback or another task:
+     * request.run(() -> log("finished"));                      // log sees the request's values
+     * }</pre>
+     *
+     * <p>Must be called from the loop thread. Costs one small object: contexts are immutable
+     * maps, shared, not copied.
+     *
+     * @return a new {@link Context} holding the current values
+     */
+    public static Context copyContext() {
+        return new Context(current("ContextVar.copyContext"));
+    }
+
     @Override
     public String toString() {
         return "ContextVar '" + name + "'";
+    }
+
+    /**
+     * A set of context-variable values that code can run in (asyncio's
+     * {@code contextvars.Context}): made by {@link ContextVar#copyContext()} or
+     * {@link #empty()}, entered with {@link #run(AsyncCallable)}, given to a new task with
+     * {@link Async#createTask(AsyncCallable, Context)}.
+     *
+     * <pre>{@code
+     * ContextVar.Context ctx = ContextVar.copyContext();
+     * ctx.run(() -> REQUEST_ID.set("r-7"));     // the set lands in ctx, not in the caller
+     * ctx.get(REQUEST_ID, null);                 // "r-7"
+     * REQUEST_ID.get(null);                      // unchanged in the caller
+     * }</pre>
+     *
+     * <p>As in Python, {@code run} keeps what its body sets: the context holds the values
+     * the body left, for the next {@code run}; a context runs one body at a time (a second
+     * {@code run} while one is running, in any task, is an {@link IllegalStateException}:
+     * {@link #copy()} it instead). A task created with a context starts from its values and
+     * keeps its own {@code set}s to itself (asyncio would write them into the context).
+     *
+     * <p>{@link #run} must be called from the loop thread; {@link #get}, {@link #contains} and
+     * {@link #copy} are thread-safe.
+     */
+    public static final class Context {
+        private volatile Map<ContextVar<?>, Object> values; // immutable; replaced when a run ends
+        private boolean running; // a body runs in it now (loop thread only)
+        private Task<?> runningIn; // the task that body runs in; null in a plain callback
+
+        Context(Map<ContextVar<?>, Object> values) {
+            this.values = values;
+        }
+
+        /**
+         * A context with no variable set (asyncio's {@code contextvars.Context()}): code run
+         * in it sees every variable's default.
+         *
+         * @return a new, empty context
+         */
+        public static Context empty() {
+            return new Context(Map.of());
+        }
+
+        /**
+         * Runs {@code body} in this context, in the calling task (or callback), then puts the
+         * caller's own context back (also when the body fails). What the body sets stays in
+         * this context; tasks it creates start from this context's values (asyncio's
+         * {@code ctx.run(fn)}).
+         *
+         * <pre>{@code
+         * String page = ctx.run(() -> fetch(url));   // fetch sees ctx's values
+         * }</pre>
+         *
+         * @param <R> the type of the body's result
+         * @param body the code to run; it may suspend when called from a task
+         * @return what {@code body} returned
+         * @throws IllegalStateException if this context is already running a body
+         * @throws Exception whatever {@code body} threw, unchanged
+         */
+        public <R> R run(AsyncCallable<R> body) throws Exception {
+            java.util.Objects.requireNonNull(body, "body");
+            EventLoop loop = EventLoop.runningLoop("Context.run");
+            if (running) {
+                throw new IllegalStateException("This context is already running a body"
+                        + (runningIn != null ? " (in task '" + runningIn.name() + "')" : "")
+                        + "; a context runs one body at a time: run another body in context.copy().");
+            }
+            running = true;
+            runningIn = loop.currentTask();
+            Map<ContextVar<?>, Object> caller = loop.context();
+            loop.setContext(values);
+            try {
+                return body.call();
+            } finally {
+                values = loop.context();
+                loop.setContext(caller);
+                running = false;
+                runningIn = null;
+            }
+        }
+
+        /**
+         * {@link #run(AsyncCallable)} for a body that returns nothing.
+         *
+         * @param body the code to run; it may suspend when called from a task
+         * @throws IllegalStateException if this context is already running a body
+         * @throws Exception whatever {@code body} threw, unchanged
+         */
+        public void run(AsyncRunnable body) throws Exception {
+            run(java.util.Objects.requireNonNull(body, "body").asCallable());
+        }
+
+        /**
+         * The value {@code variable} has in this context, or {@code fallback} if it is not set
+         * here (the variable's default is not consulted, as Python's {@code ctx.get(var)}).
+         *
+         * @param <T> the variable's value type
+         * @param variable the variable to look up
+         * @param fallback what to return when it is not set in this context; may be {@code null}
+         * @return its value here, or {@code fallback}
+         */
+        @SuppressWarnings("unchecked")
+        public <T> T get(ContextVar<T> variable, T fallback) {
+            Map<ContextVar<?>, Object> v = values;
+            return v.containsKey(variable) ? (T) v.get(variable) : fallback;
+        }
+
+        /**
+         * Whether {@code variable} is set in this context (Python's {@code var in ctx}).
+         *
+         * @param variable the variable to look for
+         * @return {@code true} if it has a value here (possibly {@code null})
+         */
+        public boolean contains(ContextVar<?> variable) {
+            return values.containsKey(variable);
+        }
+
+        /**
+         * A new context with the same values, independent of this one from now on
+         * (Python's {@code ctx.copy()}).
+         *
+         * @return the copy; it shares the immutable map, so it costs one small object
+         */
+        public Context copy() {
+            return new Context(values);
+        }
+
+        /** The values, for a task created in this context. */
+        Map<ContextVar<?>, Object> values() {
+            return values;
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder b = new StringBuilder("Context{");
+            boolean first = true;
+            for (Map.Entry<ContextVar<?>, Object> e : values.entrySet()) {
+                b.append(first ? "" : ", ").append(e.getKey().name()).append('=').append(e.getValue());
+                first = false;
+            }
+            return b.append('}').toString();
+        }
     }
 
     /**

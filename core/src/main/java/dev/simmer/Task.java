@@ -170,13 +170,27 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
 
     /**
      * Runs {@code callback} on the loop once the task has ended (on the next pass if it
-     * already has). An exception it throws goes to the loop's exception handler.
+     * already has), asyncio's {@code add_done_callback}. An exception it throws goes to the
+     * loop's exception handler. The returned handle takes the callback back (asyncio's
+     * {@code remove_done_callback}); ignore it if you never will.
+     *
+     * <pre>{@code
+     * DoneCallback watch = task.onDone(t -> System.out.println(t.name() + " ended"));
+     * if (noLongerInterested) {
+     *     watch.remove();   // the callback never runs
+     * }
+     * }</pre>
+     *
+     * <p>Must be called from the loop thread.
      *
      * @param callback called once, on the loop thread, with this task; it must not suspend
+     * @return a handle whose {@link DoneCallback#remove()} unregisters the callback
      */
-    public void onDone(Consumer<? super Task<T>> callback) {
+    public DoneCallback onDone(Consumer<? super Task<T>> callback) {
         loop.checkThread("Task.onDone");
-        addCallback(() -> callback.accept(this));
+        DoneCallback handle = new DoneCallback(this, java.util.Objects.requireNonNull(callback, "callback"));
+        addCallback(handle.entry());
+        return handle;
     }
 
     /** Awaits this task: {@code task.call()} is {@code task.await()}. */

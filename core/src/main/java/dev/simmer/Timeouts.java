@@ -3,9 +3,10 @@ package dev.simmer;
 import java.time.Duration;
 
 /**
- * {@link Async#timeout} and its variants, built on task cancellation (asyncio's
- * {@code asyncio.timeout}): a timer cancels the current task at the deadline, and the scope
- * turns that one cancellation, and only that one, into an {@link AsyncTimeoutException}.
+ * {@link Async#timeout}, {@link Async#timeoutScope} and their variants, built on task
+ * cancellation (asyncio's {@code asyncio.timeout}): a timer cancels the current task at the
+ * deadline, and the scope turns that one cancellation, and only that one, into an
+ * {@link AsyncTimeoutException}.
  *
  * <p>Must be called from inside a task.
  */
@@ -19,38 +20,59 @@ final class Timeouts {
      * the cancellation propagates unchanged. This is what makes nested timeouts report the
      * one that fired, and keeps a timeout from swallowing an outer cancellation that arrives
      * as the body ends (CPython issues 86296, 116720).
+     *
+     * The state lives in a TimeoutScope (the handle timeoutScope's body gets): moving the
+     * deadline replaces the timer, and is refused once the timer has fired, because the
+     * cancellation it made is already on its way (asyncio does the same).
      */
     private Timeouts() {
     }
 
     static <T> T at(long deadline, String description, AsyncCallable<T> body) throws Exception {
-        return at(deadline, description, body, null);
+        TimeoutScope scope = open("Async.timeout");
+        scope.arm(deadline, description);
+        return run(scope, null, body);
     }
 
-    /** {@link #at} whose AsyncTimeoutException carries {@code scope}, to be told apart from inner ones. */
-    static <T> T at(long deadline, String description, AsyncCallable<T> body, Object scope) throws Exception {
-        EventLoop loop = EventLoop.runningLoop("Async.timeout");
-        Task<?> task = loop.requireTask("Async.timeout");
-        int before = task.cancelling();
-        boolean[] expired = new boolean[1];
-        TimerHandle timer = loop.callAt(deadline, () -> {
-            expired[0] = true;
-            task.cancel("timed out");
-        });
+    /** A timeout whose body gets the scope; {@code deadline} is ignored unless {@code hasDeadline}. */
+    static <T> T scoped(String call, boolean hasDeadline, long deadline, String description,
+                        TimeoutScope.Body<T> body) throws Exception {
+        TimeoutScope scope = open(call);
+        if (hasDeadline) {
+            scope.arm(deadline, description);
+        }
+        return run(scope, body, null);
+    }
+
+    /** A scope for the current task, not armed yet. */
+    private static TimeoutScope open(String call) {
+        EventLoop loop = EventLoop.runningLoop(call);
+        return new TimeoutScope(loop, loop.requireTask(call));
+    }
+
+    /**
+     * Runs {@code scoped} (given the scope) or {@code plain} under {@code scope}, armed or not.
+     * The AsyncTimeoutException carries the scope, so that timeoutOr can tell its own from an
+     * inner one.
+     */
+    private static <T> T run(TimeoutScope scope, TimeoutScope.Body<T> scoped, AsyncCallable<T> plain)
+            throws Exception {
+        Task<?> task = scope.task;
         boolean withdrawn = false;
         try {
-            return body.call();
+            return scoped != null ? scoped.run(scope) : plain.call();
         } catch (CancelledException e) {
-            if (expired[0]) {
+            if (scope.state == TimeoutScope.State.EXPIRING) {
                 withdrawn = true;
-                if (task.uncancel() <= before) {
-                    throw new AsyncTimeoutException("timed out " + description, e, scope);
+                if (task.uncancel() <= scope.before) {
+                    throw new AsyncTimeoutException("timed out " + scope.description, e, scope);
                 }
             }
             throw e;
         } finally {
-            timer.cancel();
-            if (expired[0] && !withdrawn) {
+            boolean expired = scope.expired();
+            scope.close();
+            if (expired && !withdrawn) {
                 // The timer fired but the body ended (or failed otherwise) before the
                 // cancellation reached it: withdraw our request so it hits no later wait.
                 task.uncancel();
@@ -65,10 +87,11 @@ final class Timeouts {
      * exception that carried them is not thrown.
      */
     static <T> T afterOr(Duration delay, T fallback, AsyncCallable<T> body) throws Exception {
-        EventLoop loop = EventLoop.runningLoop("Async.timeoutOr");
-        Object scope = new Object();
+        TimeoutScope scope = open("Async.timeoutOr");
+        EventLoop loop = scope.loop;
+        scope.arm(saturatedAdd(loop.clock.nanoTime(), delay), "after " + describe(delay));
         try {
-            return at(saturatedAdd(loop.clock.nanoTime(), delay), "after " + describe(delay), body, scope);
+            return run(scope, null, body);
         } catch (AsyncTimeoutException e) {
             if (e.scope != scope) {
                 throw e;

@@ -121,6 +121,161 @@ class ContextVarTest {
         assertThat(log).containsExactly("callback: none", "next run: none");
     }
 
+    // ------------------------------------------------------------------ copyContext, Context.run
+
+    @Test
+    void copyContextIsASnapshotThatLaterSetsDoNotChange() throws Exception {
+        Loops.virtual(() -> {
+            REQUEST.set("r-1");
+            ContextVar.Context snapshot = ContextVar.copyContext();
+            REQUEST.set("r-2");
+            DEPTH.set(5);
+            assertThat(snapshot.get(REQUEST, null)).isEqualTo("r-1");
+            assertThat(snapshot.contains(DEPTH)).isFalse();
+            assertThat(snapshot.get(DEPTH, -1)).isEqualTo(-1); // the variable's default is not consulted
+            assertThat(snapshot.run(() -> REQUEST.get() + " depth " + DEPTH.get())).isEqualTo("r-1 depth 0");
+            assertThat(REQUEST.get()).isEqualTo("r-2");
+            assertThat(snapshot.toString()).isEqualTo("Context{request=r-1}");
+        });
+    }
+
+    @Test
+    void runKeepsWhatItsBodySetsInTheContextAndRestoresTheCallerAlsoOnFailure() throws Exception {
+        Script s = new Script();
+        Loops.virtual(() -> {
+            REQUEST.set("caller");
+            ContextVar.Context ctx = ContextVar.Context.empty();
+            ctx.run(() -> {
+                s.expect(1);
+                assertThat(REQUEST.get("unset")).isEqualTo("unset");
+                REQUEST.set("inside");
+                Async.sleep(Duration.ofMillis(10)); // the values hold across a suspension
+                assertThat(REQUEST.get()).isEqualTo("inside");
+            });
+            assertThat(REQUEST.get()).isEqualTo("caller");
+            assertThat(ctx.get(REQUEST, null)).isEqualTo("inside"); // kept for the next run, as Python's
+            assertThat(ctx.run(() -> REQUEST.get())).isEqualTo("inside");
+            s.expect(2);
+            assertThatThrownBy(() -> ctx.run(() -> {
+                DEPTH.set(3);
+                throw new java.io.IOException("boom");
+            })).isInstanceOf(java.io.IOException.class);
+            assertThat(DEPTH.get()).isZero();
+            assertThat(ctx.get(DEPTH, null)).isEqualTo(3);
+            s.finish(3);
+        });
+        s.assertFinished();
+    }
+
+    @Test
+    void aContextRunsOneBodyAtATimeAndACopyIsIndependent() throws Exception {
+        Script s = new Script();
+        Loops.virtual(() -> {
+            REQUEST.set("shared");
+            ContextVar.Context ctx = ContextVar.copyContext();
+            Task<Void> holder = Async.createTask("holder", () -> ctx.run(() -> {
+                s.expect(2);
+                Async.sleep(Duration.ofMillis(10));
+                s.expect(4);
+            }));
+            s.expect(1);
+            Async.yieldNow();
+            s.expect(3);
+            assertThatThrownBy(() -> ctx.run(() -> null)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("already running a body").hasMessageContaining("holder")
+                    .hasMessageContaining("copy()");
+            assertThatThrownBy(() -> ctx.run(() -> ctx.run(() -> null))).isInstanceOf(IllegalStateException.class);
+            ContextVar.Context copy = ctx.copy();
+            copy.run(() -> REQUEST.set("in the copy"));
+            assertThat(ctx.get(REQUEST, null)).isEqualTo("shared");
+            holder.await();
+            s.expect(5);
+            assertThat(ctx.run(() -> REQUEST.get())).isEqualTo("shared"); // free again
+            s.finish(6);
+        });
+        s.assertFinished();
+    }
+
+    @Test
+    void tasksCreatedInsideRunStartFromTheContextsValues() throws Exception {
+        Loops.virtual(() -> {
+            REQUEST.set("caller");
+            ContextVar.Context ctx = ContextVar.copyContext();
+            ctx.run(() -> REQUEST.set("ctx"));
+            Task<String> child = ctx.run(() -> Async.createTask(() -> REQUEST.get()));
+            assertThat(child.await()).isEqualTo("ctx");
+        });
+    }
+
+    @Test
+    void aCallbackCanRunInATasksContext() throws Exception {
+        List<String> log = new ArrayList<>();
+        Loops.virtual(() -> {
+            REQUEST.set("r-9");
+            ContextVar.Context ctx = ContextVar.copyContext();
+            Async.loop().callSoon(() -> {
+                log.add("callback: " + REQUEST.get("none"));
+                try {
+                    ctx.run(() -> log.add("callback in ctx: " + REQUEST.get()));
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+                log.add("callback after: " + REQUEST.get("none"));
+            });
+            Async.yieldNow();
+        });
+        assertThat(log).containsExactly("callback: none", "callback in ctx: r-9", "callback after: none");
+    }
+
+    // ------------------------------------------------------------------ createTask(body, context)
+
+    @Test
+    void aTaskCreatedWithAContextStartsFromItsValuesNotTheCallers() throws Exception {
+        Script s = new Script();
+        Loops.virtual(() -> {
+            REQUEST.set("request A");
+            ContextVar.Context a = ContextVar.copyContext();
+            REQUEST.set("request B");
+            Task<String> audit = Async.createTask(() -> {
+                s.expect(2);
+                String seen = REQUEST.get();
+                REQUEST.set("set by the task"); // stays in the task
+                Async.yieldNow();
+                return seen + ", then " + REQUEST.get();
+            }, "audit", a);
+            Task<Void> clean = Async.createTask(() -> {
+                s.expect(3);
+                assertThat(REQUEST.get("none")).isEqualTo("none");
+                assertThat(DEPTH.get()).isZero();
+            }, ContextVar.Context.empty());
+            s.expect(1);
+            assertThat(audit.name()).isEqualTo("audit");
+            assertThat(audit.await()).isEqualTo("request A, then set by the task");
+            clean.await();
+            assertThat(a.get(REQUEST, null)).isEqualTo("request A"); // the context object is not written
+            assertThat(REQUEST.get()).isEqualTo("request B");
+            assertThat(Async.createTask(() -> REQUEST.get(), a).await()).isEqualTo("request A");
+            Task<Void> named = Async.createTask(() -> {
+                assertThat(REQUEST.get()).isEqualTo("request A");
+            }, "named", a);
+            named.await();
+            s.finish(4);
+        });
+        s.assertFinished();
+    }
+
+    @Test
+    void aNullContextIsRejectedBeforeAnyTaskIsMade() throws Exception {
+        Loops.virtual(() -> {
+            int before = Async.loop().tasks().size();
+            assertThatThrownBy(() -> Async.createTask(() -> "x", (ContextVar.Context) null))
+                    .isInstanceOf(NullPointerException.class).hasMessageContaining("context");
+            assertThat(Async.loop().tasks()).hasSize(before);
+        });
+        assertThatThrownBy(ContextVar::copyContext).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("ContextVar.copyContext");
+    }
+
     @Test
     void outsideALoopIsAClearError() {
         assertThatThrownBy(REQUEST::get).isInstanceOf(IllegalStateException.class).hasMessageContaining("ContextVar.get");

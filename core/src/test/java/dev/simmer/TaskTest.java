@@ -228,6 +228,84 @@ class TaskTest {
     }
 
     @Test
+    void aRemovedDoneCallbackNeverRunsAndTheOthersRunInOrder() throws Exception {
+        Script s = new Script();
+        Loops.virtual(() -> {
+            Promise<String> gate = Async.loop().createPromise();
+            Task<String> t = Async.createTask(gate::await);
+            t.onDone(done -> s.expect(3));
+            DoneCallback removed = t.onDone(done -> s.unreachable());
+            t.onDone(done -> s.expect(4));
+            assertThat(t.callbackCount()).isEqualTo(3);
+            s.expect(1);
+            assertThat(removed.remove()).isTrue();
+            assertThat(removed.isRemoved()).isTrue();
+            assertThat(removed.remove()).isFalse(); // twice: nothing more to do
+            assertThat(t.callbackCount()).isEqualTo(2); // taken off the task's list, not just muted
+            Async.yieldNow();
+            gate.complete("r");
+            s.expect(2);
+            t.await();
+            Async.yieldNow();
+            s.finish(5);
+        });
+        s.assertFinished();
+    }
+
+    @Test
+    void aDoneCallbackRemovedAfterTheTaskEndedButBeforeItRanNeverRuns() throws Exception {
+        // asyncio's remove_done_callback is too late here (the callback is already scheduled)
+        Script s = new Script();
+        Loops.virtual(() -> {
+            Task<String> t = Async.createTask(() -> "r");
+            t.await();
+            DoneCallback late = t.onDone(done -> s.unreachable()); // queued for the next pass
+            s.expect(1);
+            assertThat(late.remove()).isTrue();
+            Async.yieldNow();
+            Async.yieldNow();
+            s.finish(2);
+        });
+        s.assertFinished();
+    }
+
+    @Test
+    void removingADoneCallbackThatRanDoesNothing() throws Exception {
+        Script s = new Script();
+        Loops.virtual(() -> {
+            Task<String> t = Async.createTask(() -> "r");
+            DoneCallback cb = t.onDone(done -> s.expect(2));
+            s.expect(1);
+            t.await();
+            Async.yieldNow();
+            assertThat(cb.remove()).isFalse();
+            assertThat(cb.isRemoved()).isFalse();
+            assertThat(cb.toString()).contains("ran");
+            s.finish(3);
+        });
+        s.assertFinished();
+    }
+
+    @Test
+    void aDoneCallbackMayRemoveAnotherOneOfTheSameTask() throws Exception {
+        Script s = new Script();
+        Loops.virtual(() -> {
+            Task<Void> t = Async.createTask(() -> Async.sleep(Duration.ofMillis(5)));
+            DoneCallback[] second = new DoneCallback[1];
+            t.onDone(done -> {
+                s.expect(2);
+                assertThat(second[0].remove()).isTrue(); // already queued with this one: it must not run
+            });
+            second[0] = t.onDone(done -> s.unreachable());
+            s.expect(1);
+            t.await();
+            Async.yieldNow();
+            s.finish(3);
+        });
+        s.assertFinished();
+    }
+
+    @Test
     void toCompletableFutureCompletesForCodeOutsideTheLoop() throws Exception {
         CompletableFuture<String> ok = new CompletableFuture<>();
         CompletableFuture<String> failed = new CompletableFuture<>();

@@ -61,6 +61,20 @@ class TimeoutTest {
     }
 
     @Test
+    void aZeroTimeoutTimesOutAtTheFirstSuspensionEvenAYield() throws Exception {
+        Script s = new Script();
+        Loops.virtual(() -> {
+            assertThatThrownBy(() -> Async.timeout(Duration.ZERO, () -> {
+                s.expect(1); // the body starts: the deadline only acts at a suspension
+                Async.yieldNow();
+                s.unreachable();
+            })).isInstanceOf(AsyncTimeoutException.class);
+            s.finish(2);
+        });
+        s.assertFinished();
+    }
+
+    @Test
     void timeoutOrReturnsTheFallback() throws Exception {
         String r = Loops.virtual(() -> Async.timeoutOr(Duration.ofMillis(10), "fallback", () -> {
             Async.sleep(Duration.ofSeconds(1));
