@@ -15,13 +15,19 @@ public final class Engines {
     private Engines() {
     }
 
-    private static final class Holder {
-        static final Engine SELECTED = choose(System.getProperty(PROPERTY));
-    }
+    private static volatile Engine selected; // chosen on first use; computing it twice gives the same
 
-    /** The engine every loop in this JVM uses. Throws {@link IllegalStateException} if the forced one cannot run. */
+    /**
+     * The engine every loop in this JVM uses. Throws {@link IllegalStateException} if the
+     * forced one cannot run: every time it is asked, not as a class-initialization error.
+     */
     public static Engine selected() {
-        return Holder.SELECTED;
+        Engine e = selected;
+        if (e == null) {
+            e = choose(System.getProperty(PROPERTY));
+            selected = e;
+        }
+        return e;
     }
 
     /** Whether the fast path can run in this JVM. */
