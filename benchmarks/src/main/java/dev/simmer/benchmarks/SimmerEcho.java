@@ -1,0 +1,91 @@
+package dev.simmer.benchmarks;
+
+import dev.simmer.Async;
+import dev.simmer.LoopThread;
+import dev.simmer.Task;
+import dev.simmer.io.Connection;
+import dev.simmer.io.Server;
+import dev.simmer.io.StreamReader;
+import dev.simmer.io.StreamWriter;
+import dev.simmer.io.Streams;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The echo workload on Simmer streams: a {@link Server} and {@code connections} client
+ * {@link Connection}s on one {@link LoopThread}, opened once. The engine is the fork's
+ * ({@code -Dsimmer.engine}). Thread-safe: the benchmark thread only submits to the loop.
+ */
+final class SimmerEcho implements AutoCloseable {
+    /** The most the server reads at once (the reader's chunk size). */
+    private static final int READ = 16 * 1024;
+
+    private final LoopThread loop = LoopThread.start();
+    private final byte[] message;
+    private final Server server;
+    private final List<Connection> clients = new ArrayList<>();
+
+    SimmerEcho(int connections, int size) throws Exception {
+        message = Echo.message(size);
+        server = loop.submit(() -> Streams.startServer(SimmerEcho::echo, "127.0.0.1", 0)).get();
+        loop.submit(() -> {
+            for (int i = 0; i < connections; i++) {
+                clients.add(Streams.openConnection("127.0.0.1", server.port()));
+            }
+        }).get();
+    }
+
+    /** The server's handler: writes back whatever arrives, until the client closes. */
+    private static void echo(StreamReader reader, StreamWriter writer) throws Exception {
+        byte[] data;
+        while ((data = reader.read(READ)).length > 0) {
+            writer.write(data);
+            writer.drain();
+        }
+    }
+
+    /** Every client, in a task of its own, sends {@code rounds} messages and reads each echo; returns the bytes echoed. */
+    long exchange(int rounds) throws Exception {
+        return loop.submit(() -> {
+            List<Task<Long>> running = new ArrayList<>(clients.size());
+            for (Connection c : clients) {
+                running.add(Async.createTask(() -> roundTrips(c, rounds)));
+            }
+            long bytes = 0;
+            for (Task<Long> t : running) {
+                bytes += t.await();
+            }
+            return bytes;
+        }).get();
+    }
+
+    private long roundTrips(Connection c, int rounds) throws Exception {
+        StreamWriter out = c.writer();
+        StreamReader in = c.reader();
+        byte last = message[message.length - 1];
+        long bytes = 0;
+        for (int i = 0; i < rounds; i++) {
+            out.write(message);
+            out.drain();
+            byte[] back = in.readExactly(message.length);
+            Echo.check(back[back.length - 1], last);
+            bytes += back.length;
+        }
+        return bytes;
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            loop.submit(() -> {
+                for (Connection c : clients) {
+                    c.close();
+                }
+                server.close();
+            }).get();
+        } finally {
+            loop.close();
+        }
+    }
+}
