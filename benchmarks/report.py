@@ -183,7 +183,31 @@ def jmh_matches(select):
     return any(line.strip().startswith("dev.simmer.") for line in out.splitlines())
 
 
+def wait_for_jmh_lock():
+    """JMH refuses to start while another JMH run on the machine holds /tmp/jmh.lock: wait for it to end."""
+    try:
+        import fcntl
+    except ImportError:
+        return
+    path = os.path.join(tempfile.gettempdir(), "jmh.lock")
+    told = False
+    while True:
+        try:
+            with open(path, "a") as f:
+                fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.lockf(f, fcntl.LOCK_UN)
+                return
+        except (BlockingIOError, PermissionError):
+            if not told:
+                print("  another JMH run holds /tmp/jmh.lock: waiting for it to end", flush=True)
+                told = True
+            time.sleep(5)
+        except OSError:
+            return
+
+
 def run_jmh(select, opts, out):
+    wait_for_jmh_lock()
     cmd = [java(), "-jar", JAR] + select + opts + [
         "-prof", "gc", "-foe", "true", "-rf", "json", "-rff", out]
     print("JMH: " + " ".join(cmd[1:]), flush=True)
@@ -354,13 +378,13 @@ def runs_of(meta):
 
 
 def rate(x):
-    """A rate per second, short: 1.2 M, 95.3 k."""
+    """A rate per second, short: 1.2M, 95.3k."""
     if x != x:
         return "n/a"
-    for div, suffix in ((1e9, " G"), (1e6, " M"), (1e3, " k")):
+    for div, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
         if x >= div:
             return f"{x / div:,.3g}{suffix}"
-    return f"{x:,.3g} "
+    return f"{x:,.3g}"
 
 
 def write_io_section(w_, t, runs):
@@ -395,7 +419,7 @@ def write_io_section(w_, t, runs):
         if not v:
             return "not run"
         per_s = 1e9 / v[3]
-        return f"{fmt(v[3] / 1000)} µs ({rate(per_s)}msg/s, {rate(per_s * size)}B/s)"
+        return f"{fmt(v[3] / 1000)} µs ({rate(per_s)} msg/s, {rate(per_s * size)}B/s)"
 
     def judge(w, bound_of, factor):
         """Simmer's time <= factor x peer's time: by the medians, and whether the intervals agree."""
@@ -420,7 +444,7 @@ def write_io_section(w_, t, runs):
        "bytes allocated per message (`-prof gc`).\n")
     for w, conns, size, title in rows:
         w_(f"#### Echo, {title}\n")
-        w_("| runtime | mean, ns per message | ± error | median | messages/s | MiB/s one way | × Simmer (medians) | B/op |")
+        w_("| runtime | mean, ns per message | ± error | median | messages/s | MB/s one way | × Simmer (medians) | B/op |")
         w_("|---|---:|---:|---:|---:|---:|---:|---:|")
         for m in IO_RUNTIMES:
             v = t[w].get(m)
@@ -431,7 +455,7 @@ def write_io_section(w_, t, runs):
             name = f"**{LABEL.get(m, m)}**" if m == BASE else LABEL.get(m, m)
             flag = " (noisy)" if noisy(score, err) else ""
             per_s = 1e9 / median
-            w_(f"| {name} | {fmt(score)}{flag} | {fmt(err)} | {fmt(median)} | {fmt(per_s)} | {fmt(per_s * size / 2**20)} | "
+            w_(f"| {name} | {fmt(score)}{flag} | {fmt(err)} | {fmt(median)} | {fmt(per_s)} | {fmt(per_s * size / 1e6)} | "
                f"{'' if r is None else f'{r:.2f}'} | {'' if alloc is None else fmt(alloc)} |")
         w_("")
 

@@ -11,15 +11,27 @@ import dev.simmer.io.Streams;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The echo workload on Simmer streams: a {@link Server} and {@code connections} client
  * {@link Connection}s on one {@link LoopThread}, opened once. The engine is the fork's
  * ({@code -Dsimmer.engine}). Thread-safe: the benchmark thread only submits to the loop.
+ *
+ * <p>A work-around, see {@link #await}: a submission to a loop that is going idle while it
+ * watches sockets can be lost (the loop's poll-before-wait {@code selectNow()} consumes the
+ * selector wake-up), and the loop then waits in {@code select()} until I/O or a timer wakes it,
+ * here for ever. The benchmark thread re-posts a no-op after {@value #STALL_MS} ms without an
+ * answer and says so on stderr, so a stall shows in the output instead of hanging the run.
  */
 final class SimmerEcho implements AutoCloseable {
     /** The most the server reads at once (the reader's chunk size). */
     private static final int READ = 16 * 1024;
+
+    /** How long the benchmark thread waits for the loop before it suspects a lost wake-up. */
+    private static final long STALL_MS = 200;
 
     private final LoopThread loop = LoopThread.start();
     private final byte[] message;
@@ -28,12 +40,25 @@ final class SimmerEcho implements AutoCloseable {
 
     SimmerEcho(int connections, int size) throws Exception {
         message = Echo.message(size);
-        server = loop.submit(() -> Streams.startServer(SimmerEcho::echo, "127.0.0.1", 0)).get();
-        loop.submit(() -> {
+        server = await(loop.submit(() -> Streams.startServer(SimmerEcho::echo, "127.0.0.1", 0)));
+        await(loop.submit(() -> {
             for (int i = 0; i < connections; i++) {
                 clients.add(Streams.openConnection("127.0.0.1", server.port()));
             }
-        }).get();
+        }));
+    }
+
+    /** {@code f.get()}, nudging the loop with a no-op while it has not answered (see the class comment). */
+    private <T> T await(CompletableFuture<T> f) throws Exception {
+        while (true) {
+            try {
+                return f.get(STALL_MS, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                loop.execute(() -> { });
+                System.err.println("SimmerEcho: no answer from the loop after " + STALL_MS
+                        + " ms; re-posted a wake-up (a lost selector wake-up, or a very slow machine)");
+            }
+        }
     }
 
     /** The server's handler: writes back whatever arrives, until the client closes. */
@@ -47,7 +72,7 @@ final class SimmerEcho implements AutoCloseable {
 
     /** Every client, in a task of its own, sends {@code rounds} messages and reads each echo; returns the bytes echoed. */
     long exchange(int rounds) throws Exception {
-        return loop.submit(() -> {
+        return await(loop.submit(() -> {
             List<Task<Long>> running = new ArrayList<>(clients.size());
             for (Connection c : clients) {
                 running.add(Async.createTask(() -> roundTrips(c, rounds)));
@@ -57,7 +82,7 @@ final class SimmerEcho implements AutoCloseable {
                 bytes += t.await();
             }
             return bytes;
-        }).get();
+        }));
     }
 
     private long roundTrips(Connection c, int rounds) throws Exception {
@@ -78,12 +103,12 @@ final class SimmerEcho implements AutoCloseable {
     @Override
     public void close() throws Exception {
         try {
-            loop.submit(() -> {
+            await(loop.submit(() -> {
                 for (Connection c : clients) {
                     c.close();
                 }
                 server.close();
-            }).get();
+            }));
         } finally {
             loop.close();
         }
