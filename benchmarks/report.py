@@ -220,7 +220,7 @@ def run_jmh(select, opts, out):
     for r in results:
         r.setdefault("userData", {})["otherProcessesCores"] = round(others, 2)
     with open(out + ".log") as f:
-        stalls = sum("no answer from the loop" in line for line in f)
+        stalls = sum("SimmerEcho: no answer from the loop" in line for line in f)
     if stalls:  # SimmerEcho's work-around for a lost selector wake-up fired: keep the evidence
         print(f"  SimmerEcho re-posted a wake-up {stalls} time(s): see {os.path.relpath(out, ROOT)}.log", flush=True)
     else:

@@ -23,8 +23,10 @@ import java.util.concurrent.TimeoutException;
  * <p>A work-around, see {@link #await}: a submission to a loop that is going idle while it
  * watches sockets can be lost (the loop's poll-before-wait {@code selectNow()} consumes the
  * selector wake-up), and the loop then waits in {@code select()} until I/O or a timer wakes it,
- * here for ever. The benchmark thread re-posts a no-op after {@value #STALL_MS} ms without an
- * answer and says so on stderr, so a stall shows in the output instead of hanging the run.
+ * here for ever. The benchmark thread re-posts a no-op every {@value #STALL_MS} ms without an
+ * answer, and says so on stderr when the loop made no progress meanwhile (a slow invocation, such
+ * as the first one of a cold JVM, makes progress), so a stall shows in the output instead of
+ * hanging the run.
  */
 final class SimmerEcho implements AutoCloseable {
     /** The most the server reads at once (the reader's chunk size). */
@@ -37,6 +39,8 @@ final class SimmerEcho implements AutoCloseable {
     private final byte[] message;
     private final Server server;
     private final List<Connection> clients = new ArrayList<>();
+    /** Round trips, connections opened and closed: written by the loop, read (racily, as a hint) by {@link #await}. */
+    private long progress;
 
     SimmerEcho(int connections, int size) throws Exception {
         message = Echo.message(size);
@@ -44,19 +48,25 @@ final class SimmerEcho implements AutoCloseable {
         await(loop.submit(() -> {
             for (int i = 0; i < connections; i++) {
                 clients.add(Streams.openConnection("127.0.0.1", server.port()));
+                progress++;
             }
         }));
     }
 
     /** {@code f.get()}, nudging the loop with a no-op while it has not answered (see the class comment). */
     private <T> T await(CompletableFuture<T> f) throws Exception {
+        long seen = progress;
         while (true) {
             try {
                 return f.get(STALL_MS, TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 loop.execute(() -> { });
-                System.err.println("SimmerEcho: no answer from the loop after " + STALL_MS
-                        + " ms; re-posted a wake-up (a lost selector wake-up, or a very slow machine)");
+                long now = progress;
+                if (now == seen) {
+                    System.err.println("SimmerEcho: no answer from the loop and no progress for " + STALL_MS
+                            + " ms; re-posted a wake-up (a lost selector wake-up)");
+                }
+                seen = now;
             }
         }
     }
@@ -96,6 +106,7 @@ final class SimmerEcho implements AutoCloseable {
             byte[] back = in.readExactly(message.length);
             Echo.check(back[back.length - 1], last);
             bytes += back.length;
+            progress++;
         }
         return bytes;
     }
@@ -106,6 +117,7 @@ final class SimmerEcho implements AutoCloseable {
             await(loop.submit(() -> {
                 for (Connection c : clients) {
                     c.close();
+                    progress++;
                 }
                 server.close();
             }));
