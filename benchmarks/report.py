@@ -537,9 +537,6 @@ def write_report(results, meta):
     w_("| | |\n|---|---|")
     w_(f"| Date | {meta['date']} |")
     w_(f"| Mode | `{meta['mode']}`: JMH `{' '.join(meta['jmhOpts'])} -prof gc`; heap: {meta['heapRuns']} JVM(s) per runtime |")
-    for run in runs[1:]:
-        w_(f"| {run['what']} | JMH `{' '.join(run['jmhOpts'])} -prof gc`, on {run['date']} at commit `{run['commit']}`; "
-           f"other processes kept **{run['othersCores']:.2f} cores** busy meanwhile |")
     w_(f"| Commit | `{meta['commit']}` |")
     w_(f"| Machine | {cpu}, {ncpu} cores, {mem:.0f} GiB; {platform.system()} {platform.release()} {platform.machine()} |")
     w_(f"| JDK | {first.get('jdkVersion', '?')} ({first.get('vmName', '?')} {first.get('vmVersion', '?')}), "
@@ -552,7 +549,10 @@ def write_report(results, meta):
        + ("; absent: " + ", ".join(meta["absent"]) if meta["absent"] else "") + " |")
     w_(f"| Chart | XChart {meta['xchart']} |")
     w_(f"| Load | other processes kept **{meta['othersCores']:.2f} cores** busy on average during the JMH run"
-       + (" (the first run above)" if len(runs) > 1 else "") + " |")
+       + (" (the run above; the later runs below)" if len(runs) > 1 else "") + " |")
+    for run in runs[1:]:
+        w_(f"| {run['what']} | JMH `{' '.join(run['jmhOpts'])} -prof gc`, on {run['date']} at commit `{run['commit']}`; "
+           f"other processes kept **{run['othersCores']:.2f} cores** busy meanwhile |")
     w_("")
     busiest = max(r["othersCores"] for r in runs)
     if busiest > 0.25:
