@@ -4,18 +4,24 @@ docs/performance-ratios.png, with every result kept as JSON under benchmarks/res
 
 Usage (from anywhere; paths are relative to the project root):
 
-    python3 benchmarks/report.py quick            # about 8 minutes on 2 cores
-    python3 benchmarks/report.py full             # about 35 minutes
+    python3 benchmarks/report.py quick            # about 10 minutes on 2 cores
+    python3 benchmarks/report.py full             # about 50 minutes
+    python3 benchmarks/report.py quick --only Echo   # re-run some workloads, keep the rest
     python3 benchmarks/report.py --from benchmarks/results/<file>.json   # re-render only
 
 Options: --no-build (use benchmarks/target/benchmarks.jar as it is; otherwise the jar is
 rebuilt first with ./mvnw -B -q -DskipTests package), --only REGEX (JMH benchmarks, e.g.
-'YieldRoundTrip|Timers'; the Python and heap runs follow the same workload names).
+'YieldRoundTrip|Timers'; the Python and heap runs follow the same workload names). A run with
+--only merges its results into the newest merged results file of the same mode (or the one
+given with --merge FILE; --no-merge: none): the figures it re-ran replace the old ones, the
+others are kept as they were, and the report lists each run that contributed.
 
 What it runs, in one session so the ratios compare like with like:
   1. JMH, every benchmark (Simmer on both engines, the raw continuation, kotlinx.coroutines,
      virtual threads, CompletableFuture), with -prof gc. quick: -f 1 -wi 4 -i 4 -w 1s -r 1s;
-     full: -f 3 -wi 5 -i 5 -w 1s -r 1s.
+     full: -f 3 -wi 5 -i 5 -w 1s -r 1s. Then, in a JMH run of its own, the loopback echo (Simmer,
+     Netty, virtual threads): quick -f 1 -wi 2 -i 3 -w 1s -r 1s without the extra all-cores
+     virtual-thread line; full as above, with it.
   2. SuspendedHeap (heap bytes per suspended task, 1,000,000 tasks) in a fresh JVM per runtime,
      with the same flags as its JMH forks (full: 3 JVMs each, the median kept).
   3. benchmarks/python/workloads.py under CPython asyncio and uvloop, when an interpreter
@@ -52,6 +58,17 @@ JMH_OPTS = {
     "quick": ["-f", "1", "-wi", "4", "-i", "4", "-w", "1s", "-r", "1s"],
     "full": ["-f", "3", "-wi", "5", "-i", "5", "-w", "1s", "-r", "1s"],
 }
+# The echo benchmarks (Echo: 4 parameter sets x 5 runtimes) run in a JMH invocation of their own,
+# shorter in quick mode (and without the extra virtualThreadsAllCores line) to keep quick near 10 min.
+IO_CLASS = "Echo"
+IO_JMH_OPTS = {
+    "quick": ["-f", "1", "-wi", "2", "-i", "3", "-w", "1s", "-r", "1s"],
+    "full": ["-f", "3", "-wi", "5", "-i", "5", "-w", "1s", "-r", "1s"],
+}
+IO_SELECT = {
+    "quick": r"\.Echo\.(simmerContinuation|simmerThreads|netty|virtualThreads)$",
+    "full": r"\.Echo\.",
+}
 HEAP_RUNS = {"quick": 1, "full": 3}
 HEAP_TASKS = 1_000_000
 HEAP_JVMS = {  # runtime -> (SuspendedHeap argument, JVM flags), the same flags as the JMH forks
@@ -70,6 +87,8 @@ RUNTIMES = [
     ("kotlinx", "kotlinx.coroutines"),
     ("virtualThreads", "virtual threads"),
     ("completableFuture", "CompletableFuture"),
+    ("netty", "Netty (NIO, 1 thread)"),
+    ("virtualThreadsAllCores", "virtual threads, all cores"),
     ("asyncio", "CPython asyncio"),
     ("uvloop", "uvloop"),
 ]
@@ -87,6 +106,16 @@ WORKLOADS = [
     ("LockContended", "Lock, 100 tasks contending", "100 tasks: acquire, yield while holding, release; per acquisition", "ns"),
     ("SuspendedHeap", "Heap per suspended task (1,000,000 sleeping)", "used heap after GC, growth / 1,000,000 (CPython: RSS)", "B"),
 ]
+# The loopback echo (class Echo): (key, connections, bytes per message, title). Not in the chart or
+# the CPU tables: it has a section of its own, with its targets.
+IO_WORKLOADS = [
+    ("Echo@1@64", 1, 64, "1 connection, 64 B messages (latency)"),
+    ("Echo@1@16384", 1, 16384, "1 connection, 16 KiB messages (latency)"),
+    ("Echo@100@64", 100, 64, "100 connections, 64 B messages (throughput)"),
+    ("Echo@100@16384", 100, 16384, "100 connections, 16 KiB messages (throughput)"),
+]
+IO_NETTY_FACTOR = 1.5  # target: Simmer's throughput within 1.5x of Netty's
+IO_RUNTIMES = ["simmerContinuation", "simmerThreads", "netty", "virtualThreads", "virtualThreadsAllCores"]
 TIMER_FLOOR_MS = 100
 TIMERS = 100_000
 
@@ -148,8 +177,38 @@ def build():
     subprocess.run([mvnw, "-B", "-q", "-DskipTests", "package"], cwd=ROOT, check=True)
 
 
-def run_jmh(mode, only, out):
-    cmd = [java(), "-jar", JAR] + ([only] if only else []) + JMH_OPTS[mode] + [
+def jmh_matches(select):
+    """Whether the JMH selection (include/exclude arguments) matches any benchmark of the jar."""
+    out = subprocess.run([java(), "-jar", JAR, "-l"] + select, cwd=ROOT, capture_output=True, text=True).stdout
+    return any(line.strip().startswith("dev.simmer.") for line in out.splitlines())
+
+
+def wait_for_jmh_lock():
+    """JMH refuses to start while another JMH run on the machine holds /tmp/jmh.lock: wait for it to end."""
+    try:
+        import fcntl
+    except ImportError:
+        return
+    path = os.path.join(tempfile.gettempdir(), "jmh.lock")
+    told = False
+    while True:
+        try:
+            with open(path, "a") as f:
+                fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.lockf(f, fcntl.LOCK_UN)
+                return
+        except (BlockingIOError, PermissionError):
+            if not told:
+                print("  another JMH run holds /tmp/jmh.lock: waiting for it to end", flush=True)
+                told = True
+            time.sleep(5)
+        except OSError:
+            return
+
+
+def run_jmh(select, opts, out):
+    wait_for_jmh_lock()
+    cmd = [java(), "-jar", JAR] + select + opts + [
         "-prof", "gc", "-foe", "true", "-rf", "json", "-rff", out]
     print("JMH: " + " ".join(cmd[1:]), flush=True)
     load = Load()
@@ -160,7 +219,12 @@ def run_jmh(mode, only, out):
     others = load.others()
     for r in results:
         r.setdefault("userData", {})["otherProcessesCores"] = round(others, 2)
-    os.unlink(out + ".log")
+    with open(out + ".log") as f:
+        stalls = sum("SimmerEcho: no answer from the loop" in line for line in f)
+    if stalls:  # SimmerEcho's work-around for a lost selector wake-up fired: keep the evidence
+        print(f"  SimmerEcho re-posted a wake-up {stalls} time(s): see {os.path.relpath(out, ROOT)}.log", flush=True)
+    else:
+        os.unlink(out + ".log")
     print(f"  {len(results)} results; other processes kept {others:.2f} cores busy meanwhile", flush=True)
     return results, others
 
@@ -210,6 +274,8 @@ def run_python(mode, only):
     asy = uv or python_for("asyncio")
     names = sorted({w[0].split("@")[0] for w in WORKLOADS})
     wanted = [n for n in names if not only or re.search(only, n)]
+    if only and not wanted:
+        return results, absent
     for loop, exe in (("asyncio", asy), ("uvloop", uv)):
         if exe is None:
             absent.append(loop)
@@ -251,6 +317,8 @@ def fmt(x, unit=""):
 def key_of(r):
     cls, method = r["benchmark"].rsplit(".", 2)[-2:]
     params = r.get("params") or {}
+    if "connections" in params:
+        return f"{cls}@{params['connections']}@{params['size']}", method
     return (cls + (f"@{params['width']}" if "width" in params else "")), method
 
 
@@ -300,6 +368,103 @@ def ratio(t, w, m):
     return mine[3] / base[3]
 
 
+def results_path(path):
+    """A results file as the report names it, relative to the project root (older metas kept absolute paths)."""
+    if not path:
+        return "?"
+    return os.path.relpath(os.path.join(RESULTS, os.path.basename(path)), ROOT)
+
+
+def runs_of(meta):
+    """Every JMH run that contributed to a merged results file: the first (the meta's own fields), then the later ones."""
+    first = {"what": "JMH", "date": meta["date"], "commit": meta["commit"], "jmhOpts": meta["jmhOpts"],
+             "othersCores": meta["othersCores"], "json": meta.get("jmhJson"), "io": meta.get("io", False)}
+    return [first] + list(meta.get("runs", []))
+
+
+def rate(x):
+    """A rate per second, short: 1.2M, 95.3k."""
+    if x != x:
+        return "n/a"
+    for div, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if x >= div:
+            return f"{x / div:,.3g}{suffix}"
+    return f"{x:,.3g}"
+
+
+def write_io_section(w_, t, runs):
+    """The loopback echo: Simmer beside Netty and virtual threads, against the I/O issue's targets."""
+    rows = [row for row in IO_WORKLOADS if t.get(row[0], {}).get(BASE)]
+    if not rows:
+        return
+    io_runs = [r for r in runs if r.get("io")]
+    w_("## Loopback I/O: echo\n")
+    w_("An echo server and its clients in one process on loopback TCP (`Echo`): each client sends a "
+       "message and reads the whole echo back before sending the next, one message in flight per "
+       "connection. With 1 connection the time per message is the round-trip latency; with 100, all "
+       "busy at once, it is the inverse of the throughput across them. Server and clients share one "
+       "thread in every runtime: Simmer's loop (a `LoopThread`), Netty's single NIO event loop, virtual "
+       "threads on one carrier (blocking `java.net.Socket`s); so each round trip costs the runtime its "
+       "path twice, as client and as server. Throughput: messages per second, and message bytes per "
+       "second one way (the echo carries as many back).\n")
+    if io_runs:
+        r = io_runs[-1]
+        w_(f"Measured {r['date']} (`{' '.join(r['jmhOpts'])}`); other processes kept {r['othersCores']:.2f} "
+           "cores busy meanwhile" + (": the machine was shared, so read the same-run ratios rather than the "
+                                    "absolute figures." if r["othersCores"] > 0.25 else ".") + "\n")
+    w_("Targets (Simmer's fast path): throughput **within 1.5x of Netty's** (its time per message at most "
+       "1.5x Netty's) and **ahead of virtual threads** (one carrier). Judged on the medians; \"clear\" when "
+       "the 99.9% intervals agree too.\n")
+    w_("| workload | Simmer, fast path | Netty | Simmer ÷ Netty | within 1.5x of Netty? | virtual threads | "
+       "ahead of virtual threads? |")
+    w_("|---|---:|---:|---:|---|---:|---|")
+
+    def cell(w, m, size):
+        v = t[w].get(m)
+        if not v:
+            return "not run"
+        per_s = 1e9 / v[3]
+        return f"{fmt(v[3] / 1000)} µs ({rate(per_s)} msg/s, {fmt(per_s * size / 1e6)} MB/s)"
+
+    def judge(w, bound_of, factor):
+        """Simmer's time <= factor x peer's time: by the medians, and whether the intervals agree."""
+        s, p = t[w].get(BASE), t[w].get(bound_of)
+        if not s or not p:
+            return ""
+        ok = s[3] <= factor * p[3]
+        if s[1] == s[1] and p[1] == p[1]:
+            clear = (s[0] + s[1] <= factor * (p[0] - p[1])) if ok else (s[0] - s[1] > factor * (p[0] + p[1]))
+        else:
+            clear = False
+        return ("**yes**" if ok else "**no**") + (", clear" if clear else ", the intervals overlap")
+
+    for w, conns, size, title in rows:
+        s, n = t[w].get(BASE), t[w].get("netty")
+        r = f"{s[3] / n[3]:.2f}x" if s and n else ""
+        w_(f"| {title} | {cell(w, BASE, size)} | {cell(w, 'netty', size)} | {r} | {judge(w, 'netty', IO_NETTY_FACTOR)} | "
+           f"{cell(w, 'virtualThreads', size)} | {judge(w, 'virtualThreads', 1.0)} |")
+    w_("")
+    w_("Every runtime, per workload: time per message (JMH mean ± 99.9% interval, and the median), the "
+       "throughput from the median, the ratio to Simmer's median (above 1: Simmer is faster) and the "
+       "bytes allocated per message (`-prof gc`).\n")
+    for w, conns, size, title in rows:
+        w_(f"#### Echo, {title}\n")
+        w_("| runtime | mean, ns per message | ± error | median | messages/s | MB/s one way | × Simmer (medians) | B/op |")
+        w_("|---|---:|---:|---:|---:|---:|---:|---:|")
+        for m in IO_RUNTIMES:
+            v = t[w].get(m)
+            if not v:
+                continue
+            score, err, alloc, median = v
+            r = ratio(t, w, m)
+            name = f"**{LABEL.get(m, m)}**" if m == BASE else LABEL.get(m, m)
+            flag = " (noisy)" if noisy(score, err) else ""
+            per_s = 1e9 / median
+            w_(f"| {name} | {fmt(score)}{flag} | {fmt(err)} | {fmt(median)} | {fmt(per_s)} | {fmt(per_s * size / 1e6)} | "
+               f"{'' if r is None else f'{r:.2f}'} | {'' if alloc is None else fmt(alloc)} |")
+        w_("")
+
+
 # ----------------------------------------------------------------------------- writing
 
 def sh(cmd):
@@ -329,7 +494,7 @@ def machine():
 
 def write_chart(t, runtimes):
     rows = [w for w, *_ in WORKLOADS if w in t and t[w].get(BASE)]
-    cols = [m for m in runtimes if m != BASE]
+    cols = [m for m in runtimes if m != BASE and any(ratio(t, w, m) for w in rows)]
     with tempfile.NamedTemporaryFile("w", suffix=".tsv", delete=False) as f:
         f.write("workload\t" + "\t".join(LABEL.get(m, m) for m in cols) + "\n")
         titles = {w: title for w, title, *_ in WORKLOADS}
@@ -347,8 +512,10 @@ def write_chart(t, runtimes):
 
 def write_report(results, meta):
     t = table_of(results)
-    present = {m for w in t.values() for m in w}
+    cpu_keys = {w for w, *_ in WORKLOADS}
+    present = {m for w, row in t.items() if w in cpu_keys for m in row}
     runtimes = [m for m, _ in RUNTIMES if m in present] + sorted(present - set(LABEL))
+    runs = runs_of(meta)
     jmh = [r for r in results if "jmhVersion" in r]
     first = jmh[0] if jmh else {}
     py = {key_of(r)[1]: r.get("vmName") for r in results if key_of(r)[1] in ("asyncio", "uvloop")}
@@ -377,14 +544,20 @@ def write_report(results, meta):
     w_(f"| JMH | {first.get('jmhVersion', '?')}; average time per operation (timers: per whole run, in ms) |")
     w_(f"| Peers | kotlinx.coroutines {meta['kotlinx']} (Kotlin {meta['kotlin']}); virtual threads and "
        f"CompletableFuture of the JDK above; "
+       + (f"Netty {meta['netty']} (NIO transport); " if meta.get("netty") else "")
        + "; ".join(f"{LABEL[k]}: {v}" for k, v in sorted(py.items()))
        + ("; absent: " + ", ".join(meta["absent"]) if meta["absent"] else "") + " |")
     w_(f"| Chart | XChart {meta['xchart']} |")
-    w_(f"| Load | other processes kept **{meta['othersCores']:.2f} cores** busy on average during the JMH run |")
+    w_(f"| Load | other processes kept **{meta['othersCores']:.2f} cores** busy on average during the JMH run"
+       + (" (the run above; the later runs below)" if len(runs) > 1 else "") + " |")
+    for run in runs[1:]:
+        w_(f"| {run['what']} | JMH `{' '.join(run['jmhOpts'])} -prof gc`, on {run['date']} at commit `{run['commit']}`; "
+           f"other processes kept **{run['othersCores']:.2f} cores** busy meanwhile |")
     w_("")
-    if meta["othersCores"] > 0.25:
+    busiest = max(r["othersCores"] for r in runs)
+    if busiest > 0.25:
         w_(f"**The machine was busy**: other processes (builds and test runs of other sessions) kept "
-           f"{meta['othersCores']:.1f} of its {ncpu} cores busy while the suite ran. Absolute figures are "
+           f"{'up to ' if len(runs) > 1 else ''}{busiest:.1f} of its {ncpu} cores busy while the suite ran. Absolute figures are "
            f"therefore noisy and pessimistic (by 30% and more, and unevenly across runtimes); the ratios, taken "
            f"from one run in which every runtime suffered the same machine, are the figures to read. A "
            f"`full` run on an idle machine gives the reference numbers.\n")
@@ -411,6 +584,8 @@ def write_report(results, meta):
     if y and y[2] is not None:
         w_(f"\nAllocation per suspension on the fast path: {fmt(y[2] / 2)} B (JMH `-prof gc`, "
            f"`gc.alloc.rate.norm` of the yield round trip, {fmt(y[2])} B per round trip of two suspensions).\n")
+
+    write_io_section(w_, t, runs)
 
     w_("## Ratios at a glance\n")
     w_("Each runtime's median divided by Simmer's (fast path) on the same workload (medians of the "
@@ -465,12 +640,20 @@ def write_report(results, meta):
     w_("- **CompletableFuture**: stages on one single-thread (scheduled) executor: a yield is a "
        "re-submitted step, a task `supplyAsync`, its await a dependent stage, timers "
        "`schedule(...)`; no queue or lock form.")
+    if any(w in t for w, *_ in IO_WORKLOADS):
+        w_("- **Echo** (loopback I/O): Simmer streams (`Streams.startServer`, `openConnection`, `read`, "
+           "`write`, `drain`, `readExactly`) on one `LoopThread`, on either engine; **Netty**: NIO transport, "
+           "one event-loop thread for the server and the clients, pooled direct buffers; **virtual threads**: "
+           "blocking `Socket`/`ServerSocket`, a thread per connection on each side, one carrier (the JDK's "
+           "I/O poller has a platform thread of its own), and **all cores**: the same on the default scheduler, "
+           "an extra line. In each the JMH thread hands an invocation over and waits, idle.")
     w_("- **CPython asyncio / uvloop**: `benchmarks/python/workloads.py`, each repetition in a fresh "
        "`asyncio.run`; `asyncio.sleep(0)`, `create_task`, `gather`, `asyncio.Queue`, `asyncio.Lock`. "
        "Heap is the growth of the resident set.")
     w_("")
-    w_(f"Raw results: `{os.path.relpath(meta['json'], ROOT)}` (JMH JSON; the Python and heap entries use "
-       f"the same shape).\n")
+    w_(f"Raw results: `{results_path(meta['json'])}` (JMH JSON; the Python and heap entries use "
+       f"the same shape)" + "".join(f"; {r['what']}: `{results_path(r['json'])}`" for r in runs[1:] if r.get("json"))
+       + ".\n")
     if os.path.exists(NOTES):
         with open(NOTES) as f:
             w_(f.read().rstrip() + "\n")
@@ -478,6 +661,37 @@ def write_report(results, meta):
         f.write("\n".join(out))
     write_chart(t, runtimes)
     print(f"wrote {os.path.relpath(REPORT, ROOT)} and {os.path.relpath(CHART, ROOT)}", flush=True)
+
+
+def merge_target(mode):
+    """The newest merged results file of this mode (by the date in its name, then its mtime), or None."""
+    pat = re.compile(rf"^(\d{{4}}-\d\d-\d\d)-{mode}(-[\w.-]+)?\.json$")
+    found = []
+    for name in os.listdir(RESULTS) if os.path.isdir(RESULTS) else []:
+        m = pat.match(name)
+        if m and not name.endswith("-jmh.json"):
+            path = os.path.join(RESULTS, name)
+            found.append((m.group(1), os.path.getmtime(path), path))
+    return max(found)[2] if found else None
+
+
+def result_id(r):
+    return r["benchmark"], json.dumps(r.get("params") or {}, sort_keys=True)
+
+
+def merge(old, results, runs, meta):
+    """old's results with the re-run ones replaced, and its runs followed by the new ones."""
+    fresh = {result_id(r) for r in results}
+    kept = [r for r in old["results"] if result_id(r) not in fresh]
+    merged = dict(old["meta"])
+    merged["runs"] = list(merged.get("runs", [])) + runs
+    for k in ("json", "netty", "kotlin", "kotlinx", "xchart"):
+        merged[k] = meta[k]
+    if meta.get("ranPython"):
+        merged["absent"] = meta["absent"]
+    print(f"  kept {len(kept)} results of the earlier run(s), replaced {len(old['results']) - len(kept)}, "
+          f"added {len(results) - (len(old['results']) - len(kept))}", flush=True)
+    return kept + results, merged
 
 
 def main(argv):
@@ -493,6 +707,9 @@ def main(argv):
     if mode not in JMH_OPTS:
         sys.exit(__doc__)
     only = argv[argv.index("--only") + 1] if "--only" in argv else None
+    merge_from = None
+    if only and "--no-merge" not in argv:
+        merge_from = argv[argv.index("--merge") + 1] if "--merge" in argv else merge_target(mode)
     if "--no-build" not in argv:
         build()
     if not os.path.exists(JAR):
@@ -500,23 +717,48 @@ def main(argv):
     started = time.time()
     date = datetime.date.today().isoformat()
     os.makedirs(RESULTS, exist_ok=True)
-    out = os.path.join(RESULTS, f"{date}-{mode}.json")
-    jmh, others = run_jmh(mode, only, os.path.join(RESULTS, f"{date}-{mode}-jmh.json"))
+    slug = ("-" + re.sub(r"[^a-z0-9]+", "-", only.lower()).strip("-")) if only else ""
+    prefix = os.path.join(RESULTS, f"{date}-{mode}{slug}")
+    out = prefix + ".json"
+    dirty = " (with uncommitted changes)" if sh(["git", "status", "--porcelain", "--", "core", "benchmarks/src"]) else ""
+    commit = sh(["git", "rev-parse", "--short", "HEAD"]) + dirty
+    # Two JMH runs: the single-thread CPU workloads, then the loopback echo with its own depth.
+    only_sel = [only] if only else []
+    runs, jmh = [], []
+    cpu_sel = only_sel + ["-e", rf"\.{IO_CLASS}\."]
+    io_sel = [IO_SELECT[mode]] + (["-e", f"^(?!.*({only}))"] if only else [])
+    for what, sel, opts, path, io in (
+            ("CPU workloads", cpu_sel, JMH_OPTS[mode], prefix + "-jmh.json", False),
+            ("Loopback echo", io_sel, IO_JMH_OPTS[mode], prefix + "-io-jmh.json", True)):
+        if not jmh_matches(sel):
+            continue
+        results, others = run_jmh(sel, opts, path)
+        jmh += results
+        runs.append({"what": what + (f" (`--only {only}`)" if only else ""), "date": date, "commit": commit,
+                     "jmhOpts": opts, "othersCores": others, "json": os.path.relpath(path, ROOT), "io": io})
     print("SuspendedHeap:", flush=True)
     heap = run_heap(mode, only)
     py, absent = run_python(mode, only)
-    dirty = " (with uncommitted changes)" if sh(["git", "status", "--porcelain", "--", "core", "benchmarks/src"]) else ""
+    if not runs:
+        sys.exit(f"--only {only} matches no JMH benchmark")
+    first = runs[0]
     meta = {
-        "date": date, "mode": mode, "jmhOpts": JMH_OPTS[mode], "heapRuns": HEAP_RUNS[mode],
-        "commit": sh(["git", "rev-parse", "--short", "HEAD"]) + dirty,
+        "date": date, "mode": mode, "jmhOpts": first["jmhOpts"], "heapRuns": HEAP_RUNS[mode],
+        "commit": commit, "netty": pom_property("netty.version"),
         "kotlin": pom_property("kotlin.version"), "kotlinx": pom_property("kotlinx.coroutines.version"),
-        "xchart": pom_property("xchart.version"), "absent": absent, "othersCores": others,
-        "json": out, "minutes": round((time.time() - started) / 60, 1),
+        "xchart": pom_property("xchart.version"), "absent": absent, "othersCores": first["othersCores"],
+        "json": os.path.relpath(out, ROOT), "jmhJson": first["json"], "io": first["io"], "runs": runs[1:],
+        "ranPython": bool(py) or bool(absent), "minutes": round((time.time() - started) / 60, 1),
     }
+    everything = jmh + heap + py
+    if merge_from:
+        print(f"merging into the results of {os.path.relpath(merge_from, ROOT)}", flush=True)
+        with open(merge_from) as f:
+            everything, meta = merge(json.load(f), everything, runs, meta)
     with open(out, "w") as f:
-        json.dump({"meta": meta, "results": jmh + heap + py}, f, indent=2)
-    print(f"wrote {os.path.relpath(out, ROOT)} ({meta['minutes']} min)", flush=True)
-    write_report(jmh + heap + py, meta)
+        json.dump({"meta": meta, "results": everything}, f, indent=2)
+    print(f"wrote {os.path.relpath(out, ROOT)} ({round((time.time() - started) / 60, 1)} min)", flush=True)
+    write_report(everything, meta)
 
 
 if __name__ == "__main__":
