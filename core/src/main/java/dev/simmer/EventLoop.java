@@ -101,6 +101,7 @@ public final class EventLoop {
     private ExecutorService executor;
     private IoSelector io; // made by the first addReader/addWriter; read by post() after `idle`
     private final Consumer<Object> readySink = ready::add;
+    private final java.util.function.BooleanSupplier inboxFilled = () -> !inbox.isEmpty();
 
     EventLoop(Engine engine, Clock clock, boolean debug, Duration slowStep, Consumer<ErrorReport> handler,
               Long shuffleSeed, TaskObserver observer, boolean runAhead) {
@@ -445,7 +446,7 @@ public final class EventLoop {
         if (ready.isEmpty() && inbox.isEmpty()) {
             waitForWork();
         } else if (io != null && io.wantsSelect()) {
-            io.select(0, readySink); // a busy loop still polls I/O every pass
+            io.select(0, readySink, inboxFilled); // a busy loop still polls I/O every pass
         }
         for (Handle h; (h = inbox.poll()) != null; ) {
             ready.add(h);
@@ -604,7 +605,7 @@ public final class EventLoop {
         idle = true;
         try {
             if (next != null && inFlight == 0 && clock.isVirtual()) {
-                if (io.select(io.hasInterest() ? IO_GRACE_NANOS : 0, readySink) > 0 || !inbox.isEmpty()) {
+                if (io.select(io.hasInterest() ? IO_GRACE_NANOS : 0, readySink, inboxFilled) > 0 || !inbox.isEmpty()) {
                     return;
                 }
                 if (clock.skipTo(next.deadline())) {
@@ -619,7 +620,7 @@ public final class EventLoop {
                         break;
                     }
                 }
-                if (io.select(wait, readySink) > 0) {
+                if (io.select(wait, readySink, inboxFilled) > 0) {
                     break;
                 }
                 if (Thread.interrupted()) {

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -153,14 +154,18 @@ public final class IoSelector {
     /**
      * Selects: {@code timeoutNanos} 0 polls, negative waits until readiness or
      * {@link #wakeup()}. Hands the entries of ready channels to {@code sink}; returns how
-     * many it handed over.
+     * many it handed over. A wait does not begin if {@code workArrived} says there is work
+     * already (it is asked after the poll that begins every wait, see below).
      */
-    public int select(long timeoutNanos, Consumer<Object> sink) {
+    public int select(long timeoutNanos, Consumer<Object> sink, BooleanSupplier workArrived) {
         // A blocking select polls first: that deregisters keys cancelled since the last
         // selection, and a channel closed behind the loop's back shows up before the wait
-        // (its key is gone) rather than leaving its waiter asleep forever.
+        // (its key is gone) rather than leaving its waiter asleep forever. The poll also
+        // clears a pending wakeup(): work handed in just before it would sleep through the
+        // wait, so the caller's inbox is looked at again between the poll and the wait. Work
+        // handed in after that look calls wakeup() after the poll, which the wait sees.
         int handed = selectOnce(0, sink);
-        if (handed == 0 && timeoutNanos != 0) {
+        if (handed == 0 && timeoutNanos != 0 && !workArrived.getAsBoolean()) {
             handed = selectOnce(timeoutNanos, sink);
         }
         return handed;
