@@ -905,6 +905,25 @@ public final class EventLoop {
         return current;
     }
 
+    /**
+     * Whether the calling thread is this loop's own thread while the loop runs: true in every
+     * task and callback on the fast path; false on any other thread (on the threads engine a
+     * task's body runs on a thread of its own, so this is false there and {@link Async#loop()}
+     * is the way to find the loop). A cheap check for code that holds a loop and must know
+     * whether it may use it directly (Netty's {@code inEventLoop()}). Thread-safe.
+     *
+     * <pre>{@code
+     * if (!loop.inLoopThread()) {
+     *     loop.callSoonThreadsafe(this::flush);
+     * }
+     * }</pre>
+     *
+     * @return {@code true} on this loop's thread before it has closed
+     */
+    public boolean inLoopThread() {
+        return Thread.currentThread() == thread && state != LoopState.CLOSED;
+    }
+
     /** Thread-side work begins: the loop must wait for its result to come through the inbox. */
     void beginExternal() {
         inFlight++;

@@ -13,6 +13,29 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class EventLoopTest {
 
     @Test
+    void inLoopThreadIsTrueOnTheLoopsThreadOnlyWhileItRuns() throws Exception {
+        EventLoop[] loop = new EventLoop[1];
+        java.util.concurrent.CompletableFuture<Boolean> elsewhere = new java.util.concurrent.CompletableFuture<>();
+        boolean[] inBody = new boolean[1];
+        boolean inCallback = Loops.virtual(() -> {
+            loop[0] = Async.loop();
+            inBody[0] = loop[0].inLoopThread();
+            Thread other = new Thread(() -> elsewhere.complete(loop[0].inLoopThread()));
+            other.start();
+            other.join();
+            Promise<Boolean> p = Async.loop().createPromise();
+            Async.loop().callSoon(() -> p.complete(loop[0].inLoopThread()));
+            Async.loop().callSoon(() -> { }); // two ready: the loop runs them, no task runs ahead
+            return p.await();
+        });
+        assertThat(inCallback).as("callbacks run on the loop's thread on both engines").isTrue();
+        assertThat(inBody[0]).as("a task body runs on the loop's thread on the fast path only")
+                .isEqualTo(Async.engine() == EngineKind.CONTINUATION);
+        assertThat(elsewhere.get()).isFalse();
+        assertThat(loop[0].inLoopThread()).as("after the loop closed").isFalse();
+    }
+
+    @Test
     void callSoonRunsCallbacksInOrderOnTheNextPass() throws Exception {
         List<String> log = new ArrayList<>();
         Loops.virtual(() -> {

@@ -23,6 +23,9 @@ final class SyncSupport {
      * @throws IllegalStateException outside a running loop, or on another loop than {@code bound}
      */
     static EventLoop bind(EventLoop bound, Object primitive, String call) {
+        if (bound != null && bound.inLoopThread()) {
+            return bound; // the fast path's usual case: no ThreadLocal look-up needed
+        }
         EventLoop here;
         try {
             here = Async.loop();
