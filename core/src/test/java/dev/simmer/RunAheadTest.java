@@ -67,26 +67,21 @@ class RunAheadTest {
 
     @Test
     void aTimerDueAtTheNextPassRunsBeforeTheParentResumes() throws Exception {
-        Script s = new Script();
-        Loops.virtual(() -> {
-            s.expect(1);
-            Async.loop().callLater(Duration.ZERO, () -> s.expect(3));
-            Task<Void> child = Async.createTask(() -> {
-                s.expect(2);
-                return null;
-            });
-            child.await();
-            s.expect(4);
-        });
-        s.finish(5);
+        entryOfTheNextPassRunsBetweenChildAndParent(then -> Async.loop().callLater(Duration.ZERO, then));
     }
 
     @Test
     void workHandedInThroughTheInboxRunsBeforeTheParentResumes() throws Exception {
+        entryOfTheNextPassRunsBetweenChildAndParent(then -> Async.loop().callSoonThreadsafe(then));
+    }
+
+    /** The parent sets up {@code then} for the next pass, then awaits a fresh child: child, then, parent. */
+    private static void entryOfTheNextPassRunsBetweenChildAndParent(java.util.function.Consumer<Runnable> setUp)
+            throws Exception {
         Script s = new Script();
         Loops.virtual(() -> {
             s.expect(1);
-            Async.loop().callSoonThreadsafe(() -> s.expect(3));
+            setUp.accept(() -> s.expect(3));
             Task<Void> child = Async.createTask(() -> {
                 s.expect(2);
                 return null;
