@@ -448,10 +448,7 @@ public final class EventLoop {
         } else if (io != null && io.wantsSelect()) {
             io.select(0, readySink, inboxFilled); // a busy loop still polls I/O every pass
         }
-        for (Handle h; (h = inbox.poll()) != null; ) {
-            ready.add(h);
-        }
-        moveDueTimers();
+        moveInInboxAndDueTimers();
         int n = ready.size();
         passes++;
         if (n > readyHighWater) {
@@ -471,7 +468,11 @@ public final class EventLoop {
         }
     }
 
-    private void moveDueTimers() {
+    /** Steps 2 and 3 of a pass: what other threads handed in, then the due timers, join the ready queue. */
+    private void moveInInboxAndDueTimers() {
+        for (Handle h; (h = inbox.poll()) != null; ) {
+            ready.add(h);
+        }
         if (timers.liveCount() > 0) {
             long now = clock.nanoTime();
             for (Timer t; (t = timers.pollDue(now)) != null; ) {
@@ -501,10 +502,7 @@ public final class EventLoop {
                 || (io != null && io.wantsSelect())) { // the next pass would poll the selector first
             return false;
         }
-        for (Handle h; (h = inbox.poll()) != null; ) {
-            ready.add(h);
-        }
-        moveDueTimers();
+        moveInInboxAndDueTimers();
         Object next = ready.peekFirst();
         if (ready.size() != 1) {
             return false;
@@ -525,10 +523,7 @@ public final class EventLoop {
                 runningAhead = false;
                 current = waiting;
             }
-            for (Handle h; (h = inbox.poll()) != null; ) { // what the pass after would move in first
-                ready.add(h);
-            }
-            moveDueTimers();
+            moveInInboxAndDueTimers(); // what the pass after would do first
             if (ready.size() != 1 || ready.peekFirst() != waiting) {
                 return false;
             }
