@@ -44,9 +44,10 @@ final class SimmerEcho implements AutoCloseable {
 
     /** The server's handler: writes back whatever arrives, until the client closes. */
     private static void echo(StreamReader reader, StreamWriter writer) throws Exception {
-        byte[] data;
-        while ((data = reader.read(READ)).length > 0) {
-            writer.write(data);
+        byte[] buf = new byte[READ];
+        int n;
+        while ((n = reader.read(buf, 0, buf.length)) > 0) {
+            writer.write(buf, 0, n);
             writer.drain();
         }
     }
@@ -69,12 +70,13 @@ final class SimmerEcho implements AutoCloseable {
     private long roundTrips(Connection c, int rounds) throws Exception {
         StreamWriter out = c.writer();
         StreamReader in = c.reader();
+        byte[] back = new byte[message.length];
         byte last = message[message.length - 1];
         long bytes = 0;
         for (int i = 0; i < rounds; i++) {
             out.write(message);
             out.drain();
-            byte[] back = in.readExactly(message.length);
+            in.readExactly(back, 0, back.length);
             Echo.check(back[back.length - 1], last);
             bytes += back.length;
         }

@@ -31,6 +31,14 @@ public final class IoSelector {
      * `flush`, so that the next pass selects once and the JDK releases the file descriptor
      * (a registered channel's descriptor is only released once its key is deregistered).
      *
+     * Clearing a reader leaves OP_READ on the key: a stream waits for readability again and
+     * again, and re-arming an interest that is still there costs no epoll_ctl (two system
+     * calls per wait otherwise). The stale interest is dropped the first time a selection
+     * finds the channel readable with no reader (onReady), so a stream nobody reads does not
+     * wake the selector more than once. Writers are cleared at once: a writable socket is
+     * ready at every selection, and an OP_CONNECT left on a connected one would be reported by
+     * epoll without ever reaching onReady, so the selector would spin.
+     *
      * `interest` counts reader and writer entries: while it is non-zero, something can
      * still happen, so the loop is not deadlocked and waits in select() rather than park().
      *
@@ -120,7 +128,9 @@ public final class IoSelector {
             r.reader = null;
         }
         interest--;
-        updateOps(r);
+        if (write) {
+            updateOps(r); // at once: a writable socket polls ready at every select, a stale interest would spin
+        }
         return true;
     }
 
@@ -222,8 +232,12 @@ public final class IoSelector {
         } catch (CancelledKeyException e) {
             return;
         }
-        if (r.reader != null && (ready & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0) {
-            sink.accept(r.reader);
+        if ((ready & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0) {
+            if (r.reader != null) {
+                sink.accept(r.reader);
+            } else {
+                updateOps(r); // the read interest a cleared reader left: readable, and nobody waits
+            }
         }
         if (r.writer != null && (ready & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0) {
             sink.accept(r.writer);

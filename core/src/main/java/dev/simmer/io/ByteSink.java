@@ -8,6 +8,11 @@ interface ByteSink {
     /** Writes what it can of {@code srcs} without blocking; returns the count written (0 if it would block). */
     long write(ByteBuffer[] srcs) throws IOException;
 
+    /** {@link #write(ByteBuffer[])} of one buffer; sinks with a cheaper single write override it. */
+    default int write(ByteBuffer src) throws IOException {
+        return (int) write(new ByteBuffer[] {src});
+    }
+
     /** Calls {@code whenWritable} on the loop each pass the sink can take more, until {@link #unwatch()}. */
     void watch(Runnable whenWritable);
 

@@ -54,6 +54,11 @@ final class ChannelTransport implements ByteSource, ByteSink {
     }
 
     @Override
+    public int write(ByteBuffer src) throws IOException {
+        return channel.write(src); // not the gathering write: no iovec set-up for one buffer
+    }
+
+    @Override
     public void watch(Runnable whenWritable) {
         loop.addWriter(channel, whenWritable);
     }

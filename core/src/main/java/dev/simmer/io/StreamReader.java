@@ -41,6 +41,8 @@ public final class StreamReader {
      */
     private static final int CHUNK = 16 * 1024;
     private static final int INITIAL = 4096;
+    /** A read into the caller's buffer at least this large, with nothing buffered, bypasses the buffer. */
+    private static final int DIRECT_READ = 8 * 1024;
 
     private final ByteSource source;
     private final int limit;
@@ -116,6 +118,108 @@ public final class StreamReader {
             }
         }
         return take(n);
+    }
+
+    /**
+     * Up to {@code length} bytes into {@code dst} from {@code offset}, as
+     * {@link java.io.InputStream#read(byte[], int, int)}: what is buffered, or, if nothing is,
+     * what the next arrival brings. It allocates nothing, and a large read (8 KiB or more) with
+     * nothing buffered goes from the network straight into {@code dst}: the form for moving bulk
+     * data with one buffer reused.
+     *
+     * <pre>{@code
+     * byte[] buf = new byte[16 * 1024];
+     * int n;
+     * while ((n = reader.read(buf, 0, buf.length)) > 0) {   // -1 at the end of the stream
+     *     writer.write(buf, 0, n);
+     *     writer.drain();
+     * }
+     * }</pre>
+     *
+     * @param dst where the bytes go
+     * @param offset the index in {@code dst} of the first byte read
+     * @param length the most bytes to read; 0 returns 0 at once
+     * @return how many bytes were read, between 1 and {@code length}; -1 at the end of the stream
+     * @throws IndexOutOfBoundsException if {@code offset} and {@code length} do not fit {@code dst}
+     * @throws Exception an {@link java.io.IOException} if the connection fails;
+     *     {@link dev.simmer.CancelledException} if the task is cancelled while it waits (nothing is lost:
+     *     {@code dst} is left as it was)
+     */
+    public int read(byte[] dst, int offset, int length) throws Exception {
+        java.util.Objects.checkFromIndexSize(offset, length, dst.length);
+        return length == 0 ? 0 : readSome(ByteBuffer.wrap(dst, offset, length));
+    }
+
+    /**
+     * Up to {@code dst.remaining()} bytes into {@code dst}, as
+     * {@link java.nio.channels.ReadableByteChannel#read}: what is buffered, or, if nothing is,
+     * what the next arrival brings; {@code dst}'s position moves past them. With a
+     * {@linkplain ByteBuffer#allocateDirect direct} buffer, a large read with nothing buffered
+     * takes the bytes from the socket with no copy in between.
+     *
+     * <pre>{@code
+     * ByteBuffer buf = ByteBuffer.allocateDirect(64 * 1024);
+     * while (reader.read(buf) > 0) {
+     *     buf.flip();
+     *     writer.write(buf);     // takes all of it: sent, or copied to the writer's buffer
+     *     buf.clear();
+     *     writer.drain();
+     * }
+     * }</pre>
+     *
+     * @param dst where the bytes go, from its position up to its limit
+     * @return how many bytes were read; 0 only if {@code dst} has no room; -1 at the end of the stream
+     * @throws java.nio.ReadOnlyBufferException if {@code dst} is read-only
+     * @throws Exception an {@link java.io.IOException} if the connection fails;
+     *     {@link dev.simmer.CancelledException} if the task is cancelled while it waits
+     */
+    public int read(ByteBuffer dst) throws Exception {
+        if (dst.isReadOnly()) {
+            throw new java.nio.ReadOnlyBufferException();
+        }
+        return dst.hasRemaining() ? readSome(dst) : 0;
+    }
+
+    /**
+     * Exactly {@code length} bytes into {@code dst} from {@code offset}, as
+     * {@link java.io.DataInput#readFully(byte[], int, int)}: {@link #readExactly(int)} with no
+     * array made.
+     *
+     * <pre>{@code
+     * byte[] header = new byte[8];
+     * reader.readExactly(header, 0, 8);   // suspends until all 8 have come
+     * }</pre>
+     *
+     * @param dst where the bytes go
+     * @param offset the index in {@code dst} of the first byte read
+     * @param length how many bytes to read
+     * @throws IncompleteReadException if the stream ends first; it holds what did arrive (which is
+     *         also in {@code dst})
+     * @throws IndexOutOfBoundsException if {@code offset} and {@code length} do not fit {@code dst}
+     * @throws Exception an {@link java.io.IOException} if the connection fails;
+     *     {@link dev.simmer.CancelledException} if the task is cancelled while it waits (nothing is lost: the
+     *     bytes that had come stay in the reader, for the next read)
+     */
+    public void readExactly(byte[] dst, int offset, int length) throws Exception {
+        java.util.Objects.checkFromIndexSize(offset, length, dst.length);
+        readFully(ByteBuffer.wrap(dst, offset, length));
+    }
+
+    /**
+     * Exactly {@code dst.remaining()} bytes into {@code dst}, whose position ends at its limit.
+     *
+     * @param dst where the bytes go, from its position up to its limit
+     * @throws IncompleteReadException if the stream ends first; it holds what did arrive
+     * @throws java.nio.ReadOnlyBufferException if {@code dst} is read-only
+     * @throws Exception an {@link java.io.IOException} if the connection fails;
+     *     {@link dev.simmer.CancelledException} if the task is cancelled while it waits (nothing is lost: the
+     *     bytes that had come stay in the reader, and {@code dst}'s position is where it was)
+     */
+    public void readExactly(ByteBuffer dst) throws Exception {
+        if (dst.isReadOnly()) {
+            throw new java.nio.ReadOnlyBufferException();
+        }
+        readFully(dst);
     }
 
     /**
@@ -253,12 +357,88 @@ public final class StreamReader {
         if (eof) {
             return false;
         }
+        checkNotWaiting();
+        makeRoom(want);
+        int n = readSource(ByteBuffer.wrap(buf, end, buf.length - end));
+        if (n < 0) {
+            return false;
+        }
+        end += n;
+        return true;
+    }
+
+    /** Up to {@code dst.remaining() > 0} bytes into {@code dst}: buffered ones first, else from the source; -1 at the end. */
+    private int readSome(ByteBuffer dst) throws Exception {
+        int have = buffered();
+        if (have == 0 && dst.remaining() >= DIRECT_READ) {
+            if (eof) {
+                return -1;
+            }
+            checkNotWaiting();
+            return readSource(dst); // bulk data skips the buffer: one copy fewer
+        }
+        if (have == 0) {
+            if (!fill(Math.min(dst.remaining(), cap))) {
+                return -1;
+            }
+            have = buffered();
+        }
+        int n = Math.min(have, dst.remaining());
+        dst.put(buf, start, n);
+        start += n;
+        compactIfEmpty();
+        return n;
+    }
+
+    /**
+     * Fills what remains of {@code dst}, or throws IncompleteReadException with what came. If a
+     * wait is cut short (a cancellation), the bytes taken so far go back to the front of the
+     * buffer and {@code dst}'s position back to where it was: nothing is lost.
+     */
+    private void readFully(ByteBuffer dst) throws Exception {
+        int from = dst.position();
+        int n = 0;
+        while (dst.hasRemaining()) {
+            try {
+                n = readSome(dst);
+            } catch (Throwable e) {
+                unread(dst, from);
+                throw e;
+            }
+            if (n < 0) {
+                int got = dst.position() - from;
+                byte[] partial = new byte[got];
+                dst.get(from, partial);
+                throw new IncompleteReadException(partial, dst.limit() - from);
+            }
+        }
+    }
+
+    /** Puts {@code dst[from, position)} back in front of what is buffered, and {@code dst}'s position back to {@code from}. */
+    private void unread(ByteBuffer dst, int from) {
+        int count = dst.position() - from;
+        if (count == 0) {
+            return;
+        }
+        int have = buffered();
+        byte[] into = count + have <= buf.length ? buf : new byte[count + have];
+        System.arraycopy(buf, start, into, count, have);
+        dst.get(from, into, 0, count);
+        buf = into;
+        start = 0;
+        end = count + have;
+        dst.position(from);
+    }
+
+    private void checkNotWaiting() {
         if (waiting) {
             throw new IllegalStateException("A read was called while another task already waits for data on this "
                     + "stream; read from one task (hand the data to others through a Queue).");
         }
-        makeRoom(want);
-        ByteBuffer into = ByteBuffer.wrap(buf, end, buf.length - end);
+    }
+
+    /** Reads from the source into {@code into}, waiting until something arrives: the count (at least 1), or -1 at the end. */
+    private int readSource(ByteBuffer into) throws Exception {
         while (true) {
             int n;
             try {
@@ -273,12 +453,11 @@ public final class StreamReader {
                 throw e;
             }
             if (n > 0) {
-                end += n;
-                return true;
+                return n;
             }
             if (n < 0) {
                 eof = true;
-                return false;
+                return -1;
             }
             waiting = true;
             try {

@@ -85,14 +85,35 @@ public final class StreamWriter {
      * @throws IndexOutOfBoundsException if {@code offset} and {@code length} do not fit {@code data}
      */
     public void write(byte[] data, int offset, int length) throws IOException {
+        java.util.Objects.checkFromIndexSize(offset, length, data.length);
+        write(ByteBuffer.wrap(data, offset, length));
+    }
+
+    /**
+     * Sends the bytes from {@code src}'s position to its limit, or buffers what the network does
+     * not take now; the position ends at the limit either way, so the buffer may be reused at
+     * once. Never suspends. A {@linkplain ByteBuffer#allocateDirect direct} buffer goes to the
+     * socket with no copy in between.
+     *
+     * <pre>{@code
+     * ByteBuffer frame = ByteBuffer.allocateDirect(4 + body.length);
+     * frame.putInt(body.length).put(body).flip();
+     * writer.write(frame);
+     * writer.drain();
+     * }</pre>
+     *
+     * @param src the bytes to send, from its position to its limit; copied if they must wait
+     * @throws IOException if the stream failed earlier, or fails now
+     * @throws IllegalStateException after {@link #close()} or {@link #writeEof()}
+     */
+    public void write(ByteBuffer src) throws IOException {
         checkWritable("write");
-        if (length == 0) {
+        if (!src.hasRemaining()) {
             return;
         }
-        ByteBuffer src = ByteBuffer.wrap(data, offset, length);
         if (pending.isEmpty()) {
             try {
-                sink.write(new ByteBuffer[] {src});
+                sink.write(src);
             } catch (IOException e) {
                 fail(e);
                 throw e;

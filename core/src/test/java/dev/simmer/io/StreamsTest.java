@@ -370,6 +370,123 @@ class StreamsTest {
         assertThat(got).isEqualTo("0123456789");
     }
 
+    /** {@code size} bytes of a pattern that does not repeat within 251 bytes, so a misplaced byte shows. */
+    private static byte[] pattern(int size) {
+        byte[] b = new byte[size];
+        for (int i = 0; i < size; i++) {
+            b[i] = (byte) (i % 251);
+        }
+        return b;
+    }
+
+    @Test
+    void readIntoTheCallersArrayTakesBufferedBytesFirstThenTheRestAndMinusOneAtTheEnd() throws Exception {
+        byte[] sent = pattern(40_000);
+        List<Object> got = againstPeer(sent, true, (r, w) -> {
+            byte[] into = new byte[sent.length + 20]; // room left over: the last read finds the end
+            r.readExactly(into, 10, 3);                       // small: through the reader's buffer
+            int at = 13;
+            int n;
+            while ((n = r.read(into, at, into.length - at)) > 0) {   // large: straight from the socket when empty
+                at += n;
+            }
+            return List.of(Arrays.copyOfRange(into, 10, at), n, r.read(into, 0, 0), r.atEof());
+        });
+        assertThat((byte[]) got.get(0)).isEqualTo(sent);
+        assertThat(got.subList(1, 4)).containsExactly(-1, 0, true);
+    }
+
+    @Test
+    void readExactlyIntoADirectBufferFillsItToTheLimit() throws Exception {
+        byte[] sent = pattern(100_000);
+        byte[] got = againstPeer(sent, true, (r, w) -> {
+            java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate(7);
+            r.readExactly(head);
+            java.nio.ByteBuffer rest = java.nio.ByteBuffer.allocateDirect(sent.length);
+            rest.put(head.flip());
+            r.readExactly(rest);
+            assertThat(rest.position()).isEqualTo(rest.limit());
+            assertThat(r.read(rest.clear().limit(1))).isEqualTo(-1);
+            byte[] all = new byte[sent.length];
+            rest.clear().get(all);
+            return all;
+        });
+        assertThat(got).isEqualTo(sent);
+    }
+
+    @Test
+    void readExactlyIntoAnArrayAtTheEndGivesThePartialData() throws Exception {
+        IncompleteReadException e = againstPeer(bytes("only5"), true, (r, w) -> {
+            byte[] into = new byte[12];
+            try {
+                r.readExactly(into, 2, 10);
+                return null;
+            } catch (IncompleteReadException ex) {
+                assertThat(text(Arrays.copyOfRange(into, 2, 7))).isEqualTo("only5");
+                return ex;
+            }
+        });
+        assertThat(text(e.partial())).isEqualTo("only5");
+        assertThat(e.expected()).isEqualTo(10);
+    }
+
+    @Test
+    void readIntoRejectsBadRangesAndReadOnlyBuffersBeforeReading() throws Exception {
+        List<Throwable> errors = againstPeer(bytes("abc"), true, (r, w) -> {
+            List<Throwable> out = new ArrayList<>();
+            out.add(catchThrowable(() -> r.read(new byte[4], 3, 2)));
+            out.add(catchThrowable(() -> r.readExactly(new byte[4], -1, 1)));
+            out.add(catchThrowable(() -> r.read(java.nio.ByteBuffer.allocate(4).asReadOnlyBuffer())));
+            out.add(catchThrowable(() -> r.readExactly(java.nio.ByteBuffer.allocate(4).asReadOnlyBuffer())));
+            assertThat(text(r.readExactly(3))).isEqualTo("abc");
+            return out;
+        });
+        assertThat(errors.get(0)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThat(errors.get(1)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThat(errors.get(2)).isInstanceOf(java.nio.ReadOnlyBufferException.class);
+        assertThat(errors.get(3)).isInstanceOf(java.nio.ReadOnlyBufferException.class);
+    }
+
+    /**
+     * A readExactly into the caller's buffer, cancelled half-way, gives back what it had taken:
+     * the next read sees every byte, in order. {@code size} below the bypass size reads through
+     * the reader's buffer; above it, straight into the caller's.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1_000, 40_000})
+    void aCancelledReadIntoTheCallersBufferLosesNoData(int size) throws Exception {
+        byte[] sent = pattern(size);
+        byte[] got = virtual(() -> {
+            Promise<Void> more = new Promise<>();
+            ConnectionHandler peer = (reader, writer) -> {
+                writer.write(sent, 0, size / 2);
+                writer.drain();
+                more.await();
+                writer.write(sent, size / 2, size - size / 2);
+                reader.read(1); // until the client closes
+            };
+            try (Server server = Streams.startServer(peer, LOOPBACK, 0);
+                 Connection c = Streams.openConnection(LOOPBACK, server.port())) {
+                java.nio.ByteBuffer dst = java.nio.ByteBuffer.allocate(size + 5).position(5);
+                Task<Void> first = Async.createTask(() -> {
+                    c.reader().readExactly(dst);
+                    return null;
+                });
+                while (dst.position() < 5 + size / 2) { // the first half arrives and is taken; then it waits
+                    Async.sleep(Duration.ofMillis(1));
+                }
+                first.cancel();
+                assertThatThrownBy(first::await).isInstanceOf(CancelledException.class);
+                assertThat(dst.position()).isEqualTo(5);
+                more.complete(null);
+                byte[] all = new byte[size];
+                c.reader().readExactly(all, 0, size);
+                return all;
+            }
+        });
+        assertThat(got).isEqualTo(sent);
+    }
+
     @Test
     void twoTasksReadingAtOnceIsAClearError() throws Exception {
         Throwable thrown = againstPeer(new byte[0], false, (r, w) -> {
@@ -430,6 +547,39 @@ class StreamsTest {
             }
         });
         assertThat(got).isEqualTo(size);
+    }
+
+    @Test
+    void aByteBufferIsTakenWholeAndMayBeReusedAtOnceEvenWhenMostOfItMustWait() throws Exception {
+        int size = 2 * 1024 * 1024;
+        byte[] sent = pattern(size);
+        byte[] got = virtual(() -> {
+            Promise<byte[]> received = new Promise<>();
+            ConnectionHandler collector = (reader, writer) -> received.complete(reader.read(-1));
+            StreamOptions small = StreamOptions.defaults().withBufferSizes(8192, 8192);
+            try (Server server = Streams.startServer(collector, LOOPBACK, 0, small)) {
+                Connection c = Streams.openConnection(LOOPBACK, server.port(), small);
+                java.nio.ByteBuffer src = java.nio.ByteBuffer.allocateDirect(size).put(sent).flip();
+                c.writer().write(src);               // far more than the socket takes at once
+                assertThat(src.hasRemaining()).isFalse();
+                assertThat(c.writer().bufferedBytes()).isGreaterThan(0);
+                src.clear();
+                while (src.hasRemaining()) {
+                    src.put((byte) 0xEE);            // overwriting the caller's buffer changes nothing sent
+                }
+                c.writer().write(java.nio.ByteBuffer.allocate(0)); // nothing to send: nothing happens
+                c.writer().close();
+                c.writer().waitClosed();
+                return received.await();
+            }
+        });
+        assertThat(got).isEqualTo(sent);
+    }
+
+    @Test
+    void writeOfAnArrayRangeChecksTheRange() throws Exception {
+        Throwable t = againstPeer(new byte[0], true, (r, w) -> catchThrowable(() -> w.write(new byte[4], 2, 3)));
+        assertThat(t).isInstanceOf(IndexOutOfBoundsException.class);
     }
 
     @Test
