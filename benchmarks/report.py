@@ -642,7 +642,8 @@ def write_report(results, meta):
        "`schedule(...)`; no queue or lock form.")
     if any(w in t for w, *_ in IO_WORKLOADS):
         w_("- **Echo** (loopback I/O): Simmer streams (`Streams.startServer`, `openConnection`, `read`, "
-           "`write`, `drain`, `readExactly`) on one `LoopThread`, on either engine; **Netty**: NIO transport, "
+           "`write`, `drain`, `readExactly`, into one reused `byte[]` per connection side, as the "
+           "virtual threads' program does) on one `LoopThread`, on either engine; **Netty**: NIO transport, "
            "one event-loop thread for the server and the clients, pooled direct buffers; **virtual threads**: "
            "blocking `Socket`/`ServerSocket`, a thread per connection on each side, one carrier (the JDK's "
            "I/O poller has a platform thread of its own), and **all cores**: the same on the default scheduler, "

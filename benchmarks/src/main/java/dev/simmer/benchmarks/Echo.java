@@ -39,7 +39,8 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>{@code simmerContinuation}, {@code simmerThreads}: {@link SimmerEcho}, Simmer streams
  *       ({@code Streams.startServer}, {@code openConnection}, {@code read}, {@code write},
- *       {@code drain}, {@code readExactly}) on one {@code LoopThread}; an invocation submits
+ *       {@code drain}, {@code readExactly}, each side reading into one reused {@code byte[]},
+ *       as the virtual threads' program does) on one {@code LoopThread}; an invocation submits
  *       one task that runs a task per client and awaits them.</li>
  *   <li>{@code netty}: {@link NettyEcho}, Netty's NIO transport with one event-loop thread
  *       serving the server channel, its children and the clients; pooled buffers, the

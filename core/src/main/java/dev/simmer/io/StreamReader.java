@@ -19,6 +19,11 @@ import java.util.Arrays;
  * }
  * }</pre>
  *
+ * <p>Each read comes in two forms: one that returns a new array ({@link #read(int)},
+ * {@link #readExactly(int)}), and one that fills the caller's array or {@link ByteBuffer}
+ * ({@link #read(byte[], int, int)}, {@link #readExactly(ByteBuffer)}, ...), which allocates
+ * nothing and suits bulk data.
+ *
  * <p>Memory is bounded: the reader takes bytes from the network only when a read asks for
  * them, and {@link #readLine} and {@link #readUntil} give up with a
  * {@link LimitOverrunException} once a line outgrows the {@linkplain StreamOptions#limit()
