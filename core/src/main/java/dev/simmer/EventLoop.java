@@ -100,7 +100,7 @@ public final class EventLoop {
     private final Set<Completion<?>> unretrieved = new LinkedHashSet<>();
     private ExecutorService executor;
     private IoSelector io; // made by the first addReader/addWriter; read by post() after `idle`
-    private final Consumer<Object> readySink = ready::add;
+    private final Consumer<Object> readySink = this::readyFromIo; // where the selector hands what it found ready
     private final java.util.function.BooleanSupplier inboxFilled = () -> !inbox.isEmpty();
 
     EventLoop(Engine engine, Clock clock, boolean debug, Duration slowStep, Consumer<ErrorReport> handler,
@@ -266,6 +266,45 @@ public final class EventLoop {
     public IoHandle addWriter(SelectableChannel channel, Runnable callback) {
         checkThread("addWriter");
         return addIo(channel, callback, true);
+    }
+
+    /**
+     * Suspends the current task until {@code channel} is readable (or, for a server channel,
+     * has a connection to accept): the suspending form of {@link #addReader}, with the task
+     * itself as the watch, so that readiness resumes it on the pass that finds it.
+     * {@link dev.simmer.io.Readiness#awaitReadable} is this.
+     *
+     * <pre>{@code
+     * while (channel.read(buffer) == 0) {
+     *     Async.loop().awaitReadable(channel);   // other tasks run meanwhile
+     * }
+     * }</pre>
+     *
+     * <p>Readiness is a hint: try the operation after waking and wait again if it does
+     * nothing. A channel closed meanwhile wakes the waiter; cancelling the task removes the
+     * watch. One task per channel and direction: a second wait replaces the first one's watch.
+     *
+     * @param channel a channel in non-blocking mode
+     * @throws IllegalArgumentException if the channel is in blocking mode
+     * @throws IllegalStateException outside a task of this loop
+     * @throws CancelledException if the task is cancelled while it waits
+     */
+    public void awaitReadable(SelectableChannel channel) {
+        awaitIo(channel, false, "awaitReadable");
+    }
+
+    /**
+     * Suspends the current task until {@code channel} is writable (or, while a connect is
+     * pending, has finished connecting): the suspending form of {@link #addWriter}. See
+     * {@link #awaitReadable}.
+     *
+     * @param channel a channel in non-blocking mode
+     * @throws IllegalArgumentException if the channel is in blocking mode
+     * @throws IllegalStateException outside a task of this loop
+     * @throws CancelledException if the task is cancelled while it waits
+     */
+    public void awaitWritable(SelectableChannel channel) {
+        awaitIo(channel, true, "awaitWritable");
     }
 
     /**
@@ -947,6 +986,18 @@ public final class EventLoop {
 
     private IoHandle addIo(SelectableChannel channel, Runnable callback, boolean write) {
         Objects.requireNonNull(callback, "callback");
+        IoHandle h = new IoHandle(callback, this, channel, write);
+        watchIo(channel, write, h);
+        return h;
+    }
+
+    private void awaitIo(SelectableChannel channel, boolean write, String call) {
+        Objects.requireNonNull(channel, "channel");
+        currentTaskFor(call).waitForIo(channel, write);
+    }
+
+    /** Makes {@code entry} (an IoHandle, or a Task in Task.waitForIo) the channel's reader or writer. */
+    void watchIo(SelectableChannel channel, boolean write, Object entry) {
         if (channel.isBlocking() && channel.isOpen()) {
             throw new IllegalArgumentException("The channel is in blocking mode; the loop can only watch non-blocking "
                     + "channels: call channel.configureBlocking(false) first.");
@@ -954,12 +1005,24 @@ public final class EventLoop {
         if (io == null) {
             io = new IoSelector();
         }
-        IoHandle h = new IoHandle(callback, this, channel, write);
-        Object previous = io.set(channel, write, h, readySink);
+        Object previous = io.set(channel, write, entry, readySink);
         if (previous instanceof Handle old) {
             old.cancelled = true;
         }
-        return h;
+    }
+
+    /** Task.waitForIo, once the wait is over: removes the task's watch if it is still there. */
+    void unwatchIo(SelectableChannel channel, boolean write, Task<?> task) {
+        io.clear(channel, write, task);
+    }
+
+    /** A watch the selector found ready (or whose channel closed): a waiting task resumes, a callback runs, next. */
+    private void readyFromIo(Object entry) {
+        if (entry instanceof Task<?> task) {
+            task.wake(); // once, even if a cancellation woke it too
+        } else {
+            ready.add(entry);
+        }
     }
 
     private boolean removeIo(SelectableChannel channel, boolean write) {

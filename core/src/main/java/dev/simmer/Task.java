@@ -64,6 +64,8 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
     private boolean cancelPassesOn;
     private boolean passingCancel;
     private Timer timer;
+    private java.nio.channels.SelectableChannel ioWait; // the channel waitForIo watches, for describeWait
+    private boolean ioWrite;
 
     private int cancelRequests;
     private boolean mustCancel;
@@ -356,6 +358,23 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
     }
 
     /**
+     * Suspends until the loop's selector finds {@code channel} ready for reading (or
+     * writing); this task itself is the watch, so readiness resumes it with no callback in
+     * between. A cancellation wakes it as usual; either way the watch is removed on the way out.
+     */
+    void waitForIo(java.nio.channels.SelectableChannel channel, boolean write) {
+        loop.watchIo(channel, write, this);
+        ioWait = channel;
+        ioWrite = write;
+        try {
+            suspend();
+        } finally {
+            ioWait = null;
+            loop.unwatchIo(channel, write, this);
+        }
+    }
+
+    /**
      * Suspends until {@code awaited} ends. If {@code passCancel}, cancelling this task
      * cancels {@code awaited} (asyncio's await); otherwise this task alone gets the
      * CancelledException and {@code awaited} carries on (asyncio's shield).
@@ -401,6 +420,9 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
         }
         if (timer != null) {
             return "sleeping until " + timer.deadline() + " ns (loop time)";
+        }
+        if (ioWait != null) {
+            return "waiting for " + ioWait + " to be " + (ioWrite ? "writable" : "readable");
         }
         return "ready to resume";
     }

@@ -16,6 +16,8 @@ final class ChannelTransport implements ByteSource, ByteSink {
     private final SocketChannel channel;
     private final SocketAddress peer;
     private boolean closed;
+    private boolean drained;
+    private final ByteBuffer[] scatter = new ByteBuffer[2];
 
     ChannelTransport(EventLoop loop, SocketChannel channel) {
         this.loop = loop;
@@ -33,14 +35,47 @@ final class ChannelTransport implements ByteSource, ByteSink {
         return channel;
     }
 
+    /*
+     * A read that leaves room in its buffers found the socket drained: the next read waits
+     * for the selector first instead of asking the kernel (a read returning nothing costs a
+     * system call, two per round trip of a request and its reply). Readiness is level-
+     * triggered, so bytes that arrive meanwhile are reported at the next selection, and none
+     * is missed; asyncio and Netty read only when told to.
+     */
     @Override
     public int read(ByteBuffer dst) throws IOException {
-        return channel.read(dst);
+        if (drained) {
+            return 0;
+        }
+        int room = dst.remaining();
+        int n = channel.read(dst);
+        drained = n >= 0 && n < room;
+        return n;
+    }
+
+    @Override
+    public int read(ByteBuffer dst, ByteBuffer overflow) throws IOException {
+        if (drained) {
+            return 0;
+        }
+        long room = (long) dst.remaining() + overflow.remaining();
+        scatter[0] = dst;
+        scatter[1] = overflow;
+        long n;
+        try {
+            n = channel.read(scatter);
+        } finally {
+            scatter[0] = null;
+            scatter[1] = null;
+        }
+        drained = n >= 0 && n < room;
+        return (int) n;
     }
 
     @Override
     public void awaitData() throws Exception {
         Readiness.awaitReadable(channel);
+        drained = false;
     }
 
     @Override

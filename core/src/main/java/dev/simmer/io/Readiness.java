@@ -2,15 +2,13 @@ package dev.simmer.io;
 
 import dev.simmer.Async;
 import dev.simmer.EventLoop;
-import dev.simmer.IoHandle;
-import dev.simmer.Promise;
 
 import java.nio.channels.SelectableChannel;
 
 /**
- * Suspending waits for a channel's readiness, built on {@link EventLoop#addReader} and
- * {@link EventLoop#addWriter}: the lowest level of Simmer's I/O, for code that drives a
- * non-blocking NIO channel itself.
+ * Suspending waits for a channel's readiness ({@link EventLoop#awaitReadable} and
+ * {@link EventLoop#awaitWritable} of the running loop): the lowest level of Simmer's I/O,
+ * for code that drives a non-blocking NIO channel itself.
  *
  * <pre>{@code
  * SocketChannel ch = ...;                 // configureBlocking(false)
@@ -56,15 +54,12 @@ public final class Readiness {
         await(channel, true);
     }
 
-    private static void await(SelectableChannel channel, boolean write) throws Exception {
+    private static void await(SelectableChannel channel, boolean write) {
         EventLoop loop = Async.loop();
-        Promise<Void> ready = new Promise<>();
-        IoHandle handle = write ? loop.addWriter(channel, () -> ready.complete(null))
-                : loop.addReader(channel, () -> ready.complete(null));
-        try {
-            ready.await();
-        } finally {
-            handle.cancel();
+        if (write) {
+            loop.awaitWritable(channel);
+        } else {
+            loop.awaitReadable(channel);
         }
     }
 }

@@ -265,6 +265,7 @@ public final class Server implements AutoCloseable {
         task.onDone(t -> {
             handlers.remove(t);
             if (t.isCancelled()) {
+                writer.abort(); // done already, unless the handler was cancelled before its first step
                 return;
             }
             Throwable unexpected = t.exception(); // an Error from the handler: report it rather than lose it

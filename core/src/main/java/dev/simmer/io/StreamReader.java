@@ -364,7 +364,7 @@ public final class StreamReader {
         }
         checkNotWaiting();
         makeRoom(want);
-        int n = readSource(ByteBuffer.wrap(buf, end, buf.length - end));
+        int n = readSource(ByteBuffer.wrap(buf, end, buf.length - end), null);
         if (n < 0) {
             return false;
         }
@@ -380,7 +380,16 @@ public final class StreamReader {
                 return -1;
             }
             checkNotWaiting();
-            return readSource(dst); // bulk data skips the buffer: one copy fewer
+            // Bulk data skips the buffer (one copy fewer); bytes beyond dst land in the
+            // buffer, and a read that leaves room in both tells the source it is drained.
+            ByteBuffer overflow = ByteBuffer.wrap(buf, end, buf.length - end);
+            int n = readSource(dst, overflow);
+            if (n < 0) {
+                return -1;
+            }
+            int over = overflow.position() - end;
+            end += over;
+            return n - over;
         }
         if (have == 0) {
             if (!fill(Math.min(dst.remaining(), cap))) {
@@ -442,12 +451,15 @@ public final class StreamReader {
         }
     }
 
-    /** Reads from the source into {@code into}, waiting until something arrives: the count (at least 1), or -1 at the end. */
-    private int readSource(ByteBuffer into) throws Exception {
+    /**
+     * Reads from the source into {@code into} (and on into {@code overflow}, if not null),
+     * waiting until something arrives: the count (at least 1), or -1 at the end.
+     */
+    private int readSource(ByteBuffer into, ByteBuffer overflow) throws Exception {
         while (true) {
             int n;
             try {
-                n = source.read(into);
+                n = overflow == null ? source.read(into) : source.read(into, overflow);
             } catch (ClosedChannelException e) {
                 if (!source.closedLocally()) {
                     throw e;

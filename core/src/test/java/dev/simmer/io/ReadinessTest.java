@@ -63,6 +63,64 @@ class ReadinessTest {
     }
 
     @Test
+    void aWaitingTaskResumesOnThePassThatFindsItsChannelReady() throws Exception {
+        Pipe p = pipe();
+        List<String> events = new ArrayList<>();
+        Runner.create().virtualTime(true).run(() -> {
+            Task<Void> reader = Async.createTask(() -> {
+                Async.loop().awaitReadable(p.source());
+                events.add("reader woke");
+            });
+            Async.yieldNow(); // the reader waits
+            send(p, "x");
+            Async.yieldNow(); // next pass: this task first (it was ready already), then the poll's finds
+            events.add("one pass later");
+            Async.yieldNow();
+            events.add("two passes later");
+            reader.await();
+        });
+        // a callback woken by the poll that then wakes the task would take one pass more
+        assertThat(events).containsExactly("one pass later", "reader woke", "two passes later");
+    }
+
+    @Test
+    void aTaskWaitingForIoSaysSoInTheTaskDump() throws Exception {
+        Pipe p = pipe();
+        String dump = Runner.create().virtualTime(true).run(() -> {
+            Task<Void> reader = Async.createTask("reader", () -> Async.loop().awaitReadable(p.source()));
+            Async.yieldNow();
+            String d = Async.loop().dumpTasks();
+            reader.cancel();
+            assertThatThrownBy(reader::await).isInstanceOf(CancelledException.class);
+            return d;
+        });
+        assertThat(dump).contains("'reader': waiting for " + p.source() + " to be readable");
+    }
+
+    @Test
+    void awaitReadableOutsideATaskOrOnABlockingChannelIsRefusedWithAClearError() throws Exception {
+        Pipe blocking = Pipe.open();
+        Pipe p = pipe();
+        Async.run(() -> {
+            assertThatThrownBy(() -> Async.loop().awaitWritable(blocking.sink()))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("configureBlocking(false)");
+            Promise<Throwable> fromCallback = new Promise<>();
+            Async.loop().callSoon(() -> {
+                try {
+                    Async.loop().awaitReadable(p.source());
+                    fromCallback.complete(null);
+                } catch (Throwable e) {
+                    fromCallback.complete(e);
+                }
+            });
+            assertThat(fromCallback.await()).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("inside a task");
+            assertThat(Async.loop().removeReader(p.source())).isFalse(); // the refused wait left no watch behind
+        });
+    }
+
+    @Test
     void dataFromAnotherThreadWakesTheLoopBlockedInSelect() throws Exception {
         Pipe p = pipe();
         String got = Async.run(() -> {

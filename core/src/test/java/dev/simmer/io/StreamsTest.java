@@ -8,6 +8,7 @@ import dev.simmer.ErrorReport;
 import dev.simmer.Promise;
 import dev.simmer.Runner;
 import dev.simmer.Task;
+import dev.simmer.sync.Event;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -730,8 +731,10 @@ class StreamsTest {
     void closingTheServerStopsAcceptingCancelsHandlersAndWaitsForThem() throws Exception {
         List<String> events = Collections.synchronizedList(new ArrayList<>());
         virtual(() -> {
+            Event running = new Event();
             Server server = Streams.startServer((reader, writer) -> {
                 events.add("handler runs");
+                running.set();
                 try {
                     reader.read(1); // the client stays silent
                 } finally {
@@ -741,9 +744,7 @@ class StreamsTest {
             }, LOOPBACK, 0);
             int port = server.port();
             Connection c = Streams.openConnection(LOOPBACK, port);
-            while (server.activeConnections() == 0) {
-                Async.sleep(Duration.ofMillis(1));
-            }
+            running.await();
             server.close();
             events.add("closed: " + server.activeConnections() + " active, serving " + server.isServing());
             assertThat(c.reader().read(1)).isEmpty();
@@ -752,6 +753,24 @@ class StreamsTest {
             return null;
         });
         assertThat(events).containsExactly("handler runs", "handler cleaned up", "closed: 0 active, serving false");
+    }
+
+    @Test
+    void aHandlerCancelledBeforeItsFirstStepStillHasItsConnectionClosed() throws Exception {
+        List<String> events = Collections.synchronizedList(new ArrayList<>());
+        byte[] seen = virtual(() -> {
+            Server server = Streams.startServer((reader, writer) -> events.add("handler runs"), LOOPBACK, 0);
+            Connection c = Streams.openConnection(LOOPBACK, server.port());
+            while (server.activeConnections() == 0) { // accepted: the handler's task exists, not yet run
+                Async.yieldNow();
+            }
+            server.close(); // cancels it before it starts
+            byte[] got = Async.timeout(Duration.ofSeconds(5), () -> c.reader().read(1));
+            c.close();
+            return got;
+        });
+        assertThat(seen).isEmpty(); // the end of the stream: the server side was closed, not leaked
+        assertThat(events).isEmpty();
     }
 
     @Test
