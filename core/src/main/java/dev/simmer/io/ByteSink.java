@@ -13,6 +13,15 @@ interface ByteSink {
         return (int) write(new ByteBuffer[] {src});
     }
 
+    /**
+     * Whether bytes that {@link #write} took are still on their way in the sink's own buffer
+     * (TLS records not yet sent, a pipe write under way); a watched sink calls its watcher
+     * again once they are out. Throws what sending them met, if it failed.
+     */
+    default boolean unsent() throws IOException {
+        return false;
+    }
+
     /** Calls {@code whenWritable} on the loop each pass the sink can take more, until {@link #unwatch()}. */
     void watch(Runnable whenWritable);
 

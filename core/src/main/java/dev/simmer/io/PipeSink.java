@@ -85,6 +85,14 @@ final class PipeSink implements ByteSink {
     }
 
     @Override
+    public boolean unsent() throws IOException {
+        if (failure != null) {
+            throw failure;
+        }
+        return busy;
+    }
+
+    @Override
     public void watch(Runnable whenWritable) {
         watcher = whenWritable;
     }

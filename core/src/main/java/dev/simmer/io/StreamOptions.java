@@ -26,20 +26,30 @@ import java.time.Duration;
  * @param highWater {@link StreamWriter#drain} waits while more than this is buffered (64 KiB)
  * @param lowWater ... until it is down to this (16 KiB)
  * @param backlog a server's queue of connections not yet accepted (0: the system's default)
+ * @param tlsHandshakeTimeout how long a TLS handshake may take (60 s by default, asyncio's
+ *        {@code ssl_handshake_timeout}), or null for no limit; plain connections ignore it
  */
 public record StreamOptions(Duration connectTimeout, boolean noDelay, boolean keepAlive, int receiveBufferSize,
-                            int sendBufferSize, int limit, int highWater, int lowWater, int backlog) {
+                            int sendBufferSize, int limit, int highWater, int lowWater, int backlog,
+                            Duration tlsHandshakeTimeout) {
 
     /** The default line limit, 64 KiB (asyncio's). */
     public static final int DEFAULT_LIMIT = 64 * 1024;
 
-    private static final StreamOptions DEFAULTS =
-            new StreamOptions(null, true, false, 0, 0, DEFAULT_LIMIT, 64 * 1024, 16 * 1024, 0);
+    /** The default TLS handshake timeout, 60 seconds (asyncio's). */
+    public static final Duration DEFAULT_TLS_HANDSHAKE_TIMEOUT = Duration.ofSeconds(60);
+
+    private static final StreamOptions DEFAULTS = new StreamOptions(null, true, false, 0, 0, DEFAULT_LIMIT,
+            64 * 1024, 16 * 1024, 0, DEFAULT_TLS_HANDSHAKE_TIMEOUT);
 
     /** Checks the values. */
     public StreamOptions {
         if (connectTimeout != null && (connectTimeout.isNegative() || connectTimeout.isZero())) {
             throw new IllegalArgumentException("connectTimeout must be positive (or null for none), was " + connectTimeout);
+        }
+        if (tlsHandshakeTimeout != null && (tlsHandshakeTimeout.isNegative() || tlsHandshakeTimeout.isZero())) {
+            throw new IllegalArgumentException("tlsHandshakeTimeout must be positive (or null for none), was "
+                    + tlsHandshakeTimeout);
         }
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1 byte, was " + limit);
@@ -54,7 +64,8 @@ public record StreamOptions(Duration connectTimeout, boolean noDelay, boolean ke
     }
 
     /**
-     * No connect timeout, TCP_NODELAY on, 64 KiB line limit, water marks 64 KiB / 16 KiB.
+     * No connect timeout, TCP_NODELAY on, 64 KiB line limit, water marks 64 KiB / 16 KiB, TLS
+     * handshakes within 60 s.
      *
      * @return the shared default options; change them with the {@code with...} methods
      */
@@ -65,14 +76,14 @@ public record StreamOptions(Duration connectTimeout, boolean noDelay, boolean ke
     /**
      * With a connect timeout (null for none).
      *
-     * @param timeout the longest a connect (and a TLS server's handshake) may take, positive; {@code null}
+     * @param timeout the longest a connect may take (each address tried), positive; {@code null}
      *     for no limit
      * @return a copy of these options with that timeout
      * @throws IllegalArgumentException if {@code timeout} is zero or negative
      */
     public StreamOptions withConnectTimeout(Duration timeout) {
         return new StreamOptions(timeout, noDelay, keepAlive, receiveBufferSize, sendBufferSize, limit, highWater,
-                lowWater, backlog);
+                lowWater, backlog, tlsHandshakeTimeout);
     }
 
     /**
@@ -84,7 +95,7 @@ public record StreamOptions(Duration connectTimeout, boolean noDelay, boolean ke
      */
     public StreamOptions withNoDelay(boolean on) {
         return new StreamOptions(connectTimeout, on, keepAlive, receiveBufferSize, sendBufferSize, limit, highWater,
-                lowWater, backlog);
+                lowWater, backlog, tlsHandshakeTimeout);
     }
 
     /**
@@ -95,7 +106,7 @@ public record StreamOptions(Duration connectTimeout, boolean noDelay, boolean ke
      */
     public StreamOptions withKeepAlive(boolean on) {
         return new StreamOptions(connectTimeout, noDelay, on, receiveBufferSize, sendBufferSize, limit, highWater,
-                lowWater, backlog);
+                lowWater, backlog, tlsHandshakeTimeout);
     }
 
     /**
@@ -108,7 +119,7 @@ public record StreamOptions(Duration connectTimeout, boolean noDelay, boolean ke
      */
     public StreamOptions withBufferSizes(int receive, int send) {
         return new StreamOptions(connectTimeout, noDelay, keepAlive, receive, send, limit, highWater, lowWater,
-                backlog);
+                backlog, tlsHandshakeTimeout);
     }
 
     /**
@@ -120,7 +131,7 @@ public record StreamOptions(Duration connectTimeout, boolean noDelay, boolean ke
      */
     public StreamOptions withLimit(int bytes) {
         return new StreamOptions(connectTimeout, noDelay, keepAlive, receiveBufferSize, sendBufferSize, bytes,
-                highWater, lowWater, backlog);
+                highWater, lowWater, backlog, tlsHandshakeTimeout);
     }
 
     /**
@@ -133,7 +144,7 @@ public record StreamOptions(Duration connectTimeout, boolean noDelay, boolean ke
      */
     public StreamOptions withWaterMarks(int high, int low) {
         return new StreamOptions(connectTimeout, noDelay, keepAlive, receiveBufferSize, sendBufferSize, limit, high,
-                low, backlog);
+                low, backlog, tlsHandshakeTimeout);
     }
 
     /**
@@ -145,6 +156,26 @@ public record StreamOptions(Duration connectTimeout, boolean noDelay, boolean ke
      */
     public StreamOptions withBacklog(int connections) {
         return new StreamOptions(connectTimeout, noDelay, keepAlive, receiveBufferSize, sendBufferSize, limit,
-                highWater, lowWater, connections);
+                highWater, lowWater, connections, tlsHandshakeTimeout);
+    }
+
+    /**
+     * With a TLS handshake timeout (null for none): a handshake that has not finished in time
+     * closes the connection and fails with a {@link java.net.SocketTimeoutException}. It bounds
+     * {@link Streams#openTlsConnection}'s handshake (the connect before it has the connect
+     * timeout) and each connection's handshake on a {@link Streams#startTlsServer} server, so a
+     * peer that connects and says nothing is let go.
+     *
+     * <pre>{@code
+     * StreamOptions opts = StreamOptions.defaults().withTlsHandshakeTimeout(Duration.ofSeconds(5));
+     * }</pre>
+     *
+     * @param timeout the longest a TLS handshake may take, positive; {@code null} for no limit
+     * @return a copy of these options with that timeout
+     * @throws IllegalArgumentException if {@code timeout} is zero or negative
+     */
+    public StreamOptions withTlsHandshakeTimeout(Duration timeout) {
+        return new StreamOptions(connectTimeout, noDelay, keepAlive, receiveBufferSize, sendBufferSize, limit,
+                highWater, lowWater, backlog, timeout);
     }
 }

@@ -178,7 +178,7 @@ public final class StreamWriter {
         checkWritable("writeEof");
         eofAfterFlush = true;
         if (pending.isEmpty()) {
-            shutdownOutput();
+            afterLastWrite();
         }
     }
 
@@ -192,7 +192,7 @@ public final class StreamWriter {
         }
         state = State.CLOSING;
         if (pending.isEmpty()) {
-            closeNow();
+            afterLastWrite();
         }
     }
 
@@ -295,13 +295,41 @@ public final class StreamWriter {
             drainers.wakeAll();
         }
         if (pending.isEmpty()) {
+            afterLastWrite();
+        }
+    }
+
+    /*
+     * The buffer is empty. Unless the stream is closing or ending its output, stop watching.
+     * If it is, the sink may still hold bytes of its own (TLS records the socket has not taken,
+     * a pipe write under way): close or shut down only once they are out, or the peer would
+     * lose the tail. The watched sink calls flush() again when they are.
+     */
+    private void afterLastWrite() {
+        if (state == State.CLOSING || eofAfterFlush) {
+            boolean unsent;
+            try {
+                unsent = sink.unsent();
+            } catch (IOException e) {
+                fail(e);
+                return;
+            }
+            if (unsent) {
+                if (!watching) {
+                    watching = true;
+                    sink.watch(flush);
+                }
+                return;
+            }
+        }
+        if (watching) {
             watching = false;
             sink.unwatch();
-            if (state == State.CLOSING) {
-                closeNow();
-            } else if (eofAfterFlush) {
-                shutdownOutput();
-            }
+        }
+        if (state == State.CLOSING) {
+            closeNow();
+        } else if (eofAfterFlush && state == State.OPEN) {
+            shutdownOutput();
         }
     }
 

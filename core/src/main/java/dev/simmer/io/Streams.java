@@ -247,8 +247,10 @@ public final class Streams {
      * @param port the TCP port
      * @param context supplies the trust managers (and key managers, for a client certificate); not
      *     {@code null}
-     * @param options buffer sizes, limits and the connect timeout; not {@code null}
+     * @param options buffer sizes, limits, the connect timeout and the TLS handshake timeout; not
+     *     {@code null}
      * @return the secured connection, handshake done
+     * @throws SocketTimeoutException if the connect or the handshake took longer than its timeout
      * @throws Exception an {@link java.io.IOException} if connecting fails, an
      *     {@link javax.net.ssl.SSLException} if the handshake does
      */
@@ -256,21 +258,21 @@ public final class Streams {
             throws Exception {
         Objects.requireNonNull(context, "context");
         Connection plain = openConnection(host, port, options);
-        return startTls(plain, context, true, host);
+        return startTls(plain, context, true, host, options.tlsHandshakeTimeout());
     }
 
     /**
      * {@link #startServer(ConnectionHandler, String, int, StreamOptions)} whose connections
      * speak TLS: each runs the handshake as the server (with {@code context}'s key managers)
-     * before its handler sees it, within the options' connect timeout if there is one (so a
-     * peer silent during the handshake is let go); a failed handshake closes that connection
-     * and is reported, and the server keeps serving.
+     * before its handler sees it, within the options' TLS handshake timeout (60 s unless set, so
+     * a peer silent during the handshake is let go); a failed or timed-out handshake closes that
+     * connection and is reported, and the server keeps serving.
      *
      * @param handler run in a new task for each connection, after its handshake; not {@code null}
      * @param host the address to listen on
      * @param port the TCP port, or 0 for a free one
      * @param context supplies the server's key managers (its certificate); not {@code null}
-     * @param options the backlog, limits, and the connect timeout that bounds each handshake
+     * @param options the backlog, limits, and the TLS handshake timeout that bounds each handshake
      * @return the listening server; close it to stop accepting
      * @throws Exception an {@link java.io.IOException} if the address cannot be bound
      */
@@ -279,14 +281,17 @@ public final class Streams {
         Objects.requireNonNull(context, "context");
         Objects.requireNonNull(handler, "handler");
         ConnectionHandler tls = (reader, writer) -> {
-            Connection plain = new Connection(reader, writer);
-            Connection secured = options.connectTimeout() == null ? startTls(plain, context, false, null)
-                    : Async.timeout(options.connectTimeout(), () -> startTls(plain, context, false, null));
+            Connection secured = startTls(new Connection(reader, writer), context, false, null,
+                    options.tlsHandshakeTimeout());
             try {
                 handler.handle(secured.reader(), secured.writer());
-            } finally {
-                secured.writer().close();
+            } catch (Throwable t) {
+                secured.writer().abort();
+                throw t;
             }
+            // The TLS records still buffered go out before the server closes the socket under them.
+            secured.writer().close();
+            secured.writer().waitClosed();
         };
         return startServer(tls, host, port, options);
     }
@@ -297,7 +302,9 @@ public final class Streams {
      * as SNI) or as the server, and returns the secured connection; the plain one must not be
      * used afterwards. Nothing may be buffered in either direction (read the plaintext part of
      * the protocol exactly, and drain, before upgrading). A failed or cancelled handshake closes
-     * the connection.
+     * the connection; so does one that takes longer than
+     * {@link StreamOptions#DEFAULT_TLS_HANDSHAKE_TIMEOUT} (60 s; the overload with a timeout
+     * sets another).
      *
      * @param plain an open socket connection with nothing buffered; unusable afterwards
      * @param context supplies the trust and key managers; not {@code null}
@@ -307,12 +314,45 @@ public final class Streams {
      * @return the secured connection over the same socket
      * @throws IllegalStateException if bytes are buffered in either direction
      * @throws IllegalArgumentException if {@code plain} is not a plain socket connection
+     * @throws SocketTimeoutException if the handshake took longer than 60 s
      * @throws Exception an {@link javax.net.ssl.SSLException} if the handshake fails, an
      *     {@link java.io.IOException} if the socket does
      */
     public static Connection startTls(Connection plain, SSLContext context, boolean client, String serverName)
             throws Exception {
+        return startTls(plain, context, client, serverName, StreamOptions.DEFAULT_TLS_HANDSHAKE_TIMEOUT);
+    }
+
+    /**
+     * {@link #startTls(Connection, SSLContext, boolean, String)} with a handshake timeout of
+     * your choice: a handshake that has not finished within it closes the connection and throws
+     * a {@link SocketTimeoutException}.
+     *
+     * <pre>{@code
+     * Connection secured = Streams.startTls(plain, context, true, "mail.example.com", Duration.ofSeconds(10));
+     * }</pre>
+     *
+     * @param plain an open socket connection with nothing buffered; unusable afterwards
+     * @param context supplies the trust and key managers; not {@code null}
+     * @param client {@code true} to handshake as the client, {@code false} as the server
+     * @param serverName for a client, the name the certificate must match and the SNI to send; {@code null}
+     *     checks no name (and for a server it is ignored)
+     * @param handshakeTimeout the longest the handshake may take, positive; {@code null} for no limit
+     * @return the secured connection over the same socket
+     * @throws SocketTimeoutException if the handshake took longer than {@code handshakeTimeout}
+     * @throws IllegalStateException if bytes are buffered in either direction
+     * @throws IllegalArgumentException if {@code plain} is not a plain socket connection, or the timeout is
+     *     not positive
+     * @throws Exception an {@link javax.net.ssl.SSLException} if the handshake fails, an
+     *     {@link java.io.IOException} if the socket does
+     */
+    public static Connection startTls(Connection plain, SSLContext context, boolean client, String serverName,
+                                      Duration handshakeTimeout) throws Exception {
         Objects.requireNonNull(plain, "plain");
+        if (handshakeTimeout != null && (handshakeTimeout.isNegative() || handshakeTimeout.isZero())) {
+            throw new IllegalArgumentException("the TLS handshake timeout must be positive (or null for none), was "
+                    + handshakeTimeout);
+        }
         Objects.requireNonNull(context, "context");
         if (plain.reader().buffered() > 0 || plain.writer().bufferedBytes() > 0) {
             throw new IllegalStateException("startTls needs a connection with nothing buffered (" + plain.reader().buffered()
@@ -339,7 +379,16 @@ public final class Streams {
         TlsTransport tls = new TlsTransport(Async.loop(), raw, engine);
         boolean ok = false;
         try {
-            tls.handshake();
+            if (handshakeTimeout == null) {
+                tls.handshake();
+            } else if (!Async.timeoutOr(handshakeTimeout, false, () -> {
+                tls.handshake();
+                return true;
+            })) {
+                throw new SocketTimeoutException("the TLS handshake " + (client ? "with the server " : "with the client ")
+                        + raw.peer() + " did not finish within " + describe(handshakeTimeout)
+                        + " (StreamOptions.withTlsHandshakeTimeout sets the limit); the connection is closed");
+            }
             ok = true;
         } finally {
             if (!ok) {

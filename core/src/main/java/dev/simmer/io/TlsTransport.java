@@ -34,6 +34,8 @@ final class TlsTransport implements ByteSource, ByteSink {
     private Runnable watcher;
     private boolean flushing;
     private boolean inputEnded;
+    private boolean shutdownAfterFlush;
+    private IOException sendFailure;
     private final Runnable onWritable = this::onWritable;
 
     TlsTransport(EventLoop loop, ChannelTransport raw, SSLEngine engine) {
@@ -201,7 +203,18 @@ final class TlsTransport implements ByteSource, ByteSink {
     // ------------------------------------------------------------------ ByteSink
 
     @Override
+    public boolean unsent() throws IOException {
+        if (sendFailure != null) {
+            throw sendFailure;
+        }
+        return netOut.hasRemaining();
+    }
+
+    @Override
     public long write(ByteBuffer[] srcs) throws IOException {
+        if (sendFailure != null) {
+            throw sendFailure;
+        }
         if (netOut.hasRemaining()) {
             channel.write(netOut);
             if (netOut.hasRemaining()) {
@@ -240,10 +253,21 @@ final class TlsTransport implements ByteSource, ByteSink {
                 channel.write(netOut);
             }
         } catch (IOException e) {
-            netOut.position(netOut.limit()); // the stream fails on its next write
+            netOut.position(netOut.limit()); // the stream fails on its next write or unsent()
+            if (sendFailure == null) {
+                sendFailure = e;
+            }
         }
         if (netOut.hasRemaining()) {
             return;
+        }
+        if (shutdownAfterFlush) {
+            shutdownAfterFlush = false; // the close_notify is out: now the half close itself
+            try {
+                channel.shutdownOutput();
+            } catch (IOException e) {
+                // the peer is gone; the reader sees it
+            }
         }
         Runnable w = watcher;
         if (w != null) {
@@ -280,6 +304,7 @@ final class TlsTransport implements ByteSource, ByteSink {
         if (!netOut.hasRemaining()) {
             channel.shutdownOutput();
         } else {
+            shutdownAfterFlush = true; // onWritable shuts the output once the close_notify is sent
             startFlushing();
         }
     }

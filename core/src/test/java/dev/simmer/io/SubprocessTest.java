@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /** Child processes with streams for their pipes (Unix tools: sh, cat, sort). */
 @EnabledOnOs({OS.LINUX, OS.MAC})
@@ -104,5 +105,17 @@ class SubprocessTest {
             }
         });
         assertThat(total).isEqualTo(5_000_000L);
+    }
+    @Test
+    void closingStdinWaitsForTheLastWriteAndReportsAProcessThatStoppedReading() throws Exception {
+        Throwable thrown = Async.run(() -> {
+            try (Subprocess p = Subprocess.start("true")) { // exits at once, reading nothing
+                assertThat(p.waitFor()).isZero();
+                p.stdin().write(new byte[1000]); // one batch: the pipe takes it all, close() must wait for it
+                p.stdin().close();
+                return catchThrowable(() -> p.stdin().waitClosed());
+            }
+        });
+        assertThat(thrown).as("the broken pipe of the last write, not lost").isInstanceOf(java.io.IOException.class);
     }
 }

@@ -13,6 +13,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /** TLS streams on SSLEngine, with a certificate keytool makes for the test (valid for localhost and 127.0.0.1). */
@@ -160,5 +163,122 @@ class TlsTest {
             }
         });
         assertThat(got).containsExactly("OK STARTTLS", "NOW SECRET");
+    }
+    @Test
+    void aClientThatNeverSpeaksIsLetGoAtTheHandshakeTimeoutAndTheServerKeepsServing() throws Exception {
+        List<ErrorReport> reports = Collections.synchronizedList(new ArrayList<>());
+        List<Object> got = Runner.create().virtualTime(true).exceptionHandler(reports::add).run(() -> {
+            StreamOptions opts = StreamOptions.defaults().withTlsHandshakeTimeout(Duration.ofSeconds(5));
+            try (Server s = Streams.startTlsServer(UPPER, "127.0.0.1", 0, server, opts)) {
+                double start = Async.loop().time();
+                try (Connection silent = Streams.openConnection("127.0.0.1", s.port())) {
+                    byte[] first = silent.reader().read(100); // says nothing; the server hangs up
+                    double waited = (Async.loop().time() - start) / 1e9;
+                    try (Connection c = Streams.openTlsConnection("localhost", s.port(), client, opts)) {
+                        c.writer().write("next\n");
+                        return List.of(first.length, waited, c.reader().readLineUtf8());
+                    }
+                }
+            }
+        });
+        assertThat(got.get(0)).as("bytes the server sent the silent client").isEqualTo(0);
+        assertThat((double) got.get(1)).as("seconds until it hung up").isCloseTo(5.0, org.assertj.core.data.Offset.offset(0.5));
+        assertThat(got.get(2)).isEqualTo("NEXT");
+        assertThat(reports).singleElement().satisfies(r -> assertThat(r.exception())
+                .isInstanceOf(SocketTimeoutException.class)
+                .hasMessageContaining("TLS handshake").hasMessageContaining("5000 ms"));
+    }
+
+    @Test
+    void aClientHandshakeWithASilentServerTimesOutAndClosesTheSocket() throws Exception {
+        List<Object> got = Runner.create().virtualTime(true).run(() -> {
+            List<Object> out = new ArrayList<>();
+            ConnectionHandler mute = (reader, writer) -> out.add(reader.read(-1).length); // reads to the end, never answers
+            try (Server s = Streams.startServer(mute, "127.0.0.1", 0)) {
+                StreamOptions opts = StreamOptions.defaults().withTlsHandshakeTimeout(Duration.ofSeconds(2));
+                double start = Async.loop().time();
+                Throwable thrown = catchThrowable(() -> Streams.openTlsConnection("localhost", s.port(), client, opts));
+                out.add(thrown);
+                out.add((Async.loop().time() - start) / 1e9);
+                while (out.size() < 3) {
+                    Async.sleep(Duration.ofMillis(10)); // the server's handler sees the end of the stream
+                }
+            }
+            return out;
+        });
+        assertThat(got.get(0)).isInstanceOfSatisfying(SocketTimeoutException.class, e ->
+                assertThat(e).hasMessageContaining("TLS handshake with the server").hasMessageContaining("2000 ms"));
+        assertThat((double) got.get(1)).isCloseTo(2.0, org.assertj.core.data.Offset.offset(0.5));
+        assertThat((int) got.get(2)).as("ClientHello bytes the server read before the client closed").isPositive();
+    }
+
+    @Test
+    void aHandshakeTimeoutMustBePositive() throws Exception {
+        assertThatThrownBy(() -> StreamOptions.defaults().withTlsHandshakeTimeout(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tlsHandshakeTimeout must be positive");
+        assertThat(StreamOptions.defaults().tlsHandshakeTimeout()).isEqualTo(Duration.ofSeconds(60));
+        Runner.create().virtualTime(true).run(() -> {
+            try (Server s = Streams.startServer((r, w) -> r.read(-1), "127.0.0.1", 0);
+                 Connection plain = Streams.openConnection("127.0.0.1", s.port())) {
+                assertThatThrownBy(() -> Streams.startTls(plain, client, true, "localhost", Duration.ofSeconds(-1)))
+                        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must be positive");
+            }
+        });
+    }
+
+    @Test
+    void aCertificateForAnotherNameFailsTheHandshake() throws Exception {
+        Throwable thrown = Runner.create().virtualTime(true).run(() -> {
+            try (Server s = Streams.startTlsServer(UPPER, "127.0.0.1", 0, server, StreamOptions.defaults())) {
+                Connection plain = Streams.openConnection("127.0.0.1", s.port());
+                Throwable t = catchThrowable(() -> Streams.startTls(plain, client, true, "simmer.example"));
+                assertThat(plain.writer().isClosing()).as("the failed connection is closed").isTrue();
+                return t;
+            }
+        });
+        assertThat(thrown).isInstanceOf(SSLHandshakeException.class);
+    }
+
+    @Test
+    void closeSendsEveryBufferedRecordToASlowReaderBeforeClosing() throws Exception {
+        int size = 4 << 20;
+        StreamOptions small = StreamOptions.defaults().withBufferSizes(8192, 8192);
+        long got = Runner.create().virtualTime(true).run(() -> {
+            ConnectionHandler flood = (reader, writer) -> {
+                byte[] chunk = new byte[100_000];
+                for (int sent = 0; sent < size; sent += chunk.length) {
+                    writer.write(chunk, 0, Math.min(chunk.length, size - sent));
+                }
+                // no drain: all of it is buffered, and close() must still send every byte of it
+            };
+            try (Server s = Streams.startTlsServer(flood, "127.0.0.1", 0, server, small);
+                 Connection c = Streams.openTlsConnection("localhost", s.port(), client, small)) {
+                Async.sleep(Duration.ofSeconds(1)); // the server has closed (in its own mind) by now
+                long total = 0;
+                byte[] b;
+                while ((b = c.reader().read(65536)).length > 0) {
+                    total += b.length;
+                }
+                return total;
+            }
+        });
+        assertThat(got).isEqualTo(size);
+    }
+
+    @Test
+    void writeEofOverTlsIsAHalfClose() throws Exception {
+        String got = Runner.create().virtualTime(true).run(() -> {
+            ConnectionHandler countThenAnswer = (reader, writer) -> {
+                int n = reader.read(-1).length; // to the end of the client's half
+                writer.write("got " + n + "\n");
+            };
+            try (Server s = Streams.startTlsServer(countThenAnswer, "127.0.0.1", 0, server, StreamOptions.defaults());
+                 Connection c = Streams.openTlsConnection("localhost", s.port(), client, StreamOptions.defaults())) {
+                c.writer().write(new byte[300_000]);
+                c.writer().writeEof();
+                return c.reader().readLineUtf8();
+            }
+        });
+        assertThat(got).isEqualTo("got 300000");
     }
 }
