@@ -66,4 +66,59 @@ class DatagramEndpointTest {
         });
         assertThat(size).isEqualTo(16);
     }
+    @Test
+    void closingTheEndpointWakesAWaitingReceiverWithAnError() throws Exception {
+        Throwable thrown = Runner.create().virtualTime(true).run(() -> {
+            DatagramEndpoint server = DatagramEndpoint.bind("127.0.0.1", 0);
+            Task<Datagram> waiting = Async.createTask(server::receive);
+            Async.sleep(Duration.ofSeconds(1));
+            server.close();
+            server.close(); // idempotent
+            return org.assertj.core.api.Assertions.catchThrowable(waiting::await);
+        });
+        assertThat(thrown).isInstanceOf(java.nio.channels.ClosedChannelException.class);
+    }
+
+    @Test
+    void misuseIsAClearError() throws Exception {
+        Runner.create().virtualTime(true).run(() -> {
+            try (DatagramEndpoint server = DatagramEndpoint.bind("127.0.0.1", 0)) {
+                assertThatThrownBy(() -> server.send(new byte[1]))
+                        .isInstanceOf(IllegalStateException.class).hasMessageContaining("send(data, target)");
+                Task<Datagram> first = Async.createTask(server::receive);
+                Async.yieldNow();
+                assertThatThrownBy(server::receive)
+                        .isInstanceOf(IllegalStateException.class).hasMessageContaining("hand the datagrams on");
+                first.cancel();
+            }
+            assertThatThrownBy(() -> DatagramEndpoint.open(null, null, 100)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> DatagramEndpoint.open(new java.net.InetSocketAddress("127.0.0.1", 0), null, 0))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxDatagramSize");
+        });
+    }
+
+    @Test
+    void pingPongOverIpv6Loopback() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(ipv6LoopbackWorks(), "no IPv6 loopback on this machine");
+        String got = Runner.create().virtualTime(true).run(() -> {
+            try (DatagramEndpoint server = DatagramEndpoint.bind("::1", 0);
+                 DatagramEndpoint client = DatagramEndpoint.connect("::1", server.port())) {
+                client.send("v6".getBytes(StandardCharsets.UTF_8));
+                Datagram d = server.receive();
+                server.send(d.data(), d.sender());
+                return text(client.receive()) + " from " + ((java.net.InetSocketAddress) d.sender()).getAddress()
+                        .getHostAddress();
+            }
+        });
+        assertThat(got).isEqualTo("v6 from 0:0:0:0:0:0:0:1");
+    }
+
+    private static boolean ipv6LoopbackWorks() {
+        try (java.nio.channels.DatagramChannel c = java.nio.channels.DatagramChannel.open(java.net.StandardProtocolFamily.INET6)) {
+            c.bind(new java.net.InetSocketAddress("::1", 0));
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
 }
