@@ -40,9 +40,11 @@ public final class StreamReader {
      * Overview: buf[start, end) holds bytes taken from the source and not yet returned.
      * fill() reads once more from the source, waiting for readiness if nothing is there,
      * and never lets the buffer grow past `cap` (limit plus one chunk) unless a read of a
-     * known size needs it (readExactly(n) with n larger, read until the end). `scanned`
-     * remembers how far readUntil has searched, so a long chunk arriving in many small
-     * pieces is searched once, not once per piece.
+     * known size needs it (readExactly(n) with n larger, read until the end). readUntil
+     * remembers how far past `start` it has searched (relative: fill() may move the data to
+     * the front of the buffer), so a long chunk arriving in many small pieces is searched
+     * once, not once per piece. A failure of the source is kept in `failure` and thrown by
+     * every read that needs the source again, as asyncio's set_exception does.
      */
     private static final int CHUNK = 16 * 1024;
     private static final int INITIAL = 4096;
@@ -56,6 +58,7 @@ public final class StreamReader {
     private int start;
     private int end;
     private boolean eof;
+    private IOException failure;
     private boolean waiting;
 
     StreamReader(ByteSource source, int limit) {
@@ -283,27 +286,27 @@ public final class StreamReader {
      * @param separator the bytes that end a chunk, at least one
      * @return the chunk, ending with {@code separator}
      * @throws IncompleteReadException if the stream ends first (what arrived is consumed)
-     * @throws LimitOverrunException if no separator comes within the limit; the data stays
-     *         in the reader
+     * @throws LimitOverrunException if no separator comes within the limit (the chunk before
+     *         the separator, separator not counted, may hold up to {@link #limit()} bytes); the
+     *         data stays in the reader
      * @throws IllegalArgumentException if {@code separator} is empty
      */
     public byte[] readUntil(byte[] separator) throws Exception {
         if (separator.length == 0) {
             throw new IllegalArgumentException("readUntil needs a separator of at least one byte");
         }
-        int scanned = start;
+        int searched = 0; // bytes after `start` known to hold no whole separator start
         while (true) {
-            int at = indexOf(separator, Math.max(start, scanned - separator.length + 1), end);
+            int at = indexOf(separator, start + searched, end);
             if (at >= 0) {
-                int length = at + separator.length - start;
-                if (length > limit) {
+                if (at - start > limit) {
                     throw new LimitOverrunException("the separator was found, but the chunk before it ("
                             + (at - start) + " bytes) is longer than the limit of " + limit + " bytes", at - start);
                 }
-                return take(length);
+                return take(at + separator.length - start);
             }
-            scanned = end;
-            if (buffered() > limit) {
+            searched = Math.max(0, buffered() - separator.length + 1);
+            if (searched > limit) {
                 throw new LimitOverrunException("no separator within the limit of " + limit + " bytes ("
                         + buffered() + " buffered): the peer sends a chunk longer than allowed", buffered());
             }
@@ -315,8 +318,11 @@ public final class StreamReader {
 
     /**
      * Whether the stream has ended and every byte has been read (asyncio's {@code at_eof}).
+     * The reader learns of the end when a read meets it: the end of the stream is not read
+     * ahead, so right after the last byte is read this may still say {@code false}, and the
+     * next read returns the end (empty, or -1).
      *
-     * @return {@code true} once the peer has closed its side and nothing is left to read
+     * @return {@code true} once a read has met the end of the stream and nothing is left to read
      */
     public boolean atEof() {
         return eof && buffered() == 0;
@@ -333,7 +339,8 @@ public final class StreamReader {
 
     @Override
     public String toString() {
-        return "StreamReader[" + source + ", " + buffered() + " bytes buffered" + (eof ? ", at end" : "") + "]";
+        return "StreamReader[" + source + ", " + buffered() + " bytes buffered" + (eof ? ", at end" : "")
+                + (failure != null ? ", failed: " + failure : "") + "]";
     }
 
     // ------------------------------------------------------------------ internals
@@ -359,6 +366,9 @@ public final class StreamReader {
      * may hold up to {@code want} bytes. Returns false at the end of the stream.
      */
     private boolean fill(int want) throws Exception {
+        if (failure != null) {
+            throw failure;
+        }
         if (eof) {
             return false;
         }
@@ -376,6 +386,9 @@ public final class StreamReader {
     private int readSome(ByteBuffer dst) throws Exception {
         int have = buffered();
         if (have == 0 && dst.remaining() >= DIRECT_READ) {
+            if (failure != null) {
+                throw failure;
+            }
             if (eof) {
                 return -1;
             }
@@ -462,11 +475,12 @@ public final class StreamReader {
                 n = overflow == null ? source.read(into) : source.read(into, overflow);
             } catch (ClosedChannelException e) {
                 if (!source.closedLocally()) {
+                    failure = e;
                     throw e;
                 }
                 n = -1; // our own side closed the stream: that is its end, as in asyncio
             } catch (IOException e) {
-                eof = true;
+                failure = e; // every later read that needs the source throws it again
                 throw e;
             }
             if (n > 0) {

@@ -231,6 +231,10 @@ class StreamsTest {
 
     /** Runs {@code body} as a client of a server that writes {@code script} and then closes (or stays silent). */
     private static <T> T againstPeer(byte[] script, boolean thenClose, ClientBody<T> body) throws Exception {
+        return againstPeer(script, thenClose, body, 64);
+    }
+
+    private static <T> T againstPeer(byte[] script, boolean thenClose, ClientBody<T> body, int limit) throws Exception {
         return virtual(() -> {
             Promise<Void> release = new Promise<>();
             ConnectionHandler peer = (reader, writer) -> {
@@ -242,7 +246,7 @@ class StreamsTest {
             };
             try (Server server = Streams.startServer(peer, LOOPBACK, 0, StreamOptions.defaults());
                  Connection c = Streams.openConnection(LOOPBACK, server.port(),
-                         StreamOptions.defaults().withLimit(64))) {
+                         StreamOptions.defaults().withLimit(limit))) {
                 try {
                     return body.run(c.reader(), c.writer());
                 } finally {
@@ -324,6 +328,86 @@ class StreamsTest {
         });
         assertThat((int) got.get(0)).isGreaterThan(64);
         assertThat(got.get(1)).isEqualTo(100);
+    }
+
+    @Test
+    void aLineArrivingInPiecesAfterAnEarlierLineIsFoundWhole() throws Exception {
+        // The second line comes in two reads, after the first line was taken from the same
+        // buffer: the reader moves its data to the front between the two, and must search the
+        // new bytes from where it left off, not from a stale index past them.
+        List<String> got = virtual(() -> {
+            ConnectionHandler pieces = (reader, writer) -> {
+                for (String piece : List.of("aaa\nbb", "b\n", "ccc\n")) {
+                    writer.write(piece);
+                    writer.drain();
+                    Async.sleep(Duration.ofSeconds(1)); // the client reads each piece on its own
+                }
+            };
+            try (Server server = Streams.startServer(pieces, LOOPBACK, 0);
+                 Connection c = Streams.openConnection(LOOPBACK, server.port())) {
+                List<String> lines = new ArrayList<>();
+                String line;
+                while ((line = c.reader().readLineUtf8()) != null) {
+                    lines.add(line);
+                }
+                return lines;
+            }
+        });
+        assertThat(got).containsExactly("aaa", "bbb", "ccc");
+    }
+
+    @Test
+    void theLimitCountsTheChunkNotItsSeparator() throws Exception {
+        // asyncio: a chunk of exactly `limit` bytes before the separator is allowed
+        String ten = "0123456789";
+        List<Object> got = againstPeer(bytes(ten + "\n" + ten + "X\n" + ten + "||" + ten + "X||"), true, (r, w) -> {
+            List<Object> out = new ArrayList<>();
+            StreamReader small = r;
+            out.add(text(small.readLine()));
+            out.add(catchLimit(small::readLine));
+            out.add(text(small.readUntil(bytes("||"))));
+            out.add(catchLimit(() -> small.readUntil(bytes("||"))));
+            return out;
+        }, 10);
+        assertThat(got).containsExactly(ten + "\n", "limit 11", ten + "||", "limit 11");
+    }
+
+    private static String catchLimit(AsyncCallable<byte[]> read) throws Exception {
+        try {
+            return "read " + text(read.call());
+        } catch (LimitOverrunException e) {
+            return "limit " + e.consumed();
+        }
+    }
+
+    @Test
+    void aFailedStreamKeepsFailingInsteadOfLookingEnded() throws Exception {
+        List<Object> got = virtual(() -> {
+            List<Object> out = new ArrayList<>();
+            ConnectionHandler victim = (reader, writer) -> {
+                try {
+                    reader.readExactly(100); // the peer resets after 10
+                } catch (IOException first) {
+                    out.add(first.getClass().getSimpleName());
+                    out.add(reader.atEof());
+                    out.add(reader.read(100).length); // the 10 bytes that came before the reset: not lost
+                    Throwable again = catchThrowable(() -> reader.read(10));
+                    out.add(again == first ? "the same failure again" : String.valueOf(again));
+                }
+            };
+            try (Server server = Streams.startServer(victim, LOOPBACK, 0)) {
+                Connection bad = Streams.openConnection(LOOPBACK, server.port());
+                bad.writer().write(new byte[10]);
+                socketOf(bad).setOption(StandardSocketOptions.SO_LINGER, 0);
+                Async.sleep(Duration.ofSeconds(1));
+                bad.writer().abort(); // RST instead of FIN
+                while (out.size() < 4) {
+                    Async.sleep(Duration.ofMillis(10));
+                }
+            }
+            return out;
+        });
+        assertThat(got).containsExactly("SocketException", false, 10, "the same failure again");
     }
 
     @Test
