@@ -366,6 +366,7 @@ public final class Streams {
         if (client && serverName != null) {
             int port = raw.peer() instanceof InetSocketAddress inet ? inet.getPort() : -1;
             engine = context.createSSLEngine(serverName, port);
+            engine.setUseClientMode(true); // first: the parameters below start from the client's defaults
             SSLParameters params = engine.getSSLParameters();
             params.setEndpointIdentificationAlgorithm("HTTPS");
             if (!NUMERIC.matcher(serverName).matches()) {

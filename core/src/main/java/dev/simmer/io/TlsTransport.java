@@ -111,7 +111,7 @@ final class TlsTransport implements ByteSource, ByteSink {
         return channel.read(netIn);
     }
 
-    private void wrap(ByteBuffer[] srcs) throws IOException {
+    private SSLEngineResult.Status wrap(ByteBuffer[] srcs) throws IOException {
         netOut.compact();
         try {
             SSLEngineResult r = engine.wrap(srcs, netOut);
@@ -119,8 +119,9 @@ final class TlsTransport implements ByteSource, ByteSink {
                 netOut.flip();
                 netOut = grow(netOut, engine.getSession().getPacketBufferSize());
                 netOut.compact();
-                engine.wrap(srcs, netOut);
+                r = engine.wrap(srcs, netOut);
             }
+            return r.getStatus();
         } finally {
             netOut.flip();
         }
@@ -223,7 +224,12 @@ final class TlsTransport implements ByteSource, ByteSink {
             }
         }
         long before = remaining(srcs);
-        wrap(srcs);
+        if (wrap(srcs) == SSLEngineResult.Status.CLOSED && before > 0) {
+            // Nothing can be sent any more (a TLS 1.2 peer's close_notify closes both ways): fail
+            // the stream rather than take nothing forever.
+            throw new SSLException("the TLS session is closed for sending (the peer ended it with a close_notify); "
+                    + before + " bytes were not sent");
+        }
         long taken = before - remaining(srcs);
         channel.write(netOut);
         if (netOut.hasRemaining()) {

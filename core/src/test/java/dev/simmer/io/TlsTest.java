@@ -281,4 +281,45 @@ class TlsTest {
         });
         assertThat(got).isEqualTo("got 300000");
     }
+    @Test
+    void writingAfterATls12PeerClosedTheSessionIsAnErrorNotASpin() throws Exception {
+        SSLContext tls12 = SSLContext.getInstance("TLSv1.2"); // a TLS 1.2 close_notify closes both directions
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("simmer", firstCertificate());
+        tmf.init(trust);
+        tls12.init(null, tmf.getTrustManagers(), null);
+        Throwable thrown = Runner.create().virtualTime(true).run(() -> {
+            ConnectionHandler oneLine = (reader, writer) -> {
+                writer.write(reader.readLine());
+                writer.writeEof(); // close_notify, the socket stays open
+                Async.sleep(Duration.ofSeconds(60));
+            };
+            try (Server s = Streams.startTlsServer(oneLine, "127.0.0.1", 0, server, StreamOptions.defaults())) {
+                Connection c = Streams.openTlsConnection("localhost", s.port(), tls12, StreamOptions.defaults());
+                c.writer().write("bye\n");
+                assertThat(c.reader().readLineUtf8()).isEqualTo("bye");
+                assertThat(c.reader().readLine()).as("the server's close_notify: a clean end").isEmpty();
+                Throwable t = catchThrowable(() -> Async.timeout(Duration.ofSeconds(5), () -> {
+                    for (int i = 0; i < 100; i++) {
+                        c.writer().write(new byte[10_000]);
+                        c.writer().drain();
+                    }
+                    return null;
+                }));
+                c.writer().abort();
+                return t;
+            }
+        });
+        assertThat(thrown).isInstanceOf(javax.net.ssl.SSLException.class).hasMessageContaining("closed for sending");
+    }
+
+    private static java.security.cert.Certificate firstCertificate() throws Exception {
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(dir.resolve("server.p12"))) {
+            keys.load(in, PASSWORD);
+        }
+        return keys.getCertificate("simmer");
+    }
 }
