@@ -7,6 +7,7 @@ import dev.simmer.internal.Rethrow;
 import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A child process with its stdin, stdout and stderr as streams (asyncio's
@@ -27,8 +28,9 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Cancelling a task waiting in {@link #waitFor()} kills the process (as
- * {@code destroyForcibly}) and waits for it to end. {@link #close()} kills it if it still
- * runs and waits for it, so try-with-resources leaves no process behind.
+ * {@code destroyForcibly}) and waits for it to end. Cancelling a task in {@link #start}
+ * does the same to a process whose start was under way. {@link #close()} kills it if it
+ * still runs and waits for it, so try-with-resources leaves no process behind.
  *
  * <p>Under a virtual clock, a read waiting for a pipe is thread-side work in flight (like
  * {@link Async#toThread}), so the clock does not move while one waits, and timers due
@@ -81,6 +83,9 @@ public final class Subprocess implements AutoCloseable {
     /**
      * Starts the process {@code builder} describes (its directory and environment apply; its
      * redirects are replaced by pipes). The start itself, which forks, runs off the loop.
+     * Cancelling the task meanwhile kills the process if it was started, closes its pipes and
+     * waits for it to end before the {@link CancelledException} comes out (as asyncio's
+     * {@code create_subprocess_exec}): a cancelled start leaves no process behind.
      *
      * @param builder the command, directory and environment; its redirects are changed to pipes
      * @return the running process, its three pipes open
@@ -91,8 +96,49 @@ public final class Subprocess implements AutoCloseable {
         builder.redirectInput(ProcessBuilder.Redirect.PIPE)
                 .redirectOutput(ProcessBuilder.Redirect.PIPE)
                 .redirectError(ProcessBuilder.Redirect.PIPE);
-        Process p = Async.toThread(builder::start);
+        // Not Async.toThread: a cancelled toThread drops the late result, and a Process dropped
+        // is a child left running with its pipes open. The start is a future of our own, so a
+        // cancel can still reach the process it brings.
+        CompletableFuture<Process> starting = new CompletableFuture<>();
+        Thread.ofVirtual().name("simmer-process-start").start(() -> {
+            try {
+                starting.complete(builder.start());
+            } catch (Throwable t) {
+                starting.completeExceptionally(t); // an Error too: it comes out of the await below
+            }
+        });
+        Process p;
+        try {
+            p = Async.await(starting.copy()); // a copy: cancelling the wait does not cancel the start
+        } catch (CancelledException e) {
+            // As asyncio's create_subprocess_exec: a cancelled start kills what it started and
+            // waits for it to end. The discard is registered first, so a second cancel that cuts
+            // the wait short still has the process killed whenever the start finishes.
+            starting.thenAccept(Subprocess::discard);
+            try {
+                Async.await(starting.thenCompose(Process::onExit)); // the fork, then the exit: a few ms
+            } catch (Exception failedOrCancelledAgain) {
+                // the start failed (nothing to discard), or a second cancel: the discard still runs
+            }
+            throw e;
+        }
         return new Subprocess(p, StreamOptions.DEFAULT_LIMIT);
+    }
+
+    /** Kills a process nobody will own and closes its pipes; from any thread. */
+    private static void discard(Process p) {
+        p.destroyForcibly();
+        closeQuietly(p.getOutputStream());
+        closeQuietly(p.getInputStream());
+        closeQuietly(p.getErrorStream());
+    }
+
+    private static void closeQuietly(java.io.Closeable c) {
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // the process is gone: nothing to flush or release
+        }
     }
 
     /**

@@ -12,7 +12,9 @@ import org.junit.jupiter.api.condition.OS;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -117,5 +119,55 @@ class SubprocessTest {
             }
         });
         assertThat(thrown).as("the broken pipe of the last write, not lost").isInstanceOf(java.io.IOException.class);
+    }
+
+    @Test
+    void aStartCancelledAtAnyMomentLeavesNoProcessBehind() throws Exception {
+        int[] outcomes = new int[2]; // [0]: cancelled in time, [1]: the start won the race (its process closed)
+        Async.run(() -> {
+            for (int i = 0; i < 20; i++) {
+                Task<Subprocess> starting = Async.createTask(() -> Subprocess.start("sleep", "30"));
+                switch (i % 4) {
+                    case 0 -> { } // before its first step: start() is never called
+                    case 1 -> Async.yieldNow(); // just after it handed the start to a thread
+                    case 2 -> {
+                        for (int y = 0; y < 3; y++) {
+                            Async.yieldNow();
+                        }
+                    }
+                    default -> Async.sleep(Duration.ofMillis(i / 4)); // real time: the fork may be under way, or done
+                }
+                starting.cancel();
+                try (Subprocess won = starting.await()) {
+                    assertThat(won.pid()).isPositive(); // the start won the race: close() kills it
+                    outcomes[1]++;
+                } catch (CancelledException expected) {
+                    outcomes[0]++;
+                }
+            }
+            return null;
+        });
+        assertThat(outcomes[0]).as("starts cancelled").isPositive();
+        assertThat(leftoverChildren("sleep")).as("sleep children still alive").isEmpty();
+    }
+
+    /**
+     * The children of this JVM running {@code program}, once those on their way out have
+     * ended (a bounded wait on the real clock); any found are killed, so that a failure does
+     * not leave them running.
+     */
+    private static List<ProcessHandle> leftoverChildren(String program) throws Exception {
+        List<ProcessHandle> found = ProcessHandle.current().children()
+                .filter(h -> h.info().command().map(c -> c.endsWith("/" + program) || c.equals(program)).orElse(false))
+                .toList();
+        try {
+            CompletableFuture.allOf(found.stream().map(ProcessHandle::onExit).toArray(CompletableFuture[]::new))
+                    .get(5, TimeUnit.SECONDS);
+        } catch (TimeoutException stillRunning) {
+            // reported below
+        }
+        List<ProcessHandle> left = found.stream().filter(ProcessHandle::isAlive).toList();
+        left.forEach(ProcessHandle::destroyForcibly);
+        return left;
     }
 }
