@@ -28,9 +28,12 @@ import java.util.concurrent.CompletableFuture;
  * }</pre>
  *
  * <p>Cancelling a task waiting in {@link #waitFor()} kills the process (as
- * {@code destroyForcibly}) and waits for it to end. Cancelling a task in {@link #start}
- * does the same to a process whose start was under way. {@link #close()} kills it if it
- * still runs and waits for it, so try-with-resources leaves no process behind.
+ * {@code destroyForcibly}) and waits for it to end (unlike asyncio, whose cancelled
+ * {@code wait()} leaves the process running). Cancelling a task in {@link #start} does the
+ * same to a process whose start was under way. {@link #close()} kills the process if it
+ * still runs and waits for it, so try-with-resources leaves no process behind. Each of these
+ * waits is in the cancelled task's cleanup; a second cancel cuts it short, and the process
+ * is still killed.
  *
  * <p>Under a virtual clock, a read waiting for a pipe is thread-side work in flight (like
  * {@link Async#toThread}), so the clock does not move while one waits, and timers due
@@ -188,7 +191,8 @@ public final class Subprocess implements AutoCloseable {
 
     /**
      * Suspends until the process ends and returns its exit code. Cancelling the waiting task
-     * kills the process.
+     * kills the process and waits for it to end, so that it has ended when the
+     * {@link CancelledException} comes out (asyncio's {@code wait()} would leave it running).
      *
      * <pre>{@code
      * Subprocess p = Subprocess.start("git", "fetch", "--quiet");
@@ -197,13 +201,18 @@ public final class Subprocess implements AutoCloseable {
      *
      * @return the exit code; by convention 0 means success
      * @throws Exception {@link dev.simmer.CancelledException} if the waiting task is cancelled (the process
-     *     is killed)
+     *     is killed, and has ended)
      */
     public int waitFor() throws Exception {
         try {
             Async.await(process.onExit().copy());
         } catch (CancelledException e) {
             kill();
+            try {
+                Async.await(process.onExit().copy()); // killed: it ends at once (a cancelled task may still wait)
+            } catch (CancelledException again) {
+                // cancelled again: the kill stands, the wait for it is given up
+            }
             throw e;
         }
         return process.exitValue();

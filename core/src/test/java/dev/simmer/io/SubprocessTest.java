@@ -151,6 +151,22 @@ class SubprocessTest {
         assertThat(leftoverChildren("sleep")).as("sleep children still alive").isEmpty();
     }
 
+    @Test
+    void aCancelledWaitReturnsOnlyOnceTheProcessHasEnded() throws Exception {
+        Async.run(() -> {
+            for (int i = 0; i < 20; i++) {
+                try (Subprocess p = Subprocess.start("sleep", "30")) {
+                    Task<Integer> waiting = Async.createTask(p::waitFor);
+                    Async.yieldNow(); // it waits for the exit now
+                    waiting.cancel();
+                    assertThatThrownBy(waiting::await).isInstanceOf(CancelledException.class);
+                    assertThat(p.isAlive()).as("alive once the cancelled waitFor returned (round %d)", i).isFalse();
+                }
+            }
+            return null;
+        });
+    }
+
     /**
      * The children of this JVM running {@code program}, once those on their way out have
      * ended (a bounded wait on the real clock); any found are killed, so that a failure does
