@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -165,6 +166,84 @@ class SubprocessTest {
             }
             return null;
         });
+    }
+
+    @Test
+    void cancellingATaskReadingStdoutKillsTheProcessThroughClose() throws Exception {
+        Subprocess[] started = new Subprocess[1];
+        Async.run(() -> {
+            Task<String> reader = Async.createTask(() -> {
+                try (Subprocess p = Subprocess.start("sh", "-c", "echo ready; exec sleep 30")) {
+                    assertThat(p.stdout().readLineUtf8()).isEqualTo("ready");
+                    started[0] = p;
+                    return p.stdout().readLineUtf8(); // nothing more comes: it waits until cancelled
+                }
+            });
+            while (started[0] == null) {
+                Async.sleep(Duration.ofMillis(1)); // real time: the pipe is pumped by a thread
+            }
+            Async.yieldNow(); // the reader is in its second read now
+            reader.cancel();
+            assertThatThrownBy(reader::await).isInstanceOf(CancelledException.class);
+            Subprocess p = started[0];
+            assertThat(p.isAlive()).as("the process, killed by close()").isFalse();
+            assertThat(p.stdout().readLineUtf8()).as("stdout, closed here: its end").isNull();
+            assertThat(p.stderr().readLineUtf8()).as("stderr, closed here: its end").isNull();
+            assertThatThrownBy(() -> p.stdin().write("x")).as("stdin, closed").isInstanceOf(IllegalStateException.class);
+            return null;
+        });
+        assertThat(leftoverChildren("sleep")).isEmpty();
+    }
+
+    @Test
+    void writingToAChildThatExitedEarlyFailsWithAnIOExceptionRatherThanHanging() throws Exception {
+        long[] pid = new long[1];
+        Throwable thrown = Async.run(() -> {
+            try (Subprocess p = Subprocess.start("head", "-c", "10")) { // reads 10 bytes, then exits
+                pid[0] = p.pid();
+                byte[] block = new byte[64 * 1024];
+                return catchThrowable(() -> {
+                    for (int i = 0; i < 1000; i++) { // 64 MB: far more than a pipe holds
+                        p.stdin().write(block);
+                        p.stdin().drain();
+                    }
+                });
+            }
+        });
+        // The JDK says "Broken pipe" or "Stream closed", depending on whether it has seen the exit yet
+        assertThat(thrown).isInstanceOf(IOException.class)
+                .hasMessageStartingWith("Cannot write to the stdin of process " + pid[0] + ": ");
+    }
+
+    @Test
+    void stdoutAndStderrReadConcurrentlyByTwoTasksWithLargeOutputOnBoth() throws Exception {
+        long[] totals = Async.run(() -> {
+            String script = "head -c 3000000 /dev/zero & head -c 2000000 /dev/zero >&2; wait";
+            try (Subprocess p = Subprocess.start("sh", "-c", script)) {
+                Task<Long> out = Async.createTask(() -> drainCounting(p.stdout()));
+                Task<Long> err = Async.createTask(() -> drainCounting(p.stderr()));
+                long[] got = {out.await(), err.await()};
+                assertThat(p.waitFor()).isZero();
+                return got;
+            }
+        });
+        assertThat(totals).containsExactly(3_000_000L, 2_000_000L);
+    }
+
+    @Test
+    void aCommandThatDoesNotExistIsAnIOExceptionNamingIt() throws Exception {
+        Throwable thrown = Async.run(() -> catchThrowable(() -> Subprocess.start("simmer-no-such-command", "x")));
+        assertThat(thrown).isInstanceOf(IOException.class).hasMessageContaining("simmer-no-such-command");
+    }
+
+    private static long drainCounting(StreamReader r) throws Exception {
+        long n = 0;
+        byte[] b;
+        while ((b = r.read(65536)).length > 0) {
+            n += b.length;
+            assertThat(r.buffered()).isLessThanOrEqualTo(StreamOptions.DEFAULT_LIMIT + 16 * 1024);
+        }
+        return n;
     }
 
     /**
