@@ -5,8 +5,10 @@ import dev.simmer.CancelledException;
 import dev.simmer.internal.Rethrow;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A child process with its stdin, stdout and stderr as streams (asyncio's
@@ -27,8 +29,12 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Cancelling a task waiting in {@link #waitFor()} kills the process (as
- * {@code destroyForcibly}) and waits for it to end. {@link #close()} kills it if it still
- * runs and waits for it, so try-with-resources leaves no process behind.
+ * {@code destroyForcibly}) and waits for it to end (unlike asyncio, whose cancelled
+ * {@code wait()} leaves the process running). Cancelling a task in {@link #start} does the
+ * same to a process whose start was under way. {@link #close()} kills the process if it
+ * still runs and waits for it, so try-with-resources leaves no process behind. Each of these
+ * waits is in the cancelled task's cleanup; a second cancel cuts it short, and the process
+ * is still killed.
  *
  * <p>Under a virtual clock, a read waiting for a pipe is thread-side work in flight (like
  * {@link Async#toThread}), so the clock does not move while one waits, and timers due
@@ -52,7 +58,61 @@ public final class Subprocess implements AutoCloseable {
         this.err = new PipeSource(process.getErrorStream(), id + " stderr");
         this.stdout = new StreamReader(out, limit);
         this.stderr = new StreamReader(err, limit);
-        this.stdin = new StreamWriter(new PipeSink(process.getOutputStream(), id + " stdin"), 64 * 1024, 16 * 1024);
+        this.stdin = new StreamWriter(new PipeSink(new StdinStream(process), id + " stdin"), 64 * 1024, 16 * 1024);
+    }
+
+    /**
+     * The process's stdin, whose failures say what happened: once the child has exited, the
+     * JDK answers a write with a bare "Stream closed" or "Broken pipe". Used by the pipe's
+     * writing thread, one call at a time.
+     */
+    static final class StdinStream extends OutputStream {
+        private final Process process;
+        private final OutputStream out;
+
+        StdinStream(Process process) {
+            this.process = process;
+            this.out = process.getOutputStream();
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            try {
+                out.write(b);
+            } catch (IOException e) {
+                throw explained(e);
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            try {
+                out.write(b, off, len);
+            } catch (IOException e) {
+                throw explained(e);
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            try {
+                out.flush();
+            } catch (IOException e) {
+                throw explained(e);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.close();
+        }
+
+        private IOException explained(IOException e) {
+            String why = process.isAlive() ? "it no longer reads its input"
+                    : "it has exited (code " + process.exitValue() + ")";
+            return new IOException("Cannot write to the stdin of process " + process.pid() + ": " + why
+                    + " (" + e.getMessage() + ")", e);
+        }
     }
 
     /**
@@ -81,6 +141,9 @@ public final class Subprocess implements AutoCloseable {
     /**
      * Starts the process {@code builder} describes (its directory and environment apply; its
      * redirects are replaced by pipes). The start itself, which forks, runs off the loop.
+     * Cancelling the task meanwhile kills the process if it was started, closes its pipes and
+     * waits for it to end before the {@link CancelledException} comes out (as asyncio's
+     * {@code create_subprocess_exec}): a cancelled start leaves no process behind.
      *
      * @param builder the command, directory and environment; its redirects are changed to pipes
      * @return the running process, its three pipes open
@@ -91,8 +154,49 @@ public final class Subprocess implements AutoCloseable {
         builder.redirectInput(ProcessBuilder.Redirect.PIPE)
                 .redirectOutput(ProcessBuilder.Redirect.PIPE)
                 .redirectError(ProcessBuilder.Redirect.PIPE);
-        Process p = Async.toThread(builder::start);
+        // Not Async.toThread: a cancelled toThread drops the late result, and a Process dropped
+        // is a child left running with its pipes open. The start is a future of our own, so a
+        // cancel can still reach the process it brings.
+        CompletableFuture<Process> starting = new CompletableFuture<>();
+        Thread.ofVirtual().name("simmer-process-start").start(() -> {
+            try {
+                starting.complete(builder.start());
+            } catch (Throwable t) {
+                starting.completeExceptionally(t); // an Error too: it comes out of the await below
+            }
+        });
+        Process p;
+        try {
+            p = Async.await(starting.copy()); // a copy: cancelling the wait does not cancel the start
+        } catch (CancelledException e) {
+            // As asyncio's create_subprocess_exec: a cancelled start kills what it started and
+            // waits for it to end. The discard is registered first, so a second cancel that cuts
+            // the wait short still has the process killed whenever the start finishes.
+            starting.thenAccept(Subprocess::discard);
+            try {
+                Async.await(starting.thenCompose(Process::onExit)); // the fork, then the exit: a few ms
+            } catch (Exception failedOrCancelledAgain) {
+                // the start failed (nothing to discard), or a second cancel: the discard still runs
+            }
+            throw e;
+        }
         return new Subprocess(p, StreamOptions.DEFAULT_LIMIT);
+    }
+
+    /** Kills a process nobody will own and closes its pipes; from any thread. */
+    private static void discard(Process p) {
+        p.destroyForcibly();
+        closeQuietly(p.getOutputStream());
+        closeQuietly(p.getInputStream());
+        closeQuietly(p.getErrorStream());
+    }
+
+    private static void closeQuietly(java.io.Closeable c) {
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // the process is gone: nothing to flush or release
+        }
     }
 
     /**
@@ -142,7 +246,8 @@ public final class Subprocess implements AutoCloseable {
 
     /**
      * Suspends until the process ends and returns its exit code. Cancelling the waiting task
-     * kills the process.
+     * kills the process and waits for it to end, so that it has ended when the
+     * {@link CancelledException} comes out (asyncio's {@code wait()} would leave it running).
      *
      * <pre>{@code
      * Subprocess p = Subprocess.start("git", "fetch", "--quiet");
@@ -151,13 +256,18 @@ public final class Subprocess implements AutoCloseable {
      *
      * @return the exit code; by convention 0 means success
      * @throws Exception {@link dev.simmer.CancelledException} if the waiting task is cancelled (the process
-     *     is killed)
+     *     is killed, and has ended)
      */
     public int waitFor() throws Exception {
         try {
             Async.await(process.onExit().copy());
         } catch (CancelledException e) {
             kill();
+            try {
+                Async.await(process.onExit().copy()); // killed: it ends at once (a cancelled task may still wait)
+            } catch (CancelledException again) {
+                // cancelled again: the kill stands, the wait for it is given up
+            }
             throw e;
         }
         return process.exitValue();
