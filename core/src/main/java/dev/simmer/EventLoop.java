@@ -228,7 +228,9 @@ public final class EventLoop {
      * Runs {@code callback} on the loop each pass while {@code channel} is ready for reading
      * (or, for a {@link java.nio.channels.ServerSocketChannel}, accepting), until the returned
      * handle is cancelled or {@link #removeReader} is called: asyncio's {@code add_reader}.
-     * Replaces the channel's previous reader. While a reader or writer is set, the loop waits
+     * Replaces the channel's previous reader callback (while a task waits in
+     * {@link #awaitReadable} for the channel, it is an {@link IllegalStateException} instead:
+     * the task would never wake). While a reader or writer is set, the loop waits
      * for I/O and does not report a deadlock. A channel that is closed already, or closed
      * while watched, runs the callback once more (so its owner sees the close) and is dropped.
      *
@@ -245,6 +247,7 @@ public final class EventLoop {
      *     suspend
      * @return a handle whose {@code cancel()} stops the watch
      * @throws IllegalArgumentException if the channel is in blocking mode
+     * @throws IllegalStateException if a task waits for the channel to become readable
      */
     public IoHandle addReader(SelectableChannel channel, Runnable callback) {
         checkThread("addReader");
@@ -262,6 +265,7 @@ public final class EventLoop {
      *     suspend
      * @return a handle whose {@code cancel()} stops the watch
      * @throws IllegalArgumentException if the channel is in blocking mode
+     * @throws IllegalStateException if a task waits for the channel to become writable
      */
     public IoHandle addWriter(SelectableChannel channel, Runnable callback) {
         checkThread("addWriter");
@@ -282,11 +286,14 @@ public final class EventLoop {
      *
      * <p>Readiness is a hint: try the operation after waking and wait again if it does
      * nothing. A channel closed meanwhile wakes the waiter; cancelling the task removes the
-     * watch. One task per channel and direction: a second wait replaces the first one's watch.
+     * watch. One task per channel and direction: while one waits, a second task's wait (or an
+     * {@link #addReader} for the same channel) is an {@link IllegalStateException}, since
+     * replacing the first task's watch would leave it asleep for good.
      *
      * @param channel a channel in non-blocking mode
      * @throws IllegalArgumentException if the channel is in blocking mode
-     * @throws IllegalStateException outside a task of this loop
+     * @throws IllegalStateException outside a task of this loop, or while another task waits for the
+     *     channel to become readable
      * @throws CancelledException if the task is cancelled while it waits
      */
     public void awaitReadable(SelectableChannel channel) {
@@ -300,7 +307,8 @@ public final class EventLoop {
      *
      * @param channel a channel in non-blocking mode
      * @throws IllegalArgumentException if the channel is in blocking mode
-     * @throws IllegalStateException outside a task of this loop
+     * @throws IllegalStateException outside a task of this loop, or while another task waits for the
+     *     channel to become writable
      * @throws CancelledException if the task is cancelled while it waits
      */
     public void awaitWritable(SelectableChannel channel) {
@@ -761,7 +769,15 @@ public final class EventLoop {
      */
     private void finishLeftovers() {
         int stuckRounds = 0;
-        while (liveCount > 0) {
+        int callbackPasses = 0;
+        while (liveCount > 0 || (!ready.isEmpty() && callbackPasses < MAX_CLOSING_CALLBACK_PASSES)) {
+            if (liveCount == 0) {
+                // Every task has ended, but callbacks wait (a done callback completing a
+                // submitted coroutine's future, say): run them, a bounded number of passes.
+                callbackPasses++;
+                runOnce();
+                continue;
+            }
             boolean stuck = stuck();
             if (stuck && ++stuckRounds > 3) {
                 for (Task<?> t : tasks()) {
@@ -779,9 +795,22 @@ public final class EventLoop {
         }
     }
 
+    /** How many passes of callbacks alone a closing loop still runs once every task has ended. */
+    private static final int MAX_CLOSING_CALLBACK_PASSES = 100;
+
     private void close() {
         state = LoopState.CLOSED;
         try {
+            // Handed in too late to run (still in the inbox, or moved to the ready queue by the
+            // last pass): a submitted coroutine's future learns so. post() takes back what it
+            // adds from here on, so nothing slips between.
+            for (Object entry : ready) {
+                abandonIfSubmission(entry);
+            }
+            ready.clear();
+            for (Handle h; (h = inbox.poll()) != null; ) {
+                abandonIfSubmission(h);
+            }
             for (Completion<?> c : new ArrayList<>(unretrieved)) {
                 Task<?> task = c instanceof Task<?> t ? t : null;
                 report(new ErrorReport((task != null ? "Task '" + task.name() + "'" : c.toString())
@@ -799,6 +828,12 @@ public final class EventLoop {
                 watchdog.close(); // waits for it: a report it is making is not lost
             }
             CURRENT.remove();
+        }
+    }
+
+    private static void abandonIfSubmission(Object entry) {
+        if (entry instanceof Handle h && !h.cancelled && h.callback instanceof ThreadBridge.Submission<?> s) {
+            s.abandon();
         }
     }
 
@@ -974,6 +1009,9 @@ public final class EventLoop {
             return false;
         }
         inbox.add(h);
+        if (state == LoopState.CLOSED && inbox.remove(h)) {
+            return false; // closed meanwhile, before its last look at the inbox took h: not run, say so
+        }
         if (idle) {
             IoSelector s = io;
             if (s != null) {
@@ -1004,6 +1042,13 @@ public final class EventLoop {
         }
         if (io == null) {
             io = new IoSelector();
+        }
+        if (io.get(channel, write) instanceof Task<?> waiting && waiting != entry && !waiting.woken()) {
+            // Replacing it would leave that task asleep for good: refuse, before anything changes.
+            throw new IllegalStateException("Task '" + waiting.name() + "' already waits for " + channel + " to become "
+                    + (write ? "writable" : "readable") + "; one task at a time may wait for a channel in each "
+                    + "direction: let one task do that side's I/O (hand work to it through a Queue), or wait for it"
+                    + " with a sync.Lock.");
         }
         Object previous = io.set(channel, write, entry, readySink);
         if (previous instanceof Handle old) {

@@ -293,6 +293,11 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
         loop.taskEnded(this);
     }
 
+    /** Whether the next step is on the ready queue already (a waiting task was woken). */
+    boolean woken() {
+        return scheduled;
+    }
+
     /** Puts the next step on the ready queue, once. */
     void wake() {
         if (!scheduled && phase != Phase.DONE) {

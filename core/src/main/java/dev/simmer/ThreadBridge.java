@@ -94,8 +94,29 @@ final class ThreadBridge {
      * Cancelling the future cancels the task (through the inbox, from whatever thread).
      */
     static <T> CompletableFuture<T> submit(EventLoop loop, AsyncCallable<T> body, String name) {
-        CompletableFuture<T> future = new CompletableFuture<>();
-        boolean posted = loop.post(new Handle(() -> {
+        Submission<T> submission = new Submission<>(loop, body, name);
+        if (!loop.post(new Handle(submission))) {
+            submission.future.completeExceptionally(new IllegalStateException(
+                    "The event loop is closed: submit cannot run anything on it any more."));
+        }
+        return submission.future;
+    }
+
+    /** A coroutine handed to the loop by EventLoop.submit: on the loop it becomes a task mirrored into the future. */
+    static final class Submission<T> implements Runnable {
+        final CompletableFuture<T> future = new CompletableFuture<>();
+        private final EventLoop loop;
+        private final AsyncCallable<T> body;
+        private final String name;
+
+        Submission(EventLoop loop, AsyncCallable<T> body, String name) {
+            this.loop = loop;
+            this.body = body;
+            this.name = name;
+        }
+
+        @Override
+        public void run() {
             if (future.isDone()) {
                 return; // cancelled before it could start
             }
@@ -112,12 +133,13 @@ final class ThreadBridge {
                     loop.post(new Handle(() -> task.cancel("its future was cancelled")));
                 }
             });
-        }));
-        if (!posted) {
-            future.completeExceptionally(new IllegalStateException(
-                    "The event loop is closed: submit cannot run anything on it any more."));
         }
-        return future;
+
+        /** The loop closed with this still in its inbox: it never ran. */
+        void abandon() {
+            future.completeExceptionally(new CancelledException("the event loop closed before this submitted "
+                    + "coroutine could start"));
+        }
     }
 
     private static <T> void settle(Promise<T> result, Outcome<T> outcome) {

@@ -213,4 +213,47 @@ class LoopThreadTest {
             Async.sleep(Duration.ofSeconds(1)); // the virtual clock still jumps: nothing is in flight
         });
     }
+    @Test
+    void aBareSubmitRacingTheLoopsCloseAlwaysCompletesItsFuture() throws Exception {
+        // Work handed in just as Async.run closes its loop: it runs, or its future says the
+        // loop closed (IllegalStateException) or it never started (CancelledException); it never hangs.
+        for (int round = 0; round < 20; round++) {
+            List<CompletableFuture<Integer>> futures = java.util.Collections.synchronizedList(new ArrayList<>());
+            java.util.concurrent.atomic.AtomicReference<EventLoop> loop = new java.util.concurrent.atomic.AtomicReference<>();
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread submitter = Thread.ofPlatform().start(() -> {
+                while (!stop.get() && futures.size() < 5_000) {
+                    EventLoop l = loop.get();
+                    if (l != null) {
+                        futures.add(l.submit(() -> 1));
+                    } else {
+                        Thread.onSpinWait();
+                    }
+                }
+            });
+            Async.run(() -> {
+                loop.set(Async.loop());
+                while (futures.size() < 3) {
+                    Async.yieldNow(); // some submissions run; the loop closes while more come in
+                }
+            });
+            stop.set(true);
+            submitter.join();
+            try {
+                CompletableFuture.allOf(futures.stream().map(f -> f.handle((v, e) -> v))
+                        .toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                // counted below
+            }
+            int round0 = round;
+            assertThat(futures).as("round %d: every future completes", round0).allSatisfy(f -> {
+                assertThat(f).isDone();
+                Object outcome = f.handle((v, e) -> e != null ? e : v).join();
+                assertThat(outcome).isInstanceOfAny(Integer.class, IllegalStateException.class, CancelledException.class);
+                if (outcome instanceof Integer i) {
+                    assertThat(i).isEqualTo(1);
+                }
+            });
+        }
+    }
 }

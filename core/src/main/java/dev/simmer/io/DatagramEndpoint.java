@@ -33,7 +33,7 @@ import java.util.Objects;
  * truncated, as UDP does. Cancelling a {@code receive} loses no datagram.
  *
  * <p>Must be called from the loop thread; {@code bind}, {@code connect}, {@code send} and
- * {@code receive} from inside a task. One task at a time may receive.
+ * {@code receive} from inside a task. One task at a time may receive; any number may send.
  */
 public final class DatagramEndpoint implements AutoCloseable {
     /** The largest payload a UDP datagram can carry over IPv4. */
@@ -44,6 +44,8 @@ public final class DatagramEndpoint implements AutoCloseable {
     private final SocketAddress local;
     private final ByteBuffer in;
     private boolean receiving;
+    private boolean sendWaiting;
+    private final Waiters roomWaiters = new Waiters();
 
     private DatagramEndpoint(EventLoop loop, DatagramChannel channel, int maxDatagramSize) throws IOException {
         this.loop = loop;
@@ -160,7 +162,26 @@ public final class DatagramEndpoint implements AutoCloseable {
         Objects.requireNonNull(target, "target");
         ByteBuffer out = ByteBuffer.wrap(data);
         while (channel.send(out, target) == 0 && data.length > 0) {
+            awaitRoom();
+        }
+    }
+
+    /*
+     * The send buffer is full. One task waits for the socket to become writable (the loop
+     * watches a channel for one waiter per direction); other senders wait for that one to
+     * wake, then each tries again.
+     */
+    private void awaitRoom() throws Exception {
+        if (sendWaiting) {
+            roomWaiters.await();
+            return;
+        }
+        sendWaiting = true;
+        try {
             Readiness.awaitWritable(channel);
+        } finally {
+            sendWaiting = false;
+            roomWaiters.wakeAll();
         }
     }
 
@@ -179,7 +200,7 @@ public final class DatagramEndpoint implements AutoCloseable {
         }
         ByteBuffer out = ByteBuffer.wrap(data);
         while (channel.write(out) == 0 && data.length > 0) {
-            Readiness.awaitWritable(channel);
+            awaitRoom();
         }
     }
 

@@ -307,4 +307,48 @@ class ReadinessTest {
             assertThat(thrown).hasMessageContaining("callSoonThreadsafe");
         });
     }
+    @Test
+    void aSecondTaskWaitingOnTheSameChannelAndDirectionIsRefusedAndTheFirstStillWakes() throws Exception {
+        Pipe p = pipe();
+        List<String> events = new ArrayList<>();
+        Runner.create().virtualTime(true).run(() -> {
+            Task<Void> first = Async.createTask(() -> {
+                Readiness.awaitReadable(p.source());
+                events.add("first woke: " + receive(p));
+            });
+            Async.yieldNow(); // the first waits
+            Task<Void> second = Async.createTask(() -> Readiness.awaitReadable(p.source()));
+            assertThatThrownBy(second::await).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("already waits for").hasMessageContaining("readable");
+            assertThatThrownBy(() -> Async.loop().addReader(p.source(), () -> { }))
+                    .isInstanceOf(IllegalStateException.class);
+            Task<Void> writer = Async.createTask(() -> Readiness.awaitWritable(p.sink()));
+            writer.await(); // the other direction (and another channel) is free
+            send(p, "data");
+            first.await();
+        });
+        assertThat(events).containsExactly("first woke: data");
+    }
+
+    @Test
+    void aWaitThatHasBeenWokenMayBeTakenOverByAnotherTask() throws Exception {
+        Pipe p = pipe();
+        List<String> events = new ArrayList<>();
+        Runner.create().virtualTime(true).run(() -> {
+            Task<Void> first = Async.createTask(() -> {
+                Readiness.awaitReadable(p.source());
+                events.add("first woke");
+            });
+            Async.yieldNow(); // the first waits
+            send(p, "x");
+            first.cancel(); // woken (by the cancel), not yet resumed: its watch may be replaced
+            Task<Void> second = Async.createTask(() -> {
+                Readiness.awaitReadable(p.source());
+                events.add("second woke: " + receive(p));
+            });
+            assertThatThrownBy(first::await).isInstanceOf(dev.simmer.CancelledException.class);
+            second.await();
+        });
+        assertThat(events).containsExactly("second woke: x");
+    }
 }
