@@ -23,7 +23,7 @@ import java.util.Set;
  * A listening stream server made by {@link Streams#startServer}: it accepts connections and
  * runs its {@link ConnectionHandler} for each in a task of its own (asyncio's {@code Server}).
  * An async resource: {@link #close()} stops accepting, cancels the handlers still running and
- * waits until they have ended.
+ * waits until every connection is closed.
  *
  * <pre>{@code
  * try (Server server = Streams.startServer(handler, "127.0.0.1", 8888)) {
@@ -35,17 +35,57 @@ import java.util.Set;
  * loop's exception handler and its connection closed. A failure to accept (too many open
  * files) is reported too, and accepting resumes a little later.
  *
+ * <p>A connection stays the server's until its socket is closed, not only while its handler
+ * runs: when the handler returns, what it wrote is still sent (the writer is
+ * {@linkplain StreamWriter#close() closed}, not aborted), and {@link #activeConnections()},
+ * {@link #waitClosed()} and {@link #close()} count the connection until that is done. A peer
+ * that never reads would keep it open forever, so {@link #close()} gives such connections
+ * {@link #CLOSE_GRACE} of loop time to finish sending, then aborts them: when it returns, no
+ * socket of the server is open. For asyncio's own steps use {@link #stopAccepting()}, then
+ * {@link #closeClients()} (sending may take as long as the peers take to read) or
+ * {@link #abortClients()} (nothing more is sent), then {@link #waitClosed()}. A loop shutting
+ * down with the server still open cancels its tasks, and that aborts every connection too.
+ *
  * <p>Must be called from the loop thread; the waiting calls from inside a task.
  */
 public final class Server implements AutoCloseable {
     /*
      * Overview: one accept task waits for the listening channel to be readable and accepts
-     * every connection waiting, starting a handler task for each; `handlers` holds those
-     * still running. stopAccepting() cancels the accept task and closes the channel; the
-     * handlers go on until they end or closeClients() cancels them. Waiters (serveForever,
-     * waitClosed) each wait on a promise of their own.
+     * every connection waiting, starting a connection task for each. The task runs the handler,
+     * then closes the writer and waits until the socket is really closed; `clients` holds each
+     * connection until its task ends, and the task ends only once its socket is closed:
+     *
+     *   phase      the task                                  closeClients()   abortClients()
+     *   HANDLING   runs the handler                          cancels it       aborts, cancels it
+     *   FLUSHING   the handler returned: close() sends what  (closing already) aborts: the task
+     *              it wrote, waitClosed() waits for that                      ends at once
+     *
+     * Every way out of the task (return, failure, cancellation, even before its first step)
+     * closes or aborts the writer, so a cancelled task, such as the loop's shutdown makes,
+     * leaves no socket open. stopAccepting() cancels the accept task and closes the listening
+     * channel. Waiters (serveForever, waitClosed) each wait on a promise of their own.
      */
+
+    /**
+     * How long {@link #close()} lets connections whose handler has returned finish sending
+     * what it wrote, in loop time, before it aborts them: 5 seconds.
+     */
+    public static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
+
     private static final Duration ACCEPT_BACKOFF = Duration.ofMillis(100);
+
+    private enum Phase { HANDLING, FLUSHING }
+
+    /** One accepted connection, the server's until its socket is closed. */
+    private static final class Client {
+        final StreamWriter writer;
+        Task<Void> task;
+        Phase phase = Phase.HANDLING;
+
+        Client(StreamWriter writer) {
+            this.writer = writer;
+        }
+    }
 
     private final EventLoop loop;
     private final ServerSocketChannel channel;
@@ -53,7 +93,7 @@ public final class Server implements AutoCloseable {
     private final StreamOptions options;
     private final SocketAddress address;
     private final Task<Void> acceptor;
-    private final Set<Task<Void>> handlers = new LinkedHashSet<>();
+    private final Set<Client> clients = new LinkedHashSet<>();
     private final Waiters stopWaiters = new Waiters();
     private boolean accepting = true;
     private long accepted;
@@ -96,12 +136,13 @@ public final class Server implements AutoCloseable {
     }
 
     /**
-     * How many handlers are running now.
+     * How many connections are open: those whose handler is running, and those whose handler
+     * has returned but which are still sending what it wrote.
      *
-     * @return the number of handler tasks that have not ended
+     * @return the number of connections accepted and not yet closed
      */
     public int activeConnections() {
-        return handlers.size();
+        return clients.size();
     }
 
     /**
@@ -148,15 +189,37 @@ public final class Server implements AutoCloseable {
         stopWaiters.wakeAll();
     }
 
-    /** Cancels every running handler; each one's connection is closed when it ends (asyncio's {@code close_clients}). */
+    /**
+     * Cancels every running handler, whose connection is aborted when it ends; a connection
+     * whose handler has returned goes on sending what it wrote and closes when that is done,
+     * however long the peer takes to read (asyncio's {@code close_clients}). Never suspends.
+     */
     public void closeClients() {
-        for (Task<Void> t : new ArrayList<>(handlers)) {
-            t.cancel("the server is closing");
+        for (Client c : new ArrayList<>(clients)) {
+            if (c.phase == Phase.HANDLING) {
+                c.task.cancel("the server is closing");
+            }
         }
     }
 
     /**
-     * Suspends until the server has stopped accepting and every handler has ended (asyncio's {@code wait_closed}).
+     * Aborts every connection at once, dropping what is buffered for it, and cancels the
+     * handlers still running (asyncio's {@code abort_clients}). Never suspends; the sockets
+     * are closed when it returns, the handlers' tasks end soon after (their {@code finally}
+     * blocks run and may suspend).
+     */
+    public void abortClients() {
+        for (Client c : new ArrayList<>(clients)) {
+            c.writer.abort();
+            if (c.phase == Phase.HANDLING) {
+                c.task.cancel("the server is closing");
+            }
+        }
+    }
+
+    /**
+     * Suspends until the server has stopped accepting and every connection is closed: its
+     * handler has ended, and what it wrote is sent or dropped (asyncio's {@code wait_closed}).
      *
      * @throws Exception {@link dev.simmer.CancelledException} if the waiting task is cancelled; the server
      *     goes on closing
@@ -168,21 +231,35 @@ public final class Server implements AutoCloseable {
         if (!acceptor.isDone()) {
             Async.wait(List.of(acceptor), WaitMode.ALL_COMPLETED);
         }
-        while (!handlers.isEmpty()) {
-            Async.wait(new ArrayList<>(handlers), WaitMode.ALL_COMPLETED);
+        while (!clients.isEmpty()) {
+            Async.wait(tasks(), WaitMode.ALL_COMPLETED);
         }
     }
 
     /**
-     * Stops accepting, cancels the running handlers and waits until they have ended; may
-     * suspend. Declares no checked exception (no {@code -Xlint:try} warning at each use); what
-     * the wait throws comes out unchanged.
+     * Stops accepting, cancels the running handlers, and waits until every connection is
+     * closed; may suspend. Connections whose handler has returned get {@link #CLOSE_GRACE} to
+     * send what it wrote; those still open then (a peer that does not read, or a handler
+     * whose {@code finally} block is still at work) are aborted. It still waits for the
+     * handlers to end. Declares no checked exception (no {@code -Xlint:try} warning at each
+     * use); what the wait throws comes out unchanged.
      */
     @Override
     public void close() {
         stopAccepting();
         closeClients();
         try {
+            long deadline = loop.time() + CLOSE_GRACE.toNanos();
+            while (!clients.isEmpty()) {
+                long left = deadline - loop.time();
+                if (left <= 0) {
+                    for (Client c : new ArrayList<>(clients)) {
+                        c.writer.abort(); // no socket outlives close(); the handlers were cancelled already
+                    }
+                    break;
+                }
+                Async.wait(tasks(), WaitMode.ALL_COMPLETED, Duration.ofNanos(left));
+            }
             waitClosed();
         } catch (Exception e) {
             throw Rethrow.unchecked(e);
@@ -191,11 +268,19 @@ public final class Server implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Server[" + address + ", " + (accepting ? "serving" : "closed") + ", " + handlers.size()
+        return "Server[" + address + ", " + (accepting ? "serving" : "closed") + ", " + clients.size()
                 + " connections]";
     }
 
     // ------------------------------------------------------------------ internals
+
+    private List<Task<Void>> tasks() {
+        List<Task<Void>> tasks = new ArrayList<>(clients.size());
+        for (Client c : clients) {
+            tasks.add(c.task);
+        }
+        return tasks;
+    }
 
     private void acceptLoop() throws Exception {
         try {
@@ -243,10 +328,10 @@ public final class Server implements AutoCloseable {
             return;
         }
         StreamWriter writer = c.writer();
+        Client tracked = new Client(writer);
         Task<Void> task = Async.createTask("connection " + writer.peer() + " of server " + address, () -> {
             try {
                 handler.handle(c.reader(), writer);
-                writer.close(); // what the handler wrote still goes out, then the connection closes
             } catch (CancelledException e) {
                 writer.abort();
                 throw e;
@@ -255,15 +340,27 @@ public final class Server implements AutoCloseable {
                 loop.callExceptionHandler(new ErrorReport("The connection handler of " + this + " failed for "
                         + writer.peer() + "; the connection is closed and the server keeps serving", e,
                         Async.currentTask()));
+                return null;
             } catch (Throwable e) {
                 writer.abort();
                 throw e;
             }
+            tracked.phase = Phase.FLUSHING;
+            writer.close(); // what the handler wrote still goes out, then the connection closes
+            try {
+                writer.waitClosed();
+            } catch (CancelledException e) {
+                writer.abort(); // the loop is shutting down: no socket outlives it
+                throw e;
+            } catch (IOException e) {
+                // the peer went away before taking it all: nobody is left to tell
+            }
             return null;
         });
-        handlers.add(task);
+        tracked.task = task;
+        clients.add(tracked);
         task.onDone(t -> {
-            handlers.remove(t);
+            clients.remove(tracked);
             if (t.isCancelled()) {
                 writer.abort(); // done already, unless the handler was cancelled before its first step
                 return;

@@ -24,7 +24,8 @@ import java.util.Map;
  * member sends goes to every other member. The server guards itself against bad peers: a
  * member silent for 30 seconds is shown the door, a line longer than 1 KiB ends the
  * session, and a member who stops reading (64 KiB unread) is dropped, so no client can make
- * the server buffer without bound.
+ * the server buffer without bound. A dropped member is out of the room at once: the others
+ * chat on, and no message is written to its closed connection.
  *
  * <pre>
  * async def handle(reader, writer):
@@ -47,13 +48,21 @@ public final class ChatServer extends Example {
     private static final int MAX_UNREAD = 64 * 1024;
 
     private final Map<StreamWriter, String> members = new LinkedHashMap<>();
+    private final int maxUnread;
 
     /** The example, printing to {@code out}. */
     public ChatServer(PrintStream out) {
-        super(out);
+        this(out, MAX_UNREAD);
     }
 
-    private void handle(StreamReader reader, StreamWriter writer) throws Exception {
+    /** The chat server, printing to {@code out}, dropping a member once {@code maxUnread} bytes wait for it. */
+    ChatServer(PrintStream out, int maxUnread) {
+        super(out);
+        this.maxUnread = maxUnread;
+    }
+
+    /** One member's session: the server's connection handler. */
+    void handle(StreamReader reader, StreamWriter writer) throws Exception {
         writer.write("Welcome! Your name?\n");
         String name = Async.timeoutOrNull(IDLE, reader::readLineUtf8);
         if (name == null) {
@@ -66,6 +75,9 @@ public final class ChatServer extends Example {
             while (true) {
                 String line = Async.timeoutOr(IDLE, "\0idle", reader::readLineUtf8);
                 if (line == null) {
+                    if (writer.isClosing()) {
+                        farewell = "stopped reading and was dropped"; // by broadcast: our side closed
+                    }
                     break;
                 }
                 if (line.equals("\0idle")) {
@@ -78,27 +90,33 @@ public final class ChatServer extends Example {
         } catch (LimitOverrunException e) {
             writer.write("Line too long: goodbye\n");
             farewell = "sent a line too long";
+        } catch (IOException e) {
+            farewell = "lost the connection"; // reset by the peer: its session ends, not the server's
         } finally {
             members.remove(writer);
             broadcast(name + " " + farewell, null);
         }
     }
 
-    /** Sends {@code message} to every member but {@code except}; drops a member who has stopped reading. */
+    /**
+     * Sends {@code message} to every member but {@code except}; drops a member who has stopped
+     * reading. Never suspends: one slow member does not hold up the others.
+     */
     private void broadcast(String message, StreamWriter except) {
         print("[server] " + message);
         for (StreamWriter member : new ArrayList<>(members.keySet())) {
             if (member == except) {
                 continue;
             }
+            if (member.bufferedBytes() > maxUnread) {
+                members.remove(member); // out of the room first: nobody writes to it again
+                member.abort();         // never drains: drop it rather than buffer for it
+                continue;
+            }
             try {
-                if (member.bufferedBytes() > MAX_UNREAD) {
-                    member.abort(); // never drains: drop it rather than buffer for it
-                    continue;
-                }
                 member.write(message + "\n");
             } catch (IOException gone) {
-                members.remove(member);
+                members.remove(member); // reset by the peer: its own handler says goodbye
             }
         }
     }
