@@ -1043,14 +1043,15 @@ public final class EventLoop {
         if (io == null) {
             io = new IoSelector();
         }
-        if (io.get(channel, write) instanceof Task<?> waiting && waiting != entry && !waiting.woken()) {
-            // Replacing it would leave that task asleep for good: refuse, before anything changes.
+        Object previous = io.set(channel, write, entry, readySink);
+        if (previous instanceof Task<?> waiting && waiting != entry && !waiting.woken()) {
+            // Replacing it would leave that task asleep for good: put it back, and refuse.
+            io.set(channel, write, waiting, readySink);
             throw new IllegalStateException("Task '" + waiting.name() + "' already waits for " + channel + " to become "
                     + (write ? "writable" : "readable") + "; one task at a time may wait for a channel in each "
                     + "direction: let one task do that side's I/O (hand work to it through a Queue), or wait for it"
                     + " with a sync.Lock.");
         }
-        Object previous = io.set(channel, write, entry, readySink);
         if (previous instanceof Handle old) {
             old.cancelled = true;
         }

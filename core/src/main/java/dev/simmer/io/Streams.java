@@ -291,7 +291,11 @@ public final class Streams {
             }
             // The TLS records still buffered go out before the server closes the socket under them.
             secured.writer().close();
-            secured.writer().waitClosed();
+            try {
+                secured.writer().waitClosed();
+            } catch (IOException peerGone) {
+                // the peer went away before taking it all: nobody is left to tell (as for plain connections)
+            }
         };
         return startServer(tls, host, port, options);
     }
