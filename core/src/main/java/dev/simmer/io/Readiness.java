@@ -24,9 +24,9 @@ import java.nio.channels.SelectableChannel;
  * then fails with {@link java.nio.channels.ClosedChannelException}. Cancelling the waiting
  * task removes the interest and consumes nothing.
  *
- * <p>Must be called from inside a task. Only one task at a time should wait on a channel in
- * each direction: a second wait replaces the first one's interest (as asyncio's
- * {@code add_reader} replaces), and the first then waits until it is cancelled.
+ * <p>Must be called from inside a task. Only one task at a time may wait on a channel in
+ * each direction: while one waits, a second task's wait is an {@link IllegalStateException}
+ * naming the first (replacing its interest would leave it asleep for good).
  */
 public final class Readiness {
     private Readiness() {

@@ -25,7 +25,9 @@ import java.time.Duration;
  *        (64 KiB by default)
  * @param highWater {@link StreamWriter#drain} waits while more than this is buffered (64 KiB)
  * @param lowWater ... until it is down to this (16 KiB)
- * @param backlog a server's queue of connections not yet accepted (0: the system's default)
+ * @param backlog a server's queue of connections not yet accepted (0, the default: as long as the
+ *        system allows, {@code net.core.somaxconn} on Linux; a full queue drops new connections'
+ *        SYNs, and their clients retry only after a second or more)
  * @param tlsHandshakeTimeout how long a TLS handshake may take (60 s by default, asyncio's
  *        {@code ssl_handshake_timeout}), or null for no limit; plain connections ignore it
  */
@@ -150,7 +152,8 @@ public record StreamOptions(Duration connectTimeout, boolean noDelay, boolean ke
     /**
      * With a server's accept backlog.
      *
-     * @param connections how many connections may wait to be accepted, or 0 for the system's default
+     * @param connections how many connections may wait to be accepted, or 0 for as many as the system allows
+     *     (the default)
      * @return a copy of these options with that backlog
      * @throws IllegalArgumentException if {@code connections} is negative
      */

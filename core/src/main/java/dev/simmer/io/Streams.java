@@ -55,6 +55,9 @@ import java.util.regex.Pattern;
 public final class Streams {
     private static final Pattern NUMERIC = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}|\\[?[0-9a-fA-F:.%\\w]*:[0-9a-fA-F:.%\\w]*]?");
 
+    /** The backlog asked for by default; the kernel lowers it to its own maximum. */
+    private static final int MAX_BACKLOG = 65_535;
+
     private Streams() {
     }
 
@@ -217,7 +220,9 @@ public final class Streams {
                     channel.setOption(StandardSocketOptions.SO_RCVBUF, options.receiveBufferSize());
                 }
             }
-            channel.bind(address, options.backlog());
+            // 0: the kernel's cap (listen(2) truncates to somaxconn), not the JDK's 50: a burst of
+            // connects larger than the queue loses SYNs, and each lost one costs its client a 1 s retry.
+            channel.bind(address, options.backlog() == 0 ? MAX_BACKLOG : options.backlog());
             Server server = new Server(loop, channel, handler, options);
             started = true;
             return server;

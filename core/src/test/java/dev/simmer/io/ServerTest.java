@@ -267,4 +267,26 @@ class ServerTest {
         // never more buffered than the high-water mark plus the one write that crossed it
         assertThat(most[0]).isGreaterThan(high).isLessThanOrEqualTo(high + chunk);
     }
+    @Test
+    void aBurstOfConnectsLargerThanTheJdksDefaultBacklogIsAllAccepted() throws Exception {
+        // The JDK's default backlog is 50: a larger burst, connecting in one pass before the
+        // server accepts any, would lose SYNs, and each lost one waits a second for its retry.
+        // Under virtual time that wait lets the clock jump to the timeout below.
+        int served = Runner.create().virtualTime(true).run(() -> {
+            ConnectionHandler hello = (reader, writer) -> writer.write("hi\n");
+            try (Server server = Streams.startServer(hello, "127.0.0.1", 0)) {
+                List<AsyncCallable<String>> clients = new ArrayList<>();
+                for (int i = 0; i < 300; i++) {
+                    clients.add(() -> {
+                        try (Connection c = Streams.openConnection("127.0.0.1", server.port())) {
+                            return c.reader().readLineUtf8();
+                        }
+                    });
+                }
+                List<String> answers = Async.timeout(Duration.ofSeconds(1), () -> Async.gather(clients));
+                return (int) answers.stream().filter("hi"::equals).count();
+            }
+        });
+        assertThat(served).isEqualTo(300);
+    }
 }

@@ -5,6 +5,7 @@ import dev.simmer.AsyncCallable;
 import dev.simmer.CancelledException;
 import dev.simmer.Runner;
 import dev.simmer.Task;
+import dev.simmer.sync.Event;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -83,21 +84,23 @@ class StreamsStressTest {
                                     }
                                 }
                                 case 2 -> {
-                                    Task<Void> reading = Async.createTask(() -> {
+                                    Event reading = new Event();
+                                    Task<Void> reader = Async.createTask(() -> {
                                         try (Connection c = Streams.openConnection(LOOPBACK, server.port())) {
                                             c.writer().write("wait\n");
+                                            reading.set();
                                             c.reader().readExactly(10); // the server never answers
                                         }
                                         return null;
                                     });
-                                    for (int k = 0; k < 3; k++) {
-                                        Async.yieldNow();
-                                    }
-                                    reading.cancel();
+                                    reading.await();
+                                    Async.yieldNow(); // the reader is suspended in readExactly now
+                                    assertThat(reader.isDone()).isFalse();
+                                    reader.cancel();
                                     try {
-                                        reading.await();
+                                        reader.await();
                                     } catch (CancelledException e) {
-                                        cancelled.incrementAndGet();
+                                        cancelled.incrementAndGet(); // cancelled mid-read, its socket closed
                                     }
                                 }
                                 default -> {
@@ -122,6 +125,7 @@ class StreamsStressTest {
                 cancelled.get(), reset.get(), before, whileRunning[0], after);
         assertThat(served.get() + refused.get() + cancelled.get() + reset.get()).isEqualTo(total);
         assertThat(refused.get()).isEqualTo(total / 4);
+        assertThat(cancelled.get()).as("connections cancelled mid-read").isEqualTo(total / 4);
         assertThat(after).isLessThanOrEqualTo(before);
         assertThat(whileRunning[0]).as("descriptors before the loop closed (its selector holds a few)")
                 .isLessThanOrEqualTo(before + 3);
