@@ -13,8 +13,20 @@ import java.net.SocketAddress;
  *
  * <p>Thread-safe once received (nothing else holds the array).
  *
- * @param data the payload
+ * @param data the payload (cut to the endpoint's {@link DatagramEndpoint#maxDatagramSize()} if it was longer)
  * @param sender the address it came from
+ * @param truncated whether the datagram was longer than the endpoint's maximum and {@code data} holds only
+ *        its beginning
  */
-public record Datagram(byte[] data, SocketAddress sender) {
+public record Datagram(byte[] data, SocketAddress sender, boolean truncated) {
+
+    /**
+     * A datagram that arrived whole.
+     *
+     * @param data the payload
+     * @param sender the address it came from
+     */
+    public Datagram(byte[] data, SocketAddress sender) {
+        this(data, sender, false);
+    }
 }

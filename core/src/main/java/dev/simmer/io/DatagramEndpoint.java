@@ -30,7 +30,8 @@ import java.util.Objects;
  *
  * <p>Memory is bounded: datagrams wait in the kernel's socket buffer, not in Simmer, until
  * {@code receive} takes them one at a time; one longer than {@link #maxDatagramSize()} is
- * truncated, as UDP does. Cancelling a {@code receive} loses no datagram.
+ * truncated, as UDP does, and says so ({@link Datagram#truncated()}). Cancelling a
+ * {@code receive} loses no datagram.
  *
  * <p>Must be called from the loop thread; {@code bind}, {@code connect}, {@code send} and
  * {@code receive} from inside a task. One task at a time may receive; any number may send.
@@ -51,7 +52,7 @@ public final class DatagramEndpoint implements AutoCloseable {
         this.loop = loop;
         this.channel = channel;
         this.local = channel.getLocalAddress();
-        this.in = ByteBuffer.allocate(maxDatagramSize);
+        this.in = ByteBuffer.allocate(maxDatagramSize + 1); // one byte more: a datagram that fills it was cut
     }
 
     /**
@@ -147,11 +148,14 @@ public final class DatagramEndpoint implements AutoCloseable {
      * @return the receive buffer's size in bytes; longer datagrams are cut to it
      */
     public int maxDatagramSize() {
-        return in.capacity();
+        return in.capacity() - 1;
     }
 
     /**
      * Sends {@code data} to {@code target}; suspends only if the socket's send buffer is full.
+     * UDP does not say whether anyone received it; on some systems an ICMP "port unreachable"
+     * for an earlier datagram surfaces here or in {@link #receive()} as a
+     * {@link java.net.PortUnreachableException}.
      *
      * @param data the whole payload, sent as one datagram; may be empty
      * @param target where to send it; not {@code null}
@@ -225,7 +229,9 @@ public final class DatagramEndpoint implements AutoCloseable {
                 in.clear();
                 SocketAddress from = channel.receive(in);
                 if (from != null) {
-                    return new Datagram(Arrays.copyOf(in.array(), in.position()), from);
+                    int max = in.capacity() - 1;
+                    boolean truncated = in.position() > max;
+                    return new Datagram(Arrays.copyOf(in.array(), Math.min(in.position(), max)), from, truncated);
                 }
                 Readiness.awaitReadable(channel);
             }

@@ -55,16 +55,19 @@ class DatagramEndpointTest {
     }
 
     @Test
-    void aLongDatagramIsTruncatedToTheMaximum() throws Exception {
-        int size = Runner.create().virtualTime(true).run(() -> {
+    void aLongDatagramIsTruncatedToTheMaximumAndSaysSo() throws Exception {
+        List<Object> size = Runner.create().virtualTime(true).run(() -> {
             java.net.InetSocketAddress any = new java.net.InetSocketAddress("127.0.0.1", 0);
             try (DatagramEndpoint small = DatagramEndpoint.open(any, null, 16);
                  DatagramEndpoint client = DatagramEndpoint.bind("127.0.0.1", 0)) {
                 client.send(new byte[1000], small.localAddress());
-                return small.receive().data().length;
+                Datagram cut = small.receive();
+                client.send(new byte[16], small.localAddress());
+                Datagram whole = small.receive();
+                return List.of(cut.data().length, cut.truncated(), whole.data().length, whole.truncated());
             }
         });
-        assertThat(size).isEqualTo(16);
+        assertThat(size).isEqualTo(List.of(16, true, 16, false));
     }
     @Test
     void closingTheEndpointWakesAWaitingReceiverWithAnError() throws Exception {
