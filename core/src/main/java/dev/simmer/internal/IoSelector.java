@@ -37,7 +37,10 @@ public final class IoSelector {
      * finds the channel readable with no reader (onReady), so a stream nobody reads does not
      * wake the selector more than once. Writers are cleared at once: a writable socket is
      * ready at every selection, and an OP_CONNECT left on a connected one would be reported by
-     * epoll without ever reaching onReady, so the selector would spin.
+     * epoll without ever reaching onReady, so the selector would spin. For the same reason a
+     * writer that stays set across its connect (an addWriter callback that calls
+     * finishConnect itself) is kept in `connecting` while its interest is OP_CONNECT; each
+     * select first moves the connected ones on to OP_WRITE.
      *
      * `interest` counts reader and writer entries: while it is non-zero, something can
      * still happen, so the loop is not deadlocked and waits in select() rather than park().
@@ -50,6 +53,7 @@ public final class IoSelector {
     private final Map<SelectableChannel, Registration> registrations = new HashMap<>();
     private int interest;
     private boolean flush;
+    private final List<Registration> connecting = new ArrayList<>(0);
     private Consumer<Object> sink;
     private final Consumer<SelectionKey> onReady = this::onReady;
 
@@ -174,6 +178,9 @@ public final class IoSelector {
         // clears a pending wakeup(): work handed in just before it would sleep through the
         // wait, so the caller's inbox is looked at again between the poll and the wait. Work
         // handed in after that look calls wakeup() after the poll, which the wait sees.
+        if (!connecting.isEmpty()) {
+            recheckConnects();
+        }
         int handed = selectOnce(0, sink);
         if (handed == 0 && timeoutNanos != 0 && !workArrived.getAsBoolean()) {
             handed = selectOnce(timeoutNanos, sink);
@@ -211,6 +218,7 @@ public final class IoSelector {
     /** Closes the selector; every registration is dropped. */
     public void close() {
         registrations.clear();
+        connecting.clear();
         interest = 0;
         try {
             selector.close();
@@ -244,8 +252,21 @@ public final class IoSelector {
         }
     }
 
+    /** Interest OP_CONNECT on a channel whose connect has finished meanwhile: on to OP_WRITE (or nothing). */
+    private void recheckConnects() {
+        for (int i = connecting.size() - 1; i >= 0; i--) {
+            Registration r = connecting.get(i);
+            if (!(r.channel instanceof SocketChannel sc && sc.isConnectionPending())) {
+                connecting.remove(i);
+                if (r.key.isValid()) {
+                    updateOps(r);
+                }
+            }
+        }
+    }
+
     /** Sets the key's interest from the entries; false if the key was cancelled (the channel closed). */
-    private static boolean updateOps(Registration r) {
+    private boolean updateOps(Registration r) {
         int valid = r.channel.validOps();
         int ops = 0;
         if (r.reader != null) {
@@ -254,6 +275,9 @@ public final class IoSelector {
         if (r.writer != null) {
             boolean pending = r.channel instanceof SocketChannel sc && sc.isConnectionPending();
             ops |= pending ? SelectionKey.OP_CONNECT : valid & SelectionKey.OP_WRITE;
+            if (pending && !connecting.contains(r)) {
+                connecting.add(r);
+            }
         }
         try {
             r.key.interestOps(ops);

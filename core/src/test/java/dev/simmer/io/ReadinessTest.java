@@ -351,4 +351,36 @@ class ReadinessTest {
         });
         assertThat(events).containsExactly("second woke: x");
     }
+    @Test
+    void aWriterSetWhileConnectingGoesOnBeingCalledOnceConnected() throws Exception {
+        // An addWriter callback that finishes the connect itself: the loop must move the
+        // channel's interest from OP_CONNECT on to OP_WRITE (left on OP_CONNECT, epoll keeps
+        // reporting the channel without the JDK ever passing it on, and the writer never runs again).
+        int calls = Runner.create().virtualTime(true).run(() -> {
+            try (java.nio.channels.ServerSocketChannel listener = java.nio.channels.ServerSocketChannel.open()
+                    .bind(new java.net.InetSocketAddress("127.0.0.1", 0));
+                 java.nio.channels.SocketChannel client = java.nio.channels.SocketChannel.open()) {
+                client.configureBlocking(false);
+                client.connect(listener.getLocalAddress());
+                int[] count = new int[1];
+                IoHandle h = Async.loop().addWriter(client, () -> {
+                    try {
+                        if (client.isConnectionPending()) {
+                            client.finishConnect();
+                        }
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                    count[0]++;
+                });
+                for (int i = 0; i < 200 && count[0] < 5; i++) {
+                    Async.yieldNow(); // a pass each: the selector is polled every time
+                }
+                h.cancel();
+                Async.loop().closeChannel(client);
+                return count[0];
+            }
+        });
+        assertThat(calls).as("writer calls once connected and writable").isGreaterThanOrEqualTo(5);
+    }
 }
