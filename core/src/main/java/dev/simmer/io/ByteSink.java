@@ -28,6 +28,11 @@ interface ByteSink {
     /** Stops the {@link #watch} callback. */
     void unwatch();
 
+    /** Whether {@link #shutdownOutput()} is a half close (TLS 1.2 has none: its close_notify ends both directions). */
+    default boolean canWriteEof() {
+        return true;
+    }
+
     /** Ends the output (the peer reads the end of the stream); the input stays open. */
     void shutdownOutput() throws IOException;
 

@@ -40,6 +40,12 @@ public final class DatagramEndpoint implements AutoCloseable {
     /** The largest payload a UDP datagram can carry over IPv4. */
     public static final int MAX_UDP_PAYLOAD = 65_507;
 
+    /**
+     * The receive size {@link #bind} and {@link #connect} use: 65,535 bytes, more than any UDP
+     * payload over IPv4 (65,507) or IPv6 (65,527), so no datagram is cut.
+     */
+    public static final int MAX_DATAGRAM_SIZE = 65_535;
+
     private final EventLoop loop;
     private final DatagramChannel channel;
     private final SocketAddress local;
@@ -66,7 +72,7 @@ public final class DatagramEndpoint implements AutoCloseable {
      */
     public static DatagramEndpoint bind(String host, int port) throws Exception {
         InetSocketAddress address = new InetSocketAddress(Streams.resolve(host).get(0), port);
-        return open(address, null, MAX_UDP_PAYLOAD);
+        return open(address, null, MAX_DATAGRAM_SIZE);
     }
 
     /**
@@ -79,7 +85,7 @@ public final class DatagramEndpoint implements AutoCloseable {
      */
     public static DatagramEndpoint connect(String host, int port) throws Exception {
         InetSocketAddress remote = new InetSocketAddress(Streams.resolve(host).get(0), port);
-        return open(null, remote, MAX_UDP_PAYLOAD);
+        return open(null, remote, MAX_DATAGRAM_SIZE);
     }
 
     /**
@@ -89,7 +95,7 @@ public final class DatagramEndpoint implements AutoCloseable {
      *
      * @param local the address to bind, or {@code null} for a free port
      * @param remote the peer to connect to, or {@code null} to send to and receive from anyone
-     * @param maxDatagramSize the receive buffer's size in bytes, 1 to 65535; {@link #MAX_UDP_PAYLOAD} keeps
+     * @param maxDatagramSize the receive buffer's size in bytes, 1 to 65535; {@link #MAX_DATAGRAM_SIZE} keeps
      *     every datagram whole
      * @return the open endpoint
      * @throws IllegalArgumentException if both addresses are {@code null} or the size is out of range

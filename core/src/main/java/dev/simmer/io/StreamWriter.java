@@ -173,9 +173,15 @@ public final class StreamWriter {
      *
      * @throws IOException if the stream failed, or shutting the output down fails
      * @throws IllegalStateException after {@link #close()} or an earlier {@code writeEof()}
+     * @throws UnsupportedOperationException if the stream has no half close ({@link #canWriteEof()})
      */
     public void writeEof() throws IOException {
         checkWritable("writeEof");
+        if (!sink.canWriteEof()) {
+            throw new UnsupportedOperationException("writeEof() on " + sink + ": this stream has no half close "
+                    + "(TLS before 1.3 ends both directions with its close_notify, so the peer's answer could not "
+                    + "come back); tell the peer you are done within your protocol, or close().");
+        }
         eofAfterFlush = true;
         if (pending.isEmpty()) {
             afterLastWrite();
@@ -216,6 +222,23 @@ public final class StreamWriter {
         if (failure != null) {
             throw failure;
         }
+    }
+
+    /**
+     * Whether {@link #writeEof()} can end this side only (asyncio's {@code can_write_eof}): true
+     * for TCP, Unix-domain sockets, pipes and TLS 1.3; false for TLS 1.2 and earlier, whose
+     * close_notify ends both directions.
+     *
+     * <pre>{@code
+     * if (writer.canWriteEof()) {
+     *     writer.writeEof();    // "no more from me"; the answer can still come back
+     * }
+     * }</pre>
+     *
+     * @return {@code true} if a half close is possible
+     */
+    public boolean canWriteEof() {
+        return sink.canWriteEof();
     }
 
     /**

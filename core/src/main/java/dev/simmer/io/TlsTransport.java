@@ -49,8 +49,30 @@ final class TlsTransport implements ByteSource, ByteSink {
         this.netOut = ByteBuffer.allocate(packet).flip();
     }
 
-    /** Runs the handshake to its end; suspends while the network is slow. */
+    /**
+     * Runs the handshake to its end; suspends while the network is slow. A handshake that
+     * fails sends the peer the engine's alert (best effort), so it learns why.
+     */
     void handshake() throws Exception {
+        try {
+            runHandshake();
+        } catch (SSLException e) {
+            sendAlertQuietly();
+            throw e;
+        }
+    }
+
+    private void sendAlertQuietly() {
+        try {
+            engine.closeOutbound();
+            wrap(NOTHING);
+            channel.write(netOut);
+        } catch (IOException | RuntimeException ignored) {
+            // the alert is a courtesy: the handshake has failed either way
+        }
+    }
+
+    private void runHandshake() throws Exception {
         engine.beginHandshake();
         while (true) {
             switch (engine.getHandshakeStatus()) {
@@ -300,6 +322,11 @@ final class TlsTransport implements ByteSource, ByteSink {
             flushing = false;
             loop.removeWriter(channel);
         }
+    }
+
+    @Override
+    public boolean canWriteEof() {
+        return "TLSv1.3".equals(engine.getSession().getProtocol());
     }
 
     @Override

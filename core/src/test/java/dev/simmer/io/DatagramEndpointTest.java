@@ -106,6 +106,10 @@ class DatagramEndpointTest {
         String got = Runner.create().virtualTime(true).run(() -> {
             try (DatagramEndpoint server = DatagramEndpoint.bind("::1", 0);
                  DatagramEndpoint client = DatagramEndpoint.connect("::1", server.port())) {
+                client.send(new byte[65_520]); // more than IPv4 can carry: IPv6's limit is 65,527
+                Datagram big = server.receive();
+                assertThat(big.data()).hasSize(65_520);
+                assertThat(big.truncated()).isFalse();
                 client.send("v6".getBytes(StandardCharsets.UTF_8));
                 Datagram d = server.receive();
                 server.send(d.data(), d.sender());

@@ -139,6 +139,8 @@ class TlsTest {
             }
         });
         assertThat(after).isEqualTo("STILL HERE");
+        assertThat(reports).as("the server learns why: the client's alert").singleElement()
+                .satisfies(r -> assertThat(r.exception()).hasStackTraceContaining("certificate_unknown"));
     }
 
     @Test
@@ -321,5 +323,29 @@ class TlsTest {
             keys.load(in, PASSWORD);
         }
         return keys.getCertificate("simmer");
+    }
+    @Test
+    void writeEofIsRefusedOverTls12WhichHasNoHalfClose() throws Exception {
+        SSLContext tls12 = SSLContext.getInstance("TLSv1.2");
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("simmer", firstCertificate());
+        tmf.init(trust);
+        tls12.init(null, tmf.getTrustManagers(), null);
+        List<Object> got = Runner.create().virtualTime(true).run(() -> {
+            try (Server s = Streams.startTlsServer(UPPER, "127.0.0.1", 0, server, StreamOptions.defaults());
+                 Connection c12 = Streams.openTlsConnection("localhost", s.port(), tls12, StreamOptions.defaults());
+                 Connection c13 = Streams.openTlsConnection("localhost", s.port(), client, StreamOptions.defaults())) {
+                Throwable refused = catchThrowable(() -> c12.writer().writeEof());
+                c12.writer().write("still open\n");
+                return List.of(c12.writer().canWriteEof(), c13.writer().canWriteEof(), refused,
+                        c12.reader().readLineUtf8());
+            }
+        });
+        assertThat(got.get(0)).isEqualTo(false);
+        assertThat(got.get(1)).isEqualTo(true);
+        assertThat(got.get(2)).isInstanceOf(UnsupportedOperationException.class).asString().contains("no half close");
+        assertThat(got.get(3)).isEqualTo("STILL OPEN");
     }
 }
