@@ -64,7 +64,15 @@ public final class ChatServer extends Example {
     /** One member's session: the server's connection handler. */
     void handle(StreamReader reader, StreamWriter writer) throws Exception {
         writer.write("Welcome! Your name?\n");
-        String name = Async.timeoutOrNull(IDLE, reader::readLineUtf8);
+        String name;
+        try {
+            name = Async.timeoutOrNull(IDLE, reader::readLineUtf8);
+        } catch (LimitOverrunException e) {
+            writer.write("Line too long: goodbye\n");
+            return;
+        } catch (IOException e) {
+            return; // gone before saying who they are
+        }
         if (name == null) {
             return;
         }

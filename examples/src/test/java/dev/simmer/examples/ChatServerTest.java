@@ -194,4 +194,24 @@ class ChatServerTest {
             return heard;
         }
     }
+    @Test
+    void aNameLongerThanTheLimitGetsAGoodbyeNotAServerFailure() throws Exception {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        ChatServer chat = new ChatServer(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        List<ErrorReport> reports = Collections.synchronizedList(new ArrayList<>());
+        List<String> heard = Runner.create().virtualTime(true).exceptionHandler(reports::add).run(() -> {
+            try (Server s = Streams.startServer(chat::handle, LOOPBACK, 0, StreamOptions.defaults().withLimit(1024));
+                 Connection c = Streams.openConnection(LOOPBACK, s.port())) {
+                c.writer().write("n".repeat(2048) + "\n");
+                List<String> lines = new ArrayList<>();
+                String line;
+                while ((line = c.reader().readLineUtf8()) != null) {
+                    lines.add(line);
+                }
+                return lines;
+            }
+        });
+        assertThat(heard).containsExactly("Welcome! Your name?", "Line too long: goodbye");
+        assertThat(reports).isEmpty();
+    }
 }
