@@ -285,13 +285,7 @@ class TlsTest {
     }
     @Test
     void writingAfterATls12PeerClosedTheSessionIsAnErrorNotASpin() throws Exception {
-        SSLContext tls12 = SSLContext.getInstance("TLSv1.2"); // a TLS 1.2 close_notify closes both directions
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("simmer", firstCertificate());
-        tmf.init(trust);
-        tls12.init(null, tmf.getTrustManagers(), null);
+        SSLContext tls12 = tls12Client(); // a TLS 1.2 close_notify closes both directions
         Throwable thrown = Runner.create().virtualTime(true).run(() -> {
             ConnectionHandler oneLine = (reader, writer) -> {
                 writer.write(reader.readLine());
@@ -317,6 +311,18 @@ class TlsTest {
         assertThat(thrown).isInstanceOf(javax.net.ssl.SSLException.class).hasMessageContaining("closed for sending");
     }
 
+    /** A client that trusts our certificate and offers TLS 1.2 only. */
+    private static SSLContext tls12Client() throws Exception {
+        SSLContext tls12 = SSLContext.getInstance("TLSv1.2");
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("simmer", firstCertificate());
+        tmf.init(trust);
+        tls12.init(null, tmf.getTrustManagers(), null);
+        return tls12;
+    }
+
     private static java.security.cert.Certificate firstCertificate() throws Exception {
         KeyStore keys = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(dir.resolve("server.p12"))) {
@@ -326,13 +332,7 @@ class TlsTest {
     }
     @Test
     void writeEofIsRefusedOverTls12WhichHasNoHalfClose() throws Exception {
-        SSLContext tls12 = SSLContext.getInstance("TLSv1.2");
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("simmer", firstCertificate());
-        tmf.init(trust);
-        tls12.init(null, tmf.getTrustManagers(), null);
+        SSLContext tls12 = tls12Client();
         List<Object> got = Runner.create().virtualTime(true).run(() -> {
             try (Server s = Streams.startTlsServer(UPPER, "127.0.0.1", 0, server, StreamOptions.defaults());
                  Connection c12 = Streams.openTlsConnection("localhost", s.port(), tls12, StreamOptions.defaults());
