@@ -83,6 +83,7 @@ public final class EventLoop {
     private final boolean runAheadAllowed;
     private boolean runningAhead;
     private VirtualMachineError fatal; // thrown by an entry run ahead; rethrown at the end of the pass
+    private volatile Throwable diedOf; // what escaped a pass and ended the loop; read from any thread
     private int passRemaining; // entries of the current pass not run yet
     long runAheads;            // how often runAhead spared a suspension (tests read it)
     private java.util.Map<ContextVar<?>, Object> rootContext = java.util.Map.of();
@@ -715,6 +716,7 @@ public final class EventLoop {
             } catch (DeadlockException e) {
                 deadlock = e;
             } catch (Throwable e) {
+                diedOf = e; // before CLOSING: whoever finds the loop closing or closed can learn why
                 state = LoopState.CLOSING;
                 try {
                     finishLeftovers();
@@ -991,6 +993,16 @@ public final class EventLoop {
      */
     public boolean inLoopThread() {
         return Thread.currentThread() == thread && state != LoopState.CLOSED;
+    }
+
+    /** What escaped a pass and ended the loop (a StackOverflowError in a callback, say), or null. Any thread. */
+    Throwable diedOf() {
+        return diedOf;
+    }
+
+    /** The exception handler set, or null for the default. Any thread. */
+    Consumer<ErrorReport> exceptionHandler() {
+        return exceptionHandler;
     }
 
     /** Thread-side work begins: the loop must wait for its result to come through the inbox. */

@@ -4,7 +4,9 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * An event loop on a thread of its own, for programs that are not async themselves (a
@@ -22,16 +24,29 @@ import java.util.concurrent.atomic.AtomicInteger;
  * for lack of something to do: the open {@code LoopThread} counts as work in flight). That
  * also means a virtual clock never jumps while it is open, so use real time here.
  *
- * <p>Thread-safe. {@link #close()} must not be called from the loop's own thread.
+ * <p>A loop dies if an {@link Error} escapes a callback (a {@code StackOverflowError} in a
+ * {@link #execute} callback, say; a task's errors are its own failure): its tasks are
+ * cancelled and finished as at {@link #close()}, and their futures fail with a
+ * {@link CancelledException} whose cause is that error; later submissions fail with an
+ * {@link IllegalStateException} saying what the loop died of; the next {@code close()} throws
+ * it. If nobody is closing the loop when it dies, the loop's exception handler (from the
+ * {@link Runner}) hears of it then, or else it is logged as an error through
+ * {@link System.Logger} "dev.simmer".
+ *
+ * <p>Thread-safe. {@link #close()} must not be called from the loop's own thread, nor from
+ * work the loop handed to another thread ({@link Async#toThread}, {@link Async#runInExecutor}).
  */
 public final class LoopThread implements AutoCloseable {
     private static final AtomicInteger COUNT = new AtomicInteger();
+    private static final System.Logger LOG = System.getLogger("dev.simmer");
 
     private final Thread thread;
     private final EventLoop loop;
     private final Promise<Void> stop;
     private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
-    private volatile Throwable failure;
+    private volatile Throwable failure; // what ended the loop's run, if not close()
+    private volatile boolean closing; // close() was called: it will throw the failure, so no one else need hear of it
+    private final AtomicBoolean failureThrown = new AtomicBoolean(); // by one close() only
 
     private record Started(EventLoop loop, Promise<Void> stop) {
     }
@@ -53,7 +68,9 @@ public final class LoopThread implements AutoCloseable {
                 });
             } catch (Throwable e) {
                 failure = e;
-                started.completeExceptionally(e);
+                if (!started.completeExceptionally(e) && !closing) {
+                    reportDeath(started.join().loop(), e); // the constructor's caller was told otherwise
+                }
             }
         });
         Started s = started.join();
@@ -92,7 +109,8 @@ public final class LoopThread implements AutoCloseable {
     /**
      * Runs {@code body} as a task on the loop and returns a future of its result. Cancelling
      * the future cancels the task. After {@link #close()}, the future fails with an
-     * {@link IllegalStateException}; a task still running at close ends cancelled.
+     * {@link IllegalStateException} (whose cause is what the loop died of, if it did); a task
+     * still running at close ends cancelled.
      *
      * @param <T> the type of the body's result
      * @param body the coroutine to run as a new task; not {@code null}
@@ -125,10 +143,14 @@ public final class LoopThread implements AutoCloseable {
      *
      * @param callback a plain callback; it must not suspend
      * @return a handle that can cancel the callback before it runs
-     * @throws IllegalStateException if the loop is closed
+     * @throws IllegalStateException if the loop is closed; its cause is what the loop died of, if it did
      */
     public Handle execute(Runnable callback) {
-        return loop.callSoonThreadsafe(callback);
+        try {
+            return loop.callSoonThreadsafe(callback);
+        } catch (IllegalStateException closed) {
+            throw ThreadBridge.closed(loop, "LoopThread.execute"); // with what the loop died of, if it did
+        }
     }
 
     /**
@@ -142,10 +164,14 @@ public final class LoopThread implements AutoCloseable {
 
     /**
      * Stops the loop: tasks still running are cancelled and run until they have ended (their
-     * {@code finally} blocks may suspend), then the thread ends; waits for that. Calling it
-     * again does nothing.
+     * {@code finally} blocks may suspend), then the thread ends; waits for that. If the loop
+     * died instead, throws what it died of, once. Calling it again does nothing.
      *
-     * @throws IllegalStateException if called from the loop's own thread (it would wait for itself)
+     * @throws IllegalStateException if called from the loop's own thread (it would wait for itself), or from work
+     *     the loop handed to another thread with {@link Async#toThread} or {@link Async#runInExecutor} (the loop
+     *     cancels the task awaiting that work and waits for it to end: it would wait for itself too); or, with the
+     *     failure as its cause, if the loop died of an exception
+     * @throws Error the error the loop died of, unchanged (a {@code StackOverflowError} in a callback, say)
      */
     @Override
     public void close() {
@@ -153,6 +179,13 @@ public final class LoopThread implements AutoCloseable {
             throw new IllegalStateException("LoopThread.close() was called from its own loop: it would wait for "
                     + "itself. Close it from the thread that started it (or any other thread).");
         }
+        if (ThreadBridge.runsWorkOf(loop)) {
+            throw new IllegalStateException("LoopThread.close() was called from work its own loop handed to another "
+                    + "thread (Async.toThread or Async.runInExecutor): closing cancels the task awaiting this work and "
+                    + "waits for the loop to end, and the loop waits for this work. Close it from a thread that is not "
+                    + "working for the loop (the one that started it, say).");
+        }
+        closing = true;
         try {
             loop.callSoonThreadsafe(() -> stop.complete(null));
         } catch (IllegalStateException closedAlready) {
@@ -170,12 +203,43 @@ public final class LoopThread implements AutoCloseable {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+        Throwable f = failure;
+        if (f != null && failureThrown.compareAndSet(false, true)) {
+            if (f instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException("The loop of " + thread.getName() + " died of " + f, f);
+        }
+    }
+
+    /**
+     * The loop died and nobody is closing it to hear so: its exception handler hears, or the
+     * log. On the loop thread, after the loop.
+     */
+    private void reportDeath(EventLoop l, Throwable e) {
+        ErrorReport report = new ErrorReport("The loop of " + Thread.currentThread().getName() + " died of " + e
+                + ": its tasks were cancelled and it runs nothing more; close() throws this", e, null);
+        Consumer<ErrorReport> handler = l.exceptionHandler();
+        if (handler == null) {
+            LOG.log(System.Logger.Level.ERROR, report.message(), e);
+            return;
+        }
+        try {
+            handler.accept(report);
+        } catch (Throwable handlerFailure) {
+            LOG.log(System.Logger.Level.ERROR, "The loop's exception handler threw while handling: " + report,
+                    handlerFailure);
+            if (handlerFailure instanceof Error error) {
+                throw error;
+            }
+        }
     }
 
     /** Fails the futures of work handed in too late to run. */
     private void abandon() {
         for (CompletableFuture<?> f : pending) {
-            f.completeExceptionally(new CancelledException("the LoopThread closed before this ran"));
+            f.completeExceptionally(ThreadBridge.withDeath(loop,
+                    new CancelledException("the LoopThread closed before this ran")));
         }
     }
 

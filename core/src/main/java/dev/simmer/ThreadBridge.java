@@ -7,7 +7,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Work that happens on other threads, brought back to the loop: {@link Async#toThread} and
@@ -18,7 +20,15 @@ import java.util.concurrent.FutureTask;
  * <p>Must be called from inside a task.
  */
 final class ThreadBridge {
+    /** On a thread running work of toThread or runInExecutor: the loop it runs for (LoopThread.close refuses it). */
+    private static final ThreadLocal<EventLoop> WORKING_FOR = new ThreadLocal<>();
+
     private ThreadBridge() {
+    }
+
+    /** Whether the current thread is running work that {@code loop} handed out with toThread or runInExecutor. */
+    static boolean runsWorkOf(EventLoop loop) {
+        return WORKING_FOR.get() == loop;
     }
 
     static <T> T toThread(Callable<T> blocking) throws Exception {
@@ -33,21 +43,21 @@ final class ThreadBridge {
         return onExecutor(loop, executor, blocking);
     }
 
-    /** Runs {@code blocking} on {@code executor}; the awaiting task's cancellation interrupts the worker. */
+    /**
+     * Runs {@code blocking} on {@code executor}; the awaiting task's cancellation interrupts the worker.
+     *
+     * <p>What the executor gets is a {@link FutureTask}: an executor that drops it unrun
+     * ({@code shutdownNow()}, a discarding policy) says nothing, so the await would wait for
+     * good; cancelling that future (what a user does with the list {@code shutdownNow()}
+     * returns) ends it with a {@link CancelledException}. One drop is certain and checked for
+     * free: an {@link ExecutorService} shut down before the call accepts nothing, so work it
+     * neither refused nor ran has been discarded, and is refused here instead.
+     */
     private static <T> T onExecutor(EventLoop loop, Executor executor, Callable<T> blocking) throws Exception {
         Promise<T> result = new Promise<>(loop);
         loop.beginExternal();
-        FutureTask<T> work = new FutureTask<>(blocking) {
-            @Override
-            protected void done() {
-                // Runs on the worker when it ends, or on the loop if cancelled first.
-                Outcome<T> outcome = outcomeOf(this);
-                loop.post(new Handle(() -> {
-                    loop.endExternal();
-                    settle(result, outcome);
-                }));
-            }
-        };
+        boolean shutDownAlready = executor instanceof ExecutorService es && es.isShutdown();
+        Work<T> work = new Work<>(loop, blocking, result);
         result.addCallback(() -> {
             if (result.isCancelled()) {
                 work.cancel(true); // interrupt the worker: the awaiting task was cancelled
@@ -59,7 +69,53 @@ final class ThreadBridge {
             loop.endExternal(); // it never started, so nothing will report back
             throw rejected;
         }
+        if (shutDownAlready && !work.isDone()) {
+            work.discarded = true;
+            work.cancel(false); // done() reports the rejection through the inbox, as any outcome
+        }
         return result.await();
+    }
+
+    /** What the executor is handed: runs {@code blocking} marked as the loop's worker, reports its end to the loop. */
+    private static final class Work<T> extends FutureTask<T> {
+        private final EventLoop loop;
+        private final Promise<T> result;
+        volatile boolean discarded; // by an executor shut down before the call
+
+        Work(EventLoop loop, Callable<T> blocking, Promise<T> result) {
+            super(blocking);
+            this.loop = loop;
+            this.result = result;
+        }
+
+        @Override
+        public void run() {
+            EventLoop outer = WORKING_FOR.get(); // not null only if an executor ran it on the caller's thread
+            WORKING_FOR.set(loop);
+            try {
+                super.run();
+            } finally {
+                if (outer == null) {
+                    WORKING_FOR.remove();
+                } else {
+                    WORKING_FOR.set(outer);
+                }
+            }
+        }
+
+        @Override
+        protected void done() {
+            // Runs on the worker when it ends, or on whoever cancelled it: the loop, or the
+            // executor's user cancelling work it dropped.
+            Outcome<T> outcome = discarded && isCancelled()
+                    ? new Outcome.Failure<>(new RejectedExecutionException("Async.runInExecutor: the executor is shut "
+                            + "down and dropped the work without running it."))
+                    : outcomeOf(this);
+            loop.post(new Handle(() -> {
+                loop.endExternal();
+                settle(result, outcome);
+            }));
+        }
     }
 
     static <T> T await(CompletionStage<T> stage) throws Exception {
@@ -96,10 +152,31 @@ final class ThreadBridge {
     static <T> CompletableFuture<T> submit(EventLoop loop, AsyncCallable<T> body, String name) {
         Submission<T> submission = new Submission<>(loop, body, name);
         if (!loop.post(new Handle(submission))) {
-            submission.future.completeExceptionally(new IllegalStateException(
-                    "The event loop is closed: submit cannot run anything on it any more."));
+            submission.future.completeExceptionally(closed(loop, "submit"));
         }
         return submission.future;
+    }
+
+    /** Why {@code call} cannot hand anything to {@code loop}: it closed, or it died of something (the cause). */
+    static IllegalStateException closed(EventLoop loop, String call) {
+        Throwable died = loop.diedOf();
+        if (died == null) {
+            return new IllegalStateException("The event loop is closed: " + call + " cannot run anything on it any more.");
+        }
+        return new IllegalStateException("The event loop died of " + died + ": " + call
+                + " cannot run anything on it any more.", died);
+    }
+
+    /** {@code cancellation}, or if the loop died (and cancelled its tasks for that) one that says so, with the cause. */
+    static CancelledException withDeath(EventLoop loop, CancelledException cancellation) {
+        Throwable died = loop.diedOf();
+        if (died == null) {
+            return cancellation;
+        }
+        CancelledException e = new CancelledException("the event loop died of " + died
+                + (cancellation.getMessage() != null ? " (" + cancellation.getMessage() + ")" : ""));
+        e.initCause(died);
+        return e;
     }
 
     /** A coroutine handed to the loop by EventLoop.submit: on the loop it becomes a task mirrored into the future. */
@@ -125,7 +202,7 @@ final class ThreadBridge {
                 switch (task.outcome()) {
                     case Outcome.Success<T> s -> future.complete(s.value());
                     case Outcome.Failure<T> f -> future.completeExceptionally(f.exception());
-                    case Outcome.Cancelled<T> c -> future.completeExceptionally(c.exception());
+                    case Outcome.Cancelled<T> c -> future.completeExceptionally(withDeath(loop, c.exception()));
                 }
             });
             future.whenComplete((value, error) -> {
@@ -137,8 +214,8 @@ final class ThreadBridge {
 
         /** The loop closed with this still in its inbox: it never ran. */
         void abandon() {
-            future.completeExceptionally(new CancelledException("the event loop closed before this submitted "
-                    + "coroutine could start"));
+            future.completeExceptionally(withDeath(loop, new CancelledException("the event loop closed before this "
+                    + "submitted coroutine could start")));
         }
     }
 
@@ -155,7 +232,10 @@ final class ThreadBridge {
 
     private static <T> Outcome<T> outcomeOf(FutureTask<T> work) {
         if (work.isCancelled()) {
-            return new Outcome.Cancelled<>(new CancelledException());
+            // Cancelled by the awaiting task's cancellation (then nobody reads this), or by the
+            // executor's user, for instance in the list shutdownNow() returned: it may never have run.
+            return new Outcome.Cancelled<>(new CancelledException("the executor's Future for this work was "
+                    + "cancelled (it may never have run)"));
         }
         try {
             return new Outcome.Success<>(work.get());

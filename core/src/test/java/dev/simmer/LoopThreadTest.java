@@ -121,6 +121,128 @@ class LoopThreadTest {
     }
 
     @Test
+    void aFatalErrorOnTheLoopFailsTheWorkInFlightAndIsThrownByClose() throws Exception {
+        List<ErrorReport> reports = Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture<ErrorReport> reported = new CompletableFuture<>();
+        LoopThread simmer = LoopThread.start(Runner.create().exceptionHandler(r -> {
+            reports.add(r);
+            reported.complete(r);
+        }));
+        CountDownLatch started = new CountDownLatch(1);
+        CompletableFuture<Void> inFlight = simmer.submit(() -> {
+            started.countDown();
+            Async.sleep(Duration.ofHours(1));
+        });
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        simmer.execute(() -> recurseForever(0)); // a StackOverflowError in a callback ends the loop
+
+        Throwable cancelled = inFlight.handle((v, e) -> e).get(10, TimeUnit.SECONDS);
+        assertThat(cancelled).isInstanceOf(CancelledException.class)
+                .hasMessageContaining("died of java.lang.StackOverflowError")
+                .hasCauseInstanceOf(StackOverflowError.class);
+        Throwable fatal = cancelled.getCause();
+        // nobody was closing it when it died: the loop's exception handler hears of it then
+        assertThat(reported.get(10, TimeUnit.SECONDS).exception()).isSameAs(fatal);
+        assertThat(reported.join().message()).contains("died of java.lang.StackOverflowError");
+        assertThatThrownBy(simmer::close).isSameAs(fatal);
+        assertThat(simmer.isAlive()).isFalse();
+        simmer.close(); // again: nothing happens, it was told once
+
+        assertThatThrownBy(() -> simmer.submit(() -> 1).get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOf(IllegalStateException.class).hasMessageContaining("died of java.lang.StackOverflowError")
+                .hasCause(fatal);
+        assertThatThrownBy(() -> simmer.execute(() -> { })).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("died of java.lang.StackOverflowError").hasCause(fatal);
+        assertThat(reports).singleElement().isSameAs(reported.join());
+    }
+
+    @Test
+    void aFatalErrorWithNobodyToTellIsLogged() throws Exception {
+        java.util.logging.Logger jul = java.util.logging.Logger.getLogger("dev.simmer");
+        List<java.util.logging.LogRecord> logged = Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture<Void> heard = new CompletableFuture<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                logged.add(record);
+                if (record.getThrown() instanceof StackOverflowError) {
+                    heard.complete(null);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        jul.addHandler(handler);
+        try {
+            LoopThread simmer = LoopThread.start();
+            simmer.execute(() -> recurseForever(0));
+            heard.get(10, TimeUnit.SECONDS); // logged when it happened, before anybody closes
+            assertThat(logged).filteredOn(r -> r.getThrown() instanceof StackOverflowError).singleElement()
+                    .satisfies(r -> {
+                        assertThat(r.getLevel()).isEqualTo(java.util.logging.Level.SEVERE);
+                        assertThat(r.getMessage()).contains("died");
+                    });
+            assertThatThrownBy(simmer::close).isInstanceOf(StackOverflowError.class);
+        } finally {
+            jul.removeHandler(handler);
+        }
+    }
+
+    private static int recurseForever(int depth) {
+        return recurseForever(depth + 1) + 1;
+    }
+
+    @Test
+    void closeFromToThreadWorkOfItsOwnLoopIsAClearErrorAtOnce() throws Exception {
+        LoopThread simmer = LoopThread.start();
+        CompletableFuture<Throwable> f = simmer.submit(() -> Async.toThread(() -> {
+            try {
+                simmer.close();
+                return null;
+            } catch (IllegalStateException e) {
+                return e;
+            }
+        }));
+        assertThat(f.get(10, TimeUnit.SECONDS)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("Async.toThread");
+        assertThat(simmer.isAlive()).isTrue();
+        assertThat(simmer.submit(() -> 2).get(10, TimeUnit.SECONDS)).isEqualTo(2);
+        simmer.close();
+        assertThat(simmer.isAlive()).isFalse();
+    }
+
+    @Test
+    void closeFromRunInExecutorWorkOfItsOwnLoopIsAClearError() throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (LoopThread simmer = LoopThread.start()) {
+            CompletableFuture<Throwable> f = simmer.submit(() -> Async.runInExecutor(pool, () -> {
+                try {
+                    simmer.close();
+                    return null;
+                } catch (IllegalStateException e) {
+                    return e;
+                }
+            }));
+            assertThat(f.get(10, TimeUnit.SECONDS)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("runInExecutor");
+            assertThat(simmer.isAlive()).isTrue();
+            // the pool's thread works for nobody once the work is done: from there, close works
+            assertThat(pool.submit(() -> {
+                simmer.close();
+                return simmer.isAlive();
+            }).get(10, TimeUnit.SECONDS)).isFalse();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void submitFromManyThreads() throws Exception {
         int threads = 8;
         int each = 50;
@@ -213,6 +335,51 @@ class LoopThreadTest {
             Async.sleep(Duration.ofSeconds(1)); // the virtual clock still jumps: nothing is in flight
         });
     }
+
+    @Test
+    void workDroppedByShutdownNowEndsTheAwaitWhenItsFutureIsCancelled() throws Exception {
+        // What runInExecutor hands the executor is a Future: cancelling what shutdownNow() returns
+        // (as an ExecutorService's user does anyway) ends the await instead of leaving it in flight for good.
+        java.util.concurrent.ThreadPoolExecutor pool = (java.util.concurrent.ThreadPoolExecutor) Executors.newFixedThreadPool(1);
+        CountDownLatch occupied = new CountDownLatch(1);
+        pool.execute(() -> {
+            occupied.countDown();
+            try {
+                new CountDownLatch(1).await(); // until shutdownNow interrupts it
+            } catch (InterruptedException e) {
+                // ends
+            }
+        });
+        assertThat(occupied.await(10, TimeUnit.SECONDS)).isTrue();
+        Loops.virtual(() -> {
+            Task<Integer> t = Async.createTask(() -> Async.runInExecutor(pool, () -> 1));
+            while (pool.getQueue().isEmpty()) {
+                Async.yieldNow(); // until t has handed its work to the pool, where it waits behind the first
+            }
+            List<Runnable> neverRan = pool.shutdownNow();
+            assertThat(neverRan).singleElement().isInstanceOf(java.util.concurrent.Future.class);
+            for (Runnable r : neverRan) {
+                ((java.util.concurrent.Future<?>) r).cancel(false);
+            }
+            assertThatThrownBy(t::await).isInstanceOf(CancelledException.class)
+                    .hasMessageContaining("the executor's Future for this work was cancelled");
+            Async.sleep(Duration.ofSeconds(1)); // the virtual clock jumps: nothing is left in flight
+        });
+    }
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    void anExecutorShutDownBeforeTheCallThatDropsTheWorkSilentlyIsARejection() throws Exception {
+        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+                new java.util.concurrent.LinkedBlockingQueue<>(), new java.util.concurrent.ThreadPoolExecutor.DiscardPolicy());
+        pool.shutdown();
+        Loops.virtual(() -> {
+            assertThatThrownBy(() -> Async.runInExecutor(pool, () -> 1)).isInstanceOf(RejectedExecutionException.class)
+                    .hasMessageContaining("shut down");
+            Async.sleep(Duration.ofSeconds(1)); // nothing is in flight
+        });
+    }
+
     @Test
     void aBareSubmitRacingTheLoopsCloseAlwaysCompletesItsFuture() throws Exception {
         // Work handed in just as Async.run closes its loop: it runs, or its future says the
