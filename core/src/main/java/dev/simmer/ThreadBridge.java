@@ -161,13 +161,17 @@ final class ThreadBridge {
     static IllegalStateException closed(EventLoop loop, String call) {
         Throwable died = loop.diedOf();
         if (died == null) {
-            return new IllegalStateException("The event loop is closed: " + call + " cannot run anything on it any more.");
+            return new IllegalStateException("The event loop is closed: " + call
+                    + " cannot run anything on it any more.");
         }
         return new IllegalStateException("The event loop died of " + died + ": " + call
                 + " cannot run anything on it any more.", died);
     }
 
-    /** {@code cancellation}, or if the loop died (and cancelled its tasks for that) one that says so, with the cause. */
+    /**
+     * {@code cancellation}, or if the loop died (and cancelled its tasks for that) one that
+     * says so, with the cause.
+     */
     static CancelledException withDeath(EventLoop loop, CancelledException cancellation) {
         Throwable died = loop.diedOf();
         if (died == null) {
