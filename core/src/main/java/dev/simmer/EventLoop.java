@@ -204,7 +204,9 @@ public final class EventLoop {
      * }</pre>
      *
      * <p>The loop must be kept running meanwhile: {@link LoopThread} does that. A future of a
-     * loop that has closed fails with {@link IllegalStateException}.
+     * loop that has closed fails with {@link IllegalStateException}; one handed in while the
+     * loop was closing, too late to start, fails with {@link CancelledException}; a task still
+     * running when the loop closes is cancelled, and its future says so.
      *
      * @param <T> the type of the body's result
      * @param body the coroutine to run as a new task; not {@code null}
@@ -726,7 +728,12 @@ public final class EventLoop {
                 throw e;
             }
             state = LoopState.CLOSING;
-            finishLeftovers();
+            try {
+                finishLeftovers();
+            } catch (Throwable e) {
+                diedOf = e; // an Error in a leftover's cleanup: those waiting on the loop learn of it too
+                throw e;
+            }
             if (deadlock != null) {
                 task.markRetrieved();
                 throw deadlock;
@@ -767,7 +774,8 @@ public final class EventLoop {
      * asyncio.run's shutdown: cancel every task still alive and run the loop until they have
      * all ended (their finally blocks may suspend). Tasks created meanwhile are cancelled too.
      * A task that can never end (it swallows its cancellation and waits on nothing that can
-     * come) is reported and abandoned rather than hanging the program.
+     * come) is reported and abandoned rather than hanging the program. Once every task has
+     * ended, callbacks still ready get a few more passes (MAX_CLOSING_CALLBACK_PASSES).
      */
     private void finishLeftovers() {
         int stuckRounds = 0;
@@ -797,8 +805,12 @@ public final class EventLoop {
         }
     }
 
-    /** How many passes of callbacks alone a closing loop still runs once every task has ended. */
-    private static final int MAX_CLOSING_CALLBACK_PASSES = 100;
+    /**
+     * How many passes of callbacks alone a closing loop still runs once every task has ended:
+     * a few, as asyncio's shutdown steps give them (enough for a done callback to complete a
+     * submitted coroutine's future), not a self-rescheduling callback's whole life.
+     */
+    private static final int MAX_CLOSING_CALLBACK_PASSES = 3;
 
     private void close() {
         state = LoopState.CLOSED;

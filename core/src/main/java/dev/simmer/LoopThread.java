@@ -24,8 +24,9 @@ import java.util.function.Consumer;
  * for lack of something to do: the open {@code LoopThread} counts as work in flight). That
  * also means a virtual clock never jumps while it is open, so use real time here.
  *
- * <p>A loop dies if an {@link Error} escapes a callback (a {@code StackOverflowError} in a
- * {@link #execute} callback, say; a task's errors are its own failure): its tasks are
+ * <p>A loop dies if a {@link VirtualMachineError} escapes a callback (a
+ * {@code StackOverflowError} in an {@link #execute} callback, say; other exceptions and errors
+ * of a callback are reported and the loop carries on, and a task's are its own failure): its tasks are
  * cancelled and finished as at {@link #close()}, and their futures fail with a
  * {@link CancelledException} whose cause is that error; later submissions fail with an
  * {@link IllegalStateException} saying what the loop died of; the next {@code close()} throws
@@ -178,6 +179,10 @@ public final class LoopThread implements AutoCloseable {
         if (EventLoop.current() == loop) {
             throw new IllegalStateException("LoopThread.close() was called from its own loop: it would wait for "
                     + "itself. Close it from the thread that started it (or any other thread).");
+        }
+        if (Thread.currentThread() == thread) {
+            throw new IllegalStateException("LoopThread.close() was called on the loop's own thread (from its "
+                    + "exception handler, say): it would wait for itself. Close it from another thread.");
         }
         if (ThreadBridge.runsWorkOf(loop)) {
             throw new IllegalStateException("LoopThread.close() was called from work its own loop handed to another "

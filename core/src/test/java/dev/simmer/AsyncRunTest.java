@@ -309,4 +309,25 @@ class AsyncRunTest {
             VALUE = "unreachable on the fast path";
         }
     }
+    @Test
+    void aCallbackThatReschedulesItselfCannotHoldTheCloseUp() throws Exception {
+        // Callbacks still ready when the last task ends get a few passes (a done callback
+        // completing a submitted coroutine's future needs one), not a self-rescheduling chain's whole life.
+        int[] afterMain = {0};
+        boolean[] mainDone = {false};
+        Async.run(() -> {
+            EventLoop loop = Async.loop();
+            Runnable[] again = new Runnable[1];
+            again[0] = () -> {
+                if (mainDone[0]) {
+                    afterMain[0]++;
+                }
+                loop.callSoon(again[0]);
+            };
+            loop.callSoon(again[0]);
+            Async.yieldNow();
+            mainDone[0] = true;
+        });
+        assertThat(afterMain[0]).isBetween(1, 3);
+    }
 }

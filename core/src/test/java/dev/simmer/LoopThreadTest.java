@@ -194,6 +194,29 @@ class LoopThreadTest {
         }
     }
 
+    @Test
+    void closeFromTheExceptionHandlerHearingOfTheLoopsDeathIsAClearError() throws Exception {
+        CompletableFuture<Throwable> fromHandler = new CompletableFuture<>();
+        LoopThread[] holder = new LoopThread[1];
+        CountDownLatch ready = new CountDownLatch(1);
+        LoopThread simmer = LoopThread.start(Runner.create().exceptionHandler(r -> {
+            try {
+                ready.await();
+                holder[0].close(); // on the loop's thread: it would wait for itself
+                fromHandler.complete(null);
+            } catch (Throwable t) {
+                fromHandler.complete(t);
+            }
+        }));
+        holder[0] = simmer;
+        ready.countDown();
+        simmer.execute(() -> recurseForever(0));
+        assertThat(fromHandler.get(10, TimeUnit.SECONDS)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("own thread");
+        assertThatThrownBy(simmer::close).isInstanceOf(StackOverflowError.class); // from here it works
+        assertThat(simmer.isAlive()).isFalse();
+    }
+
     private static int recurseForever(int depth) {
         return recurseForever(depth + 1) + 1;
     }

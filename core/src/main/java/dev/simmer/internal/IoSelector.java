@@ -62,6 +62,7 @@ public final class IoSelector {
         final SelectionKey key;
         Object reader;
         Object writer;
+        boolean connecting; // in `connecting`
 
         Registration(SelectableChannel channel, SelectionKey key) {
             this.channel = channel;
@@ -258,6 +259,7 @@ public final class IoSelector {
             Registration r = connecting.get(i);
             if (!(r.channel instanceof SocketChannel sc && sc.isConnectionPending())) {
                 connecting.remove(i);
+                r.connecting = false;
                 if (r.key.isValid()) {
                     updateOps(r);
                 }
@@ -275,7 +277,8 @@ public final class IoSelector {
         if (r.writer != null) {
             boolean pending = r.channel instanceof SocketChannel sc && sc.isConnectionPending();
             ops |= pending ? SelectionKey.OP_CONNECT : valid & SelectionKey.OP_WRITE;
-            if (pending && !connecting.contains(r)) {
+            if (pending && !r.connecting) {
+                r.connecting = true;
                 connecting.add(r);
             }
         }

@@ -76,9 +76,15 @@ public final class Server implements AutoCloseable {
 
     private enum Phase { HANDLING, FLUSHING }
 
+    /** Turns an accepted plain connection into the one the handler gets (a TLS handshake); may suspend. */
+    @FunctionalInterface
+    interface Upgrade {
+        Connection apply(Connection plain) throws Exception;
+    }
+
     /** One accepted connection, the server's until its socket is closed. */
     private static final class Client {
-        final StreamWriter writer;
+        StreamWriter writer; // the plain one, then the upgraded one once its handshake is done
         Task<Void> task;
         Phase phase = Phase.HANDLING;
 
@@ -90,6 +96,7 @@ public final class Server implements AutoCloseable {
     private final EventLoop loop;
     private final ServerSocketChannel channel;
     private final ConnectionHandler handler;
+    private final Upgrade upgrade; // null: the handler gets the plain connection
     private final StreamOptions options;
     private final SocketAddress address;
     private final Task<Void> acceptor;
@@ -98,11 +105,12 @@ public final class Server implements AutoCloseable {
     private boolean accepting = true;
     private long accepted;
 
-    Server(EventLoop loop, ServerSocketChannel channel, ConnectionHandler handler, StreamOptions options)
-            throws IOException {
+    Server(EventLoop loop, ServerSocketChannel channel, ConnectionHandler handler, Upgrade upgrade,
+           StreamOptions options) throws IOException {
         this.loop = loop;
         this.channel = channel;
         this.handler = handler;
+        this.upgrade = upgrade;
         this.options = options;
         this.address = channel.getLocalAddress();
         this.acceptor = Async.createTask("server " + address + " accepting", this::acceptLoop);
@@ -327,24 +335,27 @@ public final class Server implements AutoCloseable {
             }
             return;
         }
-        StreamWriter writer = c.writer();
-        Client tracked = new Client(writer);
-        Task<Void> task = Async.createTask("connection " + writer.peer() + " of server " + address, () -> {
+        Client tracked = new Client(c.writer());
+        Object peer = c.writer().peer();
+        Task<Void> task = Async.createTask("connection " + peer + " of server " + address, () -> {
             try {
-                handler.handle(c.reader(), writer);
+                Connection conn = upgrade == null ? c : upgrade.apply(c);
+                tracked.writer = conn.writer(); // a TLS stream closes (and aborts) the socket under it too
+                handler.handle(conn.reader(), conn.writer());
             } catch (CancelledException e) {
-                writer.abort();
+                tracked.writer.abort();
                 throw e;
             } catch (Exception e) {
-                writer.abort();
+                tracked.writer.abort();
                 loop.callExceptionHandler(new ErrorReport("The connection handler of " + this + " failed for "
-                        + writer.peer() + "; the connection is closed and the server keeps serving", e,
+                        + peer + "; the connection is closed and the server keeps serving", e,
                         Async.currentTask()));
                 return null;
             } catch (Throwable e) {
-                writer.abort();
+                tracked.writer.abort();
                 throw e;
             }
+            StreamWriter writer = tracked.writer;
             tracked.phase = Phase.FLUSHING;
             writer.close(); // what the handler wrote still goes out, then the connection closes
             try {
@@ -362,7 +373,7 @@ public final class Server implements AutoCloseable {
         task.onDone(t -> {
             clients.remove(tracked);
             if (t.isCancelled()) {
-                writer.abort(); // done already, unless the handler was cancelled before its first step
+                tracked.writer.abort(); // done already, unless the handler was cancelled before its first step
                 return;
             }
             Throwable unexpected = t.exception(); // an Error from the handler: report it rather than lose it

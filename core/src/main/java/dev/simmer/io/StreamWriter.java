@@ -35,7 +35,8 @@ public final class StreamWriter {
      *
      *   state     what it means                               moves on when
      *   OPEN      write() accepted                            close(): CLOSING or CLOSED
-     *   CLOSING   close() asked; buffered data still goes out the buffer is empty: CLOSED
+     *   CLOSING   close() asked; buffered data still goes out the buffer is empty, and the sink's own
+     *                                                         (sink.unsent()): CLOSED
      *   CLOSED    the sink is closed (also after a failure)   -
      *
      * While data is buffered, the sink watches for writability and flush() sends more; the

@@ -207,6 +207,11 @@ public final class Streams {
      */
     public static Server startServer(ConnectionHandler handler, SocketAddress address, StreamOptions options)
             throws Exception {
+        return startServer(handler, null, address, options);
+    }
+
+    private static Server startServer(ConnectionHandler handler, Server.Upgrade upgrade, SocketAddress address,
+                                      StreamOptions options) throws Exception {
         Objects.requireNonNull(handler, "handler");
         Objects.requireNonNull(options, "options");
         EventLoop loop = Async.loop();
@@ -223,7 +228,7 @@ public final class Streams {
             // 0: the kernel's cap (listen(2) truncates to somaxconn), not the JDK's 50: a burst of
             // connects larger than the queue loses SYNs, and each lost one costs its client a 1 s retry.
             channel.bind(address, options.backlog() == 0 ? MAX_BACKLOG : options.backlog());
-            Server server = new Server(loop, channel, handler, options);
+            Server server = new Server(loop, channel, handler, upgrade, options);
             started = true;
             return server;
         } finally {
@@ -285,24 +290,9 @@ public final class Streams {
                                         StreamOptions options) throws Exception {
         Objects.requireNonNull(context, "context");
         Objects.requireNonNull(handler, "handler");
-        ConnectionHandler tls = (reader, writer) -> {
-            Connection secured = startTls(new Connection(reader, writer), context, false, null,
-                    options.tlsHandshakeTimeout());
-            try {
-                handler.handle(secured.reader(), secured.writer());
-            } catch (Throwable t) {
-                secured.writer().abort();
-                throw t;
-            }
-            // The TLS records still buffered go out before the server closes the socket under them.
-            secured.writer().close();
-            try {
-                secured.writer().waitClosed();
-            } catch (IOException peerGone) {
-                // the peer went away before taking it all: nobody is left to tell (as for plain connections)
-            }
-        };
-        return startServer(tls, host, port, options);
+        Objects.requireNonNull(options, "options");
+        Server.Upgrade handshake = plain -> startTls(plain, context, false, null, options.tlsHandshakeTimeout());
+        return startServer(handler, handshake, new InetSocketAddress(resolve(host).get(0), port), options);
     }
 
     /**

@@ -62,12 +62,15 @@ class DatagramEndpointTest {
                  DatagramEndpoint client = DatagramEndpoint.bind("127.0.0.1", 0)) {
                 client.send(new byte[1000], small.localAddress());
                 Datagram cut = small.receive();
+                client.send(new byte[17], small.localAddress()); // one byte too many
+                Datagram justOver = small.receive();
                 client.send(new byte[16], small.localAddress());
                 Datagram whole = small.receive();
-                return List.of(cut.data().length, cut.truncated(), whole.data().length, whole.truncated());
+                return List.of(cut.data().length, cut.truncated(), justOver.truncated(), whole.data().length,
+                        whole.truncated());
             }
         });
-        assertThat(size).isEqualTo(List.of(16, true, 16, false));
+        assertThat(size).isEqualTo(List.of(16, true, true, 16, false));
     }
     @Test
     void closingTheEndpointWakesAWaitingReceiverWithAnError() throws Exception {

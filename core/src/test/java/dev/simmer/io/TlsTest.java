@@ -3,6 +3,7 @@ package dev.simmer.io;
 import dev.simmer.Async;
 import dev.simmer.ErrorReport;
 import dev.simmer.Runner;
+import dev.simmer.Task;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -347,5 +348,30 @@ class TlsTest {
         assertThat(got.get(1)).isEqualTo(true);
         assertThat(got.get(2)).isInstanceOf(UnsupportedOperationException.class).asString().contains("no half close");
         assertThat(got.get(3)).isEqualTo("STILL OPEN");
+    }
+    @Test
+    void serverCloseLetsAReturnedHandlersTlsRecordsReachAPeerThatReads() throws Exception {
+        int size = 4 << 20;
+        StreamOptions small = StreamOptions.defaults().withBufferSizes(8192, 8192);
+        List<Object> got = Runner.create().virtualTime(true).run(() -> {
+            ConnectionHandler flood = (reader, writer) -> writer.write(new byte[size]); // returns at once
+            Server s = Streams.startTlsServer(flood, "127.0.0.1", 0, server, small);
+            try (Connection c = Streams.openTlsConnection("localhost", s.port(), client, small)) {
+                Async.sleep(Duration.ofSeconds(1)); // the handler has returned; its records wait in the writer
+                int open = s.activeConnections();
+                Task<Long> reading = Async.createTask(() -> {
+                    Async.sleep(Duration.ofMillis(200)); // starts reading only once close() is under way
+                    long total = 0;
+                    byte[] b;
+                    while ((b = c.reader().read(65536)).length > 0) {
+                        total += b.length;
+                    }
+                    return total;
+                });
+                s.close(); // the grace lets the connection finish sending
+                return List.of(open, reading.await(), s.activeConnections());
+            }
+        });
+        assertThat(got).containsExactly(1, (long) size, 0);
     }
 }
