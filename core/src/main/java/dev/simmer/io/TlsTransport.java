@@ -1,5 +1,6 @@
 package dev.simmer.io;
 
+import dev.simmer.Async;
 import dev.simmer.EventLoop;
 
 import javax.net.ssl.SSLEngine;
@@ -95,17 +96,29 @@ final class TlsTransport implements ByteSource, ByteSink {
                         Readiness.awaitReadable(channel);
                     }
                 }
-                case NEED_TASK -> {
-                    for (Runnable task; (task = engine.getDelegatedTask()) != null; ) {
-                        task.run();
-                    }
-                }
+                case NEED_TASK -> runDelegatedTasksOffTheLoop();
                 default -> {
                     flushFully();
                     return;
                 }
             }
         }
+    }
+
+    /*
+     * The handshake's crypto (key exchange, signatures, certificate checks: a millisecond or
+     * more with RSA keys) runs on a worker thread while this task waits, so the loop serves
+     * everything else meanwhile; the engine is made for that (its delegated tasks may run on
+     * any thread, and nothing touches it until they are done). Post-handshake messages (a
+     * TLS 1.3 key update) are cheap and answered inline, see answerIfNeeded.
+     */
+    private void runDelegatedTasksOffTheLoop() throws Exception {
+        Async.toThread(() -> {
+            for (Runnable task; (task = engine.getDelegatedTask()) != null; ) {
+                task.run();
+            }
+            return null;
+        });
     }
 
     /** Unwraps what netIn holds; true if that made progress (consumed or produced anything). */

@@ -315,12 +315,7 @@ class TlsTest {
     /** A client that trusts our certificate and offers TLS 1.2 only. */
     private static SSLContext tls12Client() throws Exception {
         SSLContext tls12 = SSLContext.getInstance("TLSv1.2");
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("simmer", firstCertificate());
-        tmf.init(trust);
-        tls12.init(null, tmf.getTrustManagers(), null);
+        tls12.init(null, trustManagersOf(firstCertificate()), null);
         return tls12;
     }
 
@@ -373,5 +368,53 @@ class TlsTest {
             }
         });
         assertThat(got).containsExactly(1, (long) size, 0);
+    }
+    @Test
+    void theHandshakesCryptoRunsOffTheTasksThreadSoTheLoopServesOthersMeanwhile() throws Exception {
+        // A trust manager runs inside the engine's delegated tasks: record where it runs.
+        javax.net.ssl.X509TrustManager ours = (javax.net.ssl.X509TrustManager) trustManagersOf(firstCertificate())[0];
+        List<Thread> checkedOn = Collections.synchronizedList(new ArrayList<>());
+        javax.net.ssl.X509TrustManager recording = new javax.net.ssl.X509TrustManager() {
+            @Override
+            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType)
+                    throws java.security.cert.CertificateException {
+                ours.checkClientTrusted(chain, authType);
+            }
+
+            @Override
+            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType)
+                    throws java.security.cert.CertificateException {
+                checkedOn.add(Thread.currentThread());
+                ours.checkServerTrusted(chain, authType);
+            }
+
+            @Override
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return ours.getAcceptedIssuers();
+            }
+        };
+        SSLContext recorder = SSLContext.getInstance("TLS");
+        recorder.init(null, new javax.net.ssl.TrustManager[] {recording}, null);
+        Thread[] taskThread = new Thread[1];
+        String got = Runner.create().virtualTime(true).run(() -> {
+            try (Server s = Streams.startTlsServer(UPPER, "127.0.0.1", 0, server, StreamOptions.defaults())) {
+                taskThread[0] = Thread.currentThread();
+                try (Connection c = Streams.openTlsConnection("127.0.0.1", s.port(), recorder, StreamOptions.defaults())) {
+                    c.writer().write("checked\n");
+                    return c.reader().readLineUtf8();
+                }
+            }
+        });
+        assertThat(got).isEqualTo("CHECKED");
+        assertThat(checkedOn).isNotEmpty().doesNotContain(taskThread[0]);
+    }
+
+    private static javax.net.ssl.TrustManager[] trustManagersOf(java.security.cert.Certificate cert) throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("simmer", cert);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        return tmf.getTrustManagers();
     }
 }
