@@ -1143,7 +1143,11 @@ public final class EventLoop {
         unretrieved.remove(c);
     }
 
-    private void report(ErrorReport r) {
+    /**
+     * Hands {@code r} to the exception handler, or the default; a handler that throws is
+     * logged. On the loop's thread.
+     */
+    void report(ErrorReport r) {
         Consumer<ErrorReport> h = exceptionHandler;
         try {
             if (h == null) {

@@ -6,7 +6,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 
 /**
  * An event loop on a thread of its own, for programs that are not async themselves (a
@@ -224,19 +223,10 @@ public final class LoopThread implements AutoCloseable {
     private void reportDeath(EventLoop l, Throwable e) {
         ErrorReport report = new ErrorReport("The loop of " + Thread.currentThread().getName() + " died of " + e
                 + ": its tasks were cancelled and it runs nothing more; close() throws this", e, null);
-        Consumer<ErrorReport> handler = l.exceptionHandler();
-        if (handler == null) {
-            LOG.log(System.Logger.Level.ERROR, report.message(), e);
-            return;
-        }
-        try {
-            handler.accept(report);
-        } catch (Throwable handlerFailure) {
-            LOG.log(System.Logger.Level.ERROR, "The loop's exception handler threw while handling: " + report,
-                    handlerFailure);
-            if (handlerFailure instanceof Error error) {
-                throw error;
-            }
+        if (l.exceptionHandler() == null) {
+            LOG.log(System.Logger.Level.ERROR, report.message(), e); // an error, not the default's warning
+        } else {
+            l.report(report);
         }
     }
 

@@ -235,9 +235,9 @@ public final class DatagramEndpoint implements AutoCloseable {
                 in.clear();
                 SocketAddress from = channel.receive(in);
                 if (from != null) {
-                    int max = in.capacity() - 1;
-                    boolean truncated = in.position() > max;
-                    return new Datagram(Arrays.copyOf(in.array(), Math.min(in.position(), max)), from, truncated);
+                    boolean truncated = in.position() > maxDatagramSize();
+                    return new Datagram(Arrays.copyOf(in.array(), Math.min(in.position(), maxDatagramSize())), from,
+                            truncated);
                 }
                 Readiness.awaitReadable(channel);
             }

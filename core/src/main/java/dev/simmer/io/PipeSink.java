@@ -5,6 +5,7 @@ import dev.simmer.Async;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.util.function.UnaryOperator;
 
 /**
  * A {@link ByteSink} over a blocking {@link OutputStream} (a process's stdin): it takes one
@@ -17,15 +18,17 @@ final class PipeSink implements ByteSink {
 
     private final OutputStream out;
     private final String name;
+    private final UnaryOperator<IOException> explain; // a write's failure, told in the owner's terms
     private boolean busy;
     private boolean closed;
     private IOException failure;
     private Runnable watcher;
     private boolean shutdownAfter;
 
-    PipeSink(OutputStream out, String name) {
+    PipeSink(OutputStream out, String name, UnaryOperator<IOException> explain) {
         this.out = out;
         this.name = name;
+        this.explain = explain;
     }
 
     @Override
@@ -68,7 +71,7 @@ final class PipeSink implements ByteSink {
                     return null;
                 });
             } catch (IOException e) {
-                failure = e;
+                failure = explain.apply(e);
             } finally {
                 busy = false;
                 if (shutdownAfter) {

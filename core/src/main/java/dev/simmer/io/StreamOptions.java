@@ -46,13 +46,8 @@ public record StreamOptions(Duration connectTimeout, boolean noDelay, boolean ke
 
     /** Checks the values. */
     public StreamOptions {
-        if (connectTimeout != null && (connectTimeout.isNegative() || connectTimeout.isZero())) {
-            throw new IllegalArgumentException("connectTimeout must be positive (or null for none), was " + connectTimeout);
-        }
-        if (tlsHandshakeTimeout != null && (tlsHandshakeTimeout.isNegative() || tlsHandshakeTimeout.isZero())) {
-            throw new IllegalArgumentException("tlsHandshakeTimeout must be positive (or null for none), was "
-                    + tlsHandshakeTimeout);
-        }
+        checkTimeout("connectTimeout", connectTimeout);
+        checkTimeout("tlsHandshakeTimeout", tlsHandshakeTimeout);
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1 byte, was " + limit);
         }
@@ -62,6 +57,13 @@ public record StreamOptions(Duration connectTimeout, boolean noDelay, boolean ke
         }
         if (receiveBufferSize < 0 || sendBufferSize < 0 || backlog < 0) {
             throw new IllegalArgumentException("buffer sizes and backlog must not be negative");
+        }
+    }
+
+    /** A timeout must be positive, or null for none. */
+    static void checkTimeout(String name, Duration timeout) {
+        if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+            throw new IllegalArgumentException(name + " must be positive (or null for none), was " + timeout);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.simmer.io;
 
 import dev.simmer.Async;
+import dev.simmer.AsyncRunnable;
 import dev.simmer.EventLoop;
 
 import java.io.IOException;
@@ -23,6 +24,7 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -143,15 +145,8 @@ public final class Streams {
         try {
             channel.configureBlocking(false);
             configure(channel, options, address);
-            if (options.connectTimeout() == null) {
-                connect(channel, address);
-            } else if (!Async.timeoutOr(options.connectTimeout(), false, () -> {
-                connect(channel, address);
-                return true;
-            })) {
-                throw new SocketTimeoutException("connecting to " + address + " took longer than the connect timeout of "
-                        + describe(options.connectTimeout()));
-            }
+            within(options.connectTimeout(), () -> connect(channel, address), () -> "connecting to " + address
+                    + " took longer than the connect timeout of " + describe(options.connectTimeout()));
             connected = true;
             return wrap(loop, channel, options);
         } finally {
@@ -348,10 +343,7 @@ public final class Streams {
     public static Connection startTls(Connection plain, SSLContext context, boolean client, String serverName,
                                       Duration handshakeTimeout) throws Exception {
         Objects.requireNonNull(plain, "plain");
-        if (handshakeTimeout != null && (handshakeTimeout.isNegative() || handshakeTimeout.isZero())) {
-            throw new IllegalArgumentException("the TLS handshake timeout must be positive (or null for none), was "
-                    + handshakeTimeout);
-        }
+        StreamOptions.checkTimeout("handshakeTimeout", handshakeTimeout);
         Objects.requireNonNull(context, "context");
         if (plain.reader().buffered() > 0 || plain.writer().bufferedBytes() > 0) {
             throw new IllegalStateException("startTls needs a connection with nothing buffered (" + plain.reader().buffered()
@@ -379,16 +371,10 @@ public final class Streams {
         TlsTransport tls = new TlsTransport(Async.loop(), raw, engine);
         boolean ok = false;
         try {
-            if (handshakeTimeout == null) {
-                tls.handshake();
-            } else if (!Async.timeoutOr(handshakeTimeout, false, () -> {
-                tls.handshake();
-                return true;
-            })) {
-                throw new SocketTimeoutException("the TLS handshake " + (client ? "with the server " : "with the client ")
-                        + raw.peer() + " did not finish within " + describe(handshakeTimeout)
-                        + " (StreamOptions.withTlsHandshakeTimeout sets the limit); the connection is closed");
-            }
+            within(handshakeTimeout, tls::handshake, () -> "the TLS handshake "
+                    + (client ? "with the server " : "with the client ") + raw.peer() + " did not finish within "
+                    + describe(handshakeTimeout) + " (StreamOptions.withTlsHandshakeTimeout sets the limit); the "
+                    + "connection is closed");
             ok = true;
         } finally {
             if (!ok) {
@@ -424,6 +410,18 @@ public final class Streams {
     }
 
     // ------------------------------------------------------------------ internals
+
+    /** Runs {@code body}, within {@code limit} if there is one (null: none); past it, a SocketTimeoutException. */
+    private static void within(Duration limit, AsyncRunnable body, Supplier<String> timedOut) throws Exception {
+        if (limit == null) {
+            body.run();
+        } else if (!Async.timeoutOr(limit, false, () -> {
+            body.run();
+            return true;
+        })) {
+            throw new SocketTimeoutException(timedOut.get());
+        }
+    }
 
     private static void connect(SocketChannel channel, SocketAddress address) throws Exception {
         if (channel.connect(address)) {

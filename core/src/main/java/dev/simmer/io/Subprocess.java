@@ -5,7 +5,6 @@ import dev.simmer.CancelledException;
 import dev.simmer.internal.Rethrow;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -58,61 +57,19 @@ public final class Subprocess implements AutoCloseable {
         this.err = new PipeSource(process.getErrorStream(), id + " stderr");
         this.stdout = new StreamReader(out, limit);
         this.stderr = new StreamReader(err, limit);
-        this.stdin = new StreamWriter(new PipeSink(new StdinStream(process), id + " stdin"), 64 * 1024, 16 * 1024);
+        this.stdin = new StreamWriter(new PipeSink(process.getOutputStream(), id + " stdin",
+                e -> stdinFailure(process, e)), 64 * 1024, 16 * 1024);
     }
 
     /**
-     * The process's stdin, whose failures say what happened: once the child has exited, the
-     * JDK answers a write with a bare "Stream closed" or "Broken pipe". Used by the pipe's
-     * writing thread, one call at a time.
+     * A failed write to the process's stdin, saying what happened: once the child has exited,
+     * the JDK answers a write with a bare "Stream closed" or "Broken pipe".
      */
-    static final class StdinStream extends OutputStream {
-        private final Process process;
-        private final OutputStream out;
-
-        StdinStream(Process process) {
-            this.process = process;
-            this.out = process.getOutputStream();
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            try {
-                out.write(b);
-            } catch (IOException e) {
-                throw explained(e);
-            }
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            try {
-                out.write(b, off, len);
-            } catch (IOException e) {
-                throw explained(e);
-            }
-        }
-
-        @Override
-        public void flush() throws IOException {
-            try {
-                out.flush();
-            } catch (IOException e) {
-                throw explained(e);
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            out.close();
-        }
-
-        private IOException explained(IOException e) {
-            String why = process.isAlive() ? "it no longer reads its input"
-                    : "it has exited (code " + process.exitValue() + ")";
-            return new IOException("Cannot write to the stdin of process " + process.pid() + ": " + why
-                    + " (" + e.getMessage() + ")", e);
-        }
+    private static IOException stdinFailure(Process process, IOException e) {
+        String why = process.isAlive() ? "it no longer reads its input"
+                : "it has exited (code " + process.exitValue() + ")";
+        return new IOException("Cannot write to the stdin of process " + process.pid() + ": " + why
+                + " (" + e.getMessage() + ")", e);
     }
 
     /**
