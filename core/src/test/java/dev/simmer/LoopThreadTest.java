@@ -221,17 +221,22 @@ class LoopThreadTest {
         return recurseForever(depth + 1) + 1;
     }
 
-    @Test
-    void closeFromToThreadWorkOfItsOwnLoopIsAClearErrorAtOnce() throws Exception {
-        LoopThread simmer = LoopThread.start();
-        CompletableFuture<Throwable> f = simmer.submit(() -> Async.toThread(() -> {
+    /** Closes {@code simmer}; what it refused with, or null. */
+    private static java.util.concurrent.Callable<Throwable> closeFailure(LoopThread simmer) {
+        return () -> {
             try {
                 simmer.close();
                 return null;
             } catch (IllegalStateException e) {
                 return e;
             }
-        }));
+        };
+    }
+
+    @Test
+    void closeFromToThreadWorkOfItsOwnLoopIsAClearErrorAtOnce() throws Exception {
+        LoopThread simmer = LoopThread.start();
+        CompletableFuture<Throwable> f = simmer.submit(() -> Async.toThread(closeFailure(simmer)));
         assertThat(f.get(10, TimeUnit.SECONDS)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("Async.toThread");
         assertThat(simmer.isAlive()).isTrue();
@@ -244,14 +249,7 @@ class LoopThreadTest {
     void closeFromRunInExecutorWorkOfItsOwnLoopIsAClearError() throws Exception {
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try (LoopThread simmer = LoopThread.start()) {
-            CompletableFuture<Throwable> f = simmer.submit(() -> Async.runInExecutor(pool, () -> {
-                try {
-                    simmer.close();
-                    return null;
-                } catch (IllegalStateException e) {
-                    return e;
-                }
-            }));
+            CompletableFuture<Throwable> f = simmer.submit(() -> Async.runInExecutor(pool, closeFailure(simmer)));
             assertThat(f.get(10, TimeUnit.SECONDS)).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("runInExecutor");
             assertThat(simmer.isAlive()).isTrue();

@@ -9,7 +9,6 @@ import dev.simmer.sync.Event;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.Socket;
 import java.time.Duration;
@@ -36,11 +35,6 @@ class ServerTest {
 
     private static <T> T virtual(AsyncCallable<T> main) throws Exception {
         return Runner.create().virtualTime(true).run(main);
-    }
-
-    private static int openDescriptors() {
-        String[] fds = new File("/proc/self/fd").list();
-        return fds == null ? -1 : fds.length;
     }
 
     /** Writes 8 MiB and returns: most of it is still buffered when it does, if the peer does not read. */
@@ -100,9 +94,9 @@ class ServerTest {
 
     @Test
     void closeLeavesNoSocketOpenWhenAReturnedHandlersPeerNeverReads() throws Exception {
-        assumeTrue(openDescriptors() > 0, "needs /proc/self/fd (Linux)");
+        assumeTrue(StreamsStressTest.openDescriptors() > 0, "needs /proc/self/fd (Linux)");
         System.gc();
-        int before = openDescriptors();
+        int before = StreamsStressTest.openDescriptors();
         long[] seen = virtual(() -> {
             Event returned = new Event();
             Server server = Streams.startServer(writesEightMibAndReturns(returned), LOOPBACK, 0, SMALL);
@@ -118,7 +112,7 @@ class ServerTest {
             Async.yieldNow(); // one pass: the loop lets go of the closed channels
             return new long[] {closeTook, open, got};
         });
-        int after = openDescriptors();
+        int after = StreamsStressTest.openDescriptors();
         assertThat(seen[0]).as("loop time close() took (ns): the grace, then the abort")
                 .isBetween(Server.CLOSE_GRACE.toNanos(), Server.CLOSE_GRACE.toNanos() + 1_000_000_000L);
         assertThat(seen[1]).as("connections open after close()").isZero();
@@ -147,9 +141,9 @@ class ServerTest {
 
     @Test
     void theLoopShuttingDownClosesAConnectionStillSending() throws Exception {
-        assumeTrue(openDescriptors() > 0, "needs /proc/self/fd (Linux)");
+        assumeTrue(StreamsStressTest.openDescriptors() > 0, "needs /proc/self/fd (Linux)");
         System.gc();
-        int before = openDescriptors();
+        int before = StreamsStressTest.openDescriptors();
         // a peer outside the loop that outlives it, as a remote client would, and never reads
         try (Socket peer = new Socket()) {
             peer.setReceiveBufferSize(8192);
@@ -161,10 +155,10 @@ class ServerTest {
                 assertThat(server.isServing()).isTrue(); // left to the loop's shutdown
                 return null;
             });
-            assertThat(openDescriptors()).as("descriptors after Async.run with the peer open (%d before)", before)
+            assertThat(StreamsStressTest.openDescriptors()).as("descriptors after Async.run with the peer open (%d before)", before)
                     .isLessThanOrEqualTo(before + 1);
         }
-        assertThat(openDescriptors()).as("descriptors after Async.run (%d before)", before).isLessThanOrEqualTo(before);
+        assertThat(StreamsStressTest.openDescriptors()).as("descriptors after Async.run (%d before)", before).isLessThanOrEqualTo(before);
     }
 
     @Test

@@ -33,7 +33,8 @@ class StreamsStressTest {
     private static final int SCALE = Integer.getInteger("simmer.stress.scale", 1);
     private static final String LOOPBACK = "127.0.0.1";
 
-    private static int openDescriptors() {
+    /** How many file descriptors this process has open, or -1 where /proc/self/fd is missing (not Linux). */
+    static int openDescriptors() {
         String[] fds = new File("/proc/self/fd").list();
         return fds == null ? -1 : fds.length;
     }
