@@ -7,7 +7,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 
 /**
- * Seed 000, "The Easy Way with asynccontextmanager": a context manager written as one
+ * The Restaurant Kitchen Story, "The Easy Way with asynccontextmanager": a context manager written as one
  * function, setup before the {@code yield} and cleanup in its {@code finally}.
  *
  * <pre>
@@ -39,7 +39,7 @@ public final class AsyncContextManager extends Example {
         super(out);
     }
 
-    /** The seed's {@code open_connection()}: its value, {@link AsyncResource#get()}, is what it yields. */
+    /** The tutorial's {@code open_connection()}: its value, {@link AsyncResource#get()}, is what it yields. */
     AsyncResource<String> openConnection() throws Exception {
         return AsyncResource.of(() -> {
             print("Opening...");

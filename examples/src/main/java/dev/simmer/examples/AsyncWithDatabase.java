@@ -6,7 +6,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 
 /**
- * Seed 000, "Async Context Managers: Safe Open and Close": {@code async with} is
+ * The Restaurant Kitchen Story, "Async Context Managers: Safe Open and Close": {@code async with} is
  * try-with-resources over an {@link AutoCloseable} whose opening call and {@code close()}
  * may suspend.
  *
@@ -32,7 +32,7 @@ public final class AsyncWithDatabase extends Example {
         super(out);
     }
 
-    /** The seed's {@code AsyncDatabase}: {@link #connect} is {@code __aenter__}, {@link #close} is {@code __aexit__}. */
+    /** The tutorial's {@code AsyncDatabase}: {@link #connect} is {@code __aenter__}, {@link #close} is {@code __aexit__}. */
     final class AsyncDatabase implements AutoCloseable {
         private AsyncDatabase() {
         }
@@ -51,7 +51,7 @@ public final class AsyncWithDatabase extends Example {
     }
 
     @Override
-    @SuppressWarnings("try") // like the seed, the block does not use db
+    @SuppressWarnings("try") // as in the tutorial, the block does not use db
     public void run() {
         try (AsyncDatabase db = new AsyncDatabase().connect()) {
             print("Using database!");

@@ -6,7 +6,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 
 /**
- * Seed 001, "Async Context Managers": acquiring takes a second and releasing half a second,
+ * Async Programming (Intro), "Async Context Managers": acquiring takes a second and releasing half a second,
  * both inside the try-with-resources, so the whole takes 1.5 s.
  *
  * <pre>
@@ -55,7 +55,7 @@ public final class AsyncWithResource extends Example {
     }
 
     /** Use async context manager. */
-    @SuppressWarnings("try") // like the seed, the block does not use the resource
+    @SuppressWarnings("try") // as in the tutorial, the block does not use the resource
     private void main() {
         try (AsyncResource resource = new AsyncResource().acquire()) {
             print("Using resource");

@@ -6,7 +6,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 
 /**
- * Seed 003, "Await Keyword": main awaits another coroutine, and pauses until it is done.
+ * Asynchronous Programming in Python, "Await Keyword": main awaits another coroutine, and pauses until it is done.
  *
  * <pre>
  * async def fetch_data():

@@ -1,14 +1,13 @@
 package dev.simmer.examples;
 
 import dev.simmer.Async;
-import dev.simmer.AsyncCallable;
 
 import java.io.PrintStream;
 import java.time.Duration;
 
 /**
- * Seed 000, "Coroutines" and its "Important Rule": calling a coroutine without awaiting it
- * does not run it.
+ * The Restaurant Kitchen Story, "Coroutines" and its "Important Rule": calling a coroutine
+ * without awaiting it does not run it.
  *
  * <pre>
  * async def fetch_data():
@@ -22,9 +21,12 @@ import java.time.Duration;
  * await fetch_data()
  * </pre>
  *
- * <p>In Java a coroutine is a plain method, and calling it from a task runs it: that is
- * {@code await}. Python's un-run coroutine object is a body that nobody has called yet,
- * such as the method reference {@code this::fetchData}.
+ * <p>Run inside {@code async def main()}, the Python prints {@code Getting data...} once, from
+ * the awaited call; the other call makes a coroutine object that never runs (Python warns on
+ * stderr: "coroutine 'fetch_data' was never awaited"). The wrong line has no Java twin: Java
+ * has no unawaited-coroutine object, because a Simmer coroutine is an ordinary method whose
+ * pauses happen inside the call, on the calling task's stack, so calling it runs it. This
+ * twin prints the same one line.
  */
 public final class CallWithoutAwait extends Example {
     /** The example, printing to {@code out}. */
@@ -32,20 +34,16 @@ public final class CallWithoutAwait extends Example {
         super(out);
     }
 
-    @Override
-    public void run() {
-        // Wrong - doesn't run! Python's un-awaited coroutine object is a body nobody calls:
-        AsyncCallable<String> coroutine = this::fetchData;
-        print("Made an " + typeName(coroutine) + "; nothing has run yet");
-
-        // Correct - runs the coroutine: call it (from inside a task, that is await)
-        String data = fetchData();
-        print(data);
-    }
-
     private String fetchData() {
         print("Getting data...");
         Async.sleep(Duration.ofSeconds(2));
         return "Here's your data!";
+    }
+
+    @Override
+    public void run() {
+        // Wrong - doesn't run! In Java this mistake cannot be written: a call runs the method.
+        // Correct - runs the coroutine: from inside a task, a call is the await
+        fetchData();
     }
 }

@@ -7,7 +7,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 
 /**
- * Seed 001, "Using asyncio.create_task()": a background task works every five seconds
+ * Async Programming (Intro), "Using asyncio.create_task()": a background task works every five seconds
  * until main cancels it after ten; it gets a {@code CancelledException} in its sleep.
  *
  * <pre>

@@ -1,11 +1,10 @@
 package dev.simmer.examples;
 
-import dev.simmer.Async;
-
 import java.io.PrintStream;
 
 /**
- * Seed 002, practice exercise 4: an async context manager, fixed.
+ * Python Async/Await: Write Non-Blocking Code from Scratch, practice exercise 4: an async
+ * context manager, fixed.
  *
  * <pre>
  * The code below tries to define an async context manager but has two bugs. Fix them so
@@ -17,10 +16,30 @@ import java.io.PrintStream;
  * ready after definition.
  * </pre>
  *
- * <p>The seed does not show the buggy code. In Java the context manager is an
+ * <p>The tutorial does not show the buggy code. In Java the context manager is an
  * {@link AutoCloseable} whose opening call ({@code __aenter__}) and {@code close()}
- * ({@code __aexit__}) may suspend, used with try-with-resources. Unlike the exercise, this
- * twin can run async code, so after "Context manager ready" it uses the manager.
+ * ({@code __aexit__}) may suspend, used with try-with-resources; this one has nothing to
+ * wait for. Beyond the exercise, this twin can run async code, so after
+ * "Context manager ready" it uses the manager and prints the three lines the exercise asks
+ * for, as this Python would:
+ *
+ * <pre>
+ * class AsyncContextManager:
+ *     async def __aenter__(self):
+ *         print("Entering context")
+ *         return self
+ *
+ *     async def __aexit__(self, exc_type, exc_val, exc_tb):
+ *         print("Exiting context")
+ *
+ * print("Context manager ready")
+ *
+ * async def main():
+ *     async with AsyncContextManager() as cm:
+ *         print("Doing work")
+ *
+ * asyncio.run(main())
+ * </pre>
  */
 public final class ContextManagerExercise extends Example {
     /** The example, printing to {@code out}. */
@@ -33,7 +52,6 @@ public final class ContextManagerExercise extends Example {
         /** {@code async def __aenter__(self)}: returns the manager itself, for {@code as cm}. */
         AsyncContextManager enter() {
             print("Entering context");
-            Async.yieldNow(); // an async __aenter__ may wait; here it only lets others run
             return this;
         }
 
@@ -41,7 +59,6 @@ public final class ContextManagerExercise extends Example {
         @Override
         public void close() {
             print("Exiting context");
-            Async.yieldNow();
         }
     }
 

@@ -1,15 +1,14 @@
 package dev.simmer.examples;
 
 import dev.simmer.Async;
-import dev.simmer.AsyncCallable;
 
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Map;
 
 /**
- * Seed 001, "Coroutines": calling a coroutine function gives a coroutine object, which does
- * nothing until it is awaited.
+ * Async Programming (Intro), "Coroutines": calling a coroutine function gives a coroutine
+ * object, which does nothing until it is awaited.
  *
  * <pre>
  * async def fetch_data():
@@ -22,8 +21,20 @@ import java.util.Map;
  * &lt;coroutine object fetch_data at 0x107d12f80&gt;
  * </pre>
  *
- * <p>Java's coroutine object is a body not yet called, an {@link AsyncCallable}. This twin
- * prints its type where Python shows the object, then awaits it, which Python's cell does not.
+ * <p>The notebook shows the value of {@code fetch_data()}: a coroutine object, and nothing
+ * of the body has run. Java has no unawaited-coroutine object, because a Simmer coroutine is
+ * an ordinary method whose pauses happen inside the call, on the calling task's stack, so the
+ * value of {@code fetchData()} is its result, shown after the body ran:
+ *
+ * <pre>
+ * Starting to fetch...
+ * Data fetched!
+ * {'data': 'example'}
+ * </pre>
+ *
+ * <p>To start a body later, or beside other work, hand it to {@link Async#createTask} or
+ * {@link Async#gather} as a lambda or method reference ({@code this::fetchData}): they call
+ * it.
  */
 public final class CoroutineObject extends Example {
     /** The example, printing to {@code out}. */
@@ -40,9 +51,7 @@ public final class CoroutineObject extends Example {
     }
 
     @Override
-    public void run() throws Exception {
-        AsyncCallable<Map<String, String>> coroutine = this::fetchData; // nothing runs yet
-        print("<" + typeName(coroutine) + " fetchData, not started>");
-        print(coroutine.call()); // runs it in this task: await fetch_data()
+    public void run() {
+        print(fetchData()); // Python shows <coroutine object fetch_data at 0x...>: in Java the call has run
     }
 }

@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.NoSuchElementException;
 
 /**
- * Seed 002, practice exercise 3: an async iterator.
+ * Python Async/Await: Write Non-Blocking Code from Scratch, practice exercise 3: an async
+ * iterator.
  *
  * <pre>
  * Create a class called Countdown that implements the async iterator protocol. It should:
@@ -24,11 +25,15 @@ import java.util.NoSuchElementException;
  * {@link AsyncIterator} ({@code __anext__}): plain {@link Iterable} and
  * {@link java.util.Iterator} whose {@code hasNext()} and {@code next()} may suspend the task
  * that calls them. Inside a task, the enhanced {@code for} loop over one is
- * {@code async for}. Beyond the exercise, this twin then counts down from 3, one second per
- * step, and again with the same countdown written as an async generator
- * ({@link AsyncIterable#generate}, an {@code async def} with {@code yield}), whose numbers it
- * collects with {@link AsyncIterable#toList()}, as the async comprehension
- * {@code [n async for n in countdown(3)]} would.
+ * {@code async for}.
+ *
+ * <p>Beyond the exercise, which only prints {@code Countdown ready}, this twin uses the class
+ * ({@code async for n in Countdown(3): print(n)}), then writes the same countdown as an async
+ * generator ({@link AsyncIterable#generate}, an {@code async def} with {@code yield}) that
+ * waits a second before each number, and collects its numbers with
+ * {@link AsyncIterable#toList()}, as the async comprehension
+ * {@code [n async for n in countdown(3)]} would: {@code 3}, {@code 2}, {@code 1}, then
+ * {@code [3, 2, 1]} three seconds later.
  */
 public final class CountdownIterator extends Example {
     /** The example, printing to {@code out}. */
@@ -36,7 +41,7 @@ public final class CountdownIterator extends Example {
         super(out);
     }
 
-    /** The seed's {@code Countdown}; like {@code __aiter__}, {@link #iterator()} returns itself. */
+    /** The exercise's {@code Countdown}; like {@code __aiter__}, {@link #iterator()} returns itself. */
     static final class Countdown implements AsyncIterable<Integer>, AsyncIterator<Integer> {
         private int current;
 
@@ -56,13 +61,12 @@ public final class CountdownIterator extends Example {
             return current > 0;
         }
 
-        /** {@code __anext__}: suspends the task, here for a second, as if waiting for I/O. */
+        /** {@code __anext__}: it could suspend the task (wait for I/O); this one has nothing to wait for. */
         @Override
         public Integer next() {
             if (current <= 0) {
                 throw new NoSuchElementException("StopAsyncIteration");
             }
-            Async.sleep(Duration.ofSeconds(1));
             return current--;
         }
 
@@ -77,7 +81,8 @@ public final class CountdownIterator extends Example {
     }
 
     /**
-     * The same countdown as an async generator. Python:
+     * The same countdown as an async generator, waiting a second before each number (beyond
+     * the exercise). Python:
      *
      * <pre>
      * async def countdown(start):

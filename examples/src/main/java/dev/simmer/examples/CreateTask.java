@@ -7,7 +7,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 
 /**
- * Seed 000, "Creating a Task": schedule a coroutine, do other work, then await it.
+ * The Restaurant Kitchen Story, "Creating a Task": schedule a coroutine, do other work, then await it.
  *
  * <pre>
  * async def download(name):
@@ -23,7 +23,8 @@ import java.time.Duration;
  * </pre>
  *
  * <p>As in asyncio the task starts when main first waits, so "Doing other work..." comes
- * before "Starting file1". The seed does not print the result; this twin does.
+ * before "Starting file1". Like the tutorial's, main does not print the result: {@code await}
+ * gives it, the task's return value.
  */
 public final class CreateTask extends Example {
     /** The example, printing to {@code out}. */
@@ -39,7 +40,6 @@ public final class CreateTask extends Example {
         print("Doing other work...");
         // Wait for task to finish
         String result = task.await();
-        print(result);
     }
 
     private String download(String name) {

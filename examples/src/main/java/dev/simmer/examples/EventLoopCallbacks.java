@@ -8,16 +8,24 @@ import java.io.PrintStream;
 import java.time.Duration;
 
 /**
- * Seed 000, "The Event Loop": what the loop does under the tasks. You rarely touch it, but it
- * is there: {@link Async#loop()} is asyncio's {@code get_running_loop()}.
+ * The guide's event loop chapter (not a tutorial program; the tutorials' "The Event Loop" is
+ * {@link RunUntilComplete}): what the loop does under the tasks. You rarely touch it, but it is
+ * there: {@link Async#loop()} is asyncio's {@code get_running_loop()}. It prints what this
+ * Python prints:
  *
  * <pre>
- * loop = asyncio.get_running_loop()
- * bell = loop.create_future()
- * loop.call_later(2, bell.set_result, "order up")
- * loop.call_soon(print, "call_soon: runs on the next pass")
- * print("main: waiting for the bell")
- * print(f"main: {await bell} at {loop.time() - start:.2f}s")
+ * import asyncio
+ *
+ * async def main():
+ *     loop = asyncio.get_running_loop()
+ *     start = loop.time()
+ *     bell = loop.create_future()
+ *     loop.call_later(2, bell.set_result, "order up")
+ *     loop.call_soon(print, "callback: runs on the next pass")
+ *     print("main: waiting for the bell")
+ *     print(f"main: {await bell} at {loop.time() - start:.2f}s")
+ *
+ * asyncio.run(main())
  * </pre>
  *
  * <p>A callback ({@link EventLoop#callSoon}, {@link EventLoop#callLater}) is a plain
@@ -32,11 +40,11 @@ public final class EventLoopCallbacks extends Example {
 
     @Override
     public void run() throws Exception {
-        long start = now();
         EventLoop loop = Async.loop();                 // asyncio.get_running_loop()
+        long start = loop.time();
         Promise<String> bell = loop.createPromise();   // loop.create_future()
         loop.callLater(Duration.ofSeconds(2), () -> bell.complete("order up"));
-        loop.callSoon(() -> print("callSoon: runs on the next pass"));
+        loop.callSoon(() -> print("callback: runs on the next pass"));
         print("main: waiting for the bell");
         String news = bell.await();                    // suspends main; the loop runs the callbacks
         print("main: " + news + " at " + secondsSince(start));

@@ -8,16 +8,21 @@ import java.util.Objects;
 
 /**
  * One runnable example: an async {@link #run()} body that prints, like the Python program it
- * mirrors, to the stream it was made with.
+ * is the twin of, to the stream it was made with.
  *
- * <p>The launcher runs it with {@code Async.run(example::run)} and {@code System.out}; a
- * test runs it on a virtual clock and captures what it prints:
+ * <p>The launcher runs it with {@link #runProgram()}, which is {@code Async.run(this::run)}
+ * unless the example's Python does more at its top level; a test runs {@link #run()} on a
+ * virtual clock and captures what it prints:
  *
  * <pre>{@code
  * ByteArrayOutputStream bytes = new ByteArrayOutputStream();
  * Example hello = new SayHello(new PrintStream(bytes, true, UTF_8));
  * Runner.create().virtualTime(true).run(hello::run);   // takes no real time
  * }</pre>
+ *
+ * <p>The examples print through {@link #print(Object)}, which shows a value the way Python's
+ * {@code print} does ({@code ['User 1', 'User 2']}, where Java's {@code List.toString()} gives
+ * {@code [User 1, User 2]}), so that each prints exactly what its Python twin prints.
  *
  * <p>{@link #run()} must be called from inside a task of a running loop. Printing is
  * thread-safe (a {@link PrintStream} is).
@@ -36,7 +41,18 @@ public abstract class Example {
      */
     public abstract void run() throws Exception;
 
-    /** Python's {@code print(value)}: strings as they are, lists and maps as Python shows them. */
+    /**
+     * The whole program, as the Python's top level runs it: by default
+     * {@code asyncio.run(main())}, that is {@code Async.run(this::run)}. Must be called from
+     * a thread that is not running a loop.
+     *
+     * @throws Exception what the program threw, unchanged
+     */
+    public void runProgram() throws Exception {
+        Async.run(this::run);
+    }
+
+    /** Python's {@code print(value)}: strings as they are, lists and maps as Python shows them ({@link Py#str}). */
     protected final void print(Object value) {
         out.println(Py.str(value));
     }
@@ -57,17 +73,5 @@ public abstract class Example {
     /** The seconds since {@code start} (a {@link #now()}) the way {@code f"{elapsed:.2f}s"} prints them: {@code 2.00s}. */
     protected static String secondsSince(long start) {
         return String.format(Locale.ROOT, "%.2fs", (now() - start) / 1e9);
-    }
-
-    /**
-     * What Python's {@code type(value).__name__} would say: for a lambda or method reference,
-     * the interface it implements ({@code AsyncCallable}), else the class's simple name.
-     */
-    protected static String typeName(Object value) {
-        Class<?> type = value.getClass();
-        if ((type.isSynthetic() || type.isHidden()) && type.getInterfaces().length > 0) {
-            return type.getInterfaces()[0].getSimpleName();
-        }
-        return type.getSimpleName();
     }
 }

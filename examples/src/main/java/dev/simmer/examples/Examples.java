@@ -33,46 +33,56 @@ public final class Examples {
      * One example of the launcher.
      *
      * @param name        what to pass to the launcher, kebab-case
-     * @param seed        which seed program it mirrors ("000 make_coffee"), or which chapter of
-     *                    the guide it serves ("guide: timeouts")
+     * @param origin      which tutorial program it is the twin of, as the tutorial's short title and
+     *                    the program's name ("Kitchen Story: make_coffee"), or which chapter of the
+     *                    guide it serves ("guide: timeouts")
      * @param description one line on what it shows
      * @param factory     makes the example, printing to the stream given
      */
-    public record Entry(String name, String seed, String description, Function<PrintStream, Example> factory) {
+    public record Entry(String name, String origin, String description, Function<PrintStream, Example> factory) {
     }
 
-    /** Every example: the seeds' programs in their order, then those of the guide (docs/guide.md). */
+    /**
+     * The short titles of the asyncio tutorials the twins come from, in the order of {@link #ALL}
+     * (the guide lists them with their full titles).
+     */
+    public static final List<String> TUTORIALS = List.of("Kitchen Story", "Async Intro", "From Scratch", "Key Concepts");
+
+    /**
+     * Every example: the kitchen demo, then the tutorials' programs in their order (one twin each),
+     * then those of the guide (docs/guide.md).
+     */
     public static final List<Entry> ALL = List.of(
-            new Entry("kitchen", "000 The Big Picture", "one cook, three dishes: 23 minutes one by one, 10 together", Kitchen::new),
-            new Entry("make-coffee", "000 make_coffee", "a coroutine pauses at an await", MakeCoffee::new),
-            new Entry("say-hello", "000 say_hello", "Hello!, a one-second sleep, World!", SayHello::new),
-            new Entry("call-without-await", "000 fetch_data", "a coroutine that is not called does not run", CallWithoutAwait::new),
-            new Entry("lets-go-async", "000 main", "Async.run is asyncio.run", LetsGoAsync::new),
-            new Entry("create-task", "000 download + create_task", "start a task, do other work, await it", CreateTask::new),
-            new Entry("gather-downloads", "000 download + gather", "three 2 s downloads gathered: 2 s in all", GatherDownloads::new),
-            new Entry("sequential-vs-gather", "000 The Magic Revealed", "three downloads: 6 s awaited one by one, 2 s gathered", SequentialVsGather::new),
-            new Entry("async-with-database", "000 AsyncDatabase", "an async context manager as try-with-resources", AsyncWithDatabase::new),
-            new Entry("async-context-manager", "000 open_connection", "an @asynccontextmanager as AsyncResource.of(setup, teardown)", AsyncContextManager::new),
-            new Entry("timed-gather", "000 Putting It All Together", "a timer context manager around a gather of three fetches", TimedGather::new),
-            new Entry("coroutine-object", "001 fetch_data", "a coroutine object is a body not yet run", CoroutineObject::new),
-            new Entry("greet-after-delay", "001 say_hello(name, delay)", "three tasks greet in the order their delays end", GreetAfterDelay::new),
-            new Entry("fetch-urls", "001 Fetching Multiple URLs", "three (simulated) HTTP requests, sequential then gathered", FetchUrls::new),
-            new Entry("fetch-urls-http", "001 Fetching Multiple URLs", "the same over the network (needs it): java.net.http and Async.await", FetchUrlsHttp::new),
-            new Entry("gather-results", "001 task_a + task_b", "gather returns results in order, in the time of the slowest", GatherResults::new),
-            new Entry("cancel-background", "001 background_task", "cancel a background task after 10 s", CancelBackground::new),
-            new Entry("async-with-resource", "001 AsyncResource", "async context manager whose open and close suspend: 1.50 s", AsyncWithResource::new),
-            new Entry("sequential-vs-concurrent", "002 fetch_user", "three fetches: 3 s one by one, 1 s gathered", SequentialVsConcurrent::new),
-            new Entry("greet-coroutine", "002 exercise greet", "calling a coroutine function returns a body, not its result", GreetCoroutine::new),
-            new Entry("unawaited-result", "002 exercise add(3, 4)", "what an un-awaited call gives", UnawaitedResult::new),
-            new Entry("countdown-iterator", "002 exercise Countdown", "an AsyncIterator whose next() suspends, then the same as an async generator", CountdownIterator::new),
-            new Entry("context-manager-exercise", "002 exercise context manager", "Entering context, Doing work, Exiting context", ContextManagerExercise::new),
-            new Entry("simulate-gather", "002 exercise simulate_gather", "gather simulated with plain functions, then for real", SimulateGather::new),
-            new Entry("refactored-async", "002 exercise fetch_user/process_all", "synchronous code refactored into coroutines", RefactoredAsync::new),
-            new Entry("my-coroutine", "003 my_coroutine", "a coroutine pauses and resumes", MyCoroutine::new),
-            new Entry("main-function", "003 main", "the loop runs main, which pauses for 2 s", MainFunction::new),
-            new Entry("await-coroutine", "003 fetch_data", "main awaits another coroutine", AwaitCoroutine::new),
-            new Entry("two-tasks", "003 task1 + task2", "two tasks gathered: the shorter finishes first", TwoTasks::new),
-            new Entry("event-loop", "000 The Event Loop", "callSoon, callLater and a Promise: what the loop does under the tasks", EventLoopCallbacks::new),
+            new Entry("kitchen", "Kitchen Story: The Big Picture", "one cook, three dishes: 23 minutes one by one, 10 together", Kitchen::new),
+            new Entry("make-coffee", "Kitchen Story: make_coffee", "a coroutine pauses at an await", MakeCoffee::new),
+            new Entry("say-hello", "Kitchen Story: say_hello", "Hello!, a one-second sleep, World!", SayHello::new),
+            new Entry("call-without-await", "Kitchen Story: fetch_data", "calling a coroutine runs it: no coroutine object to forget", CallWithoutAwait::new),
+            new Entry("lets-go-async", "Kitchen Story: main", "Async.run is asyncio.run", LetsGoAsync::new),
+            new Entry("run-until-complete", "Kitchen Story: The Event Loop", "the old way, an explicit loop (LoopThread), then Async.run", RunUntilComplete::new),
+            new Entry("create-task", "Kitchen Story: download + create_task", "start a task, do other work, await it", CreateTask::new),
+            new Entry("gather-downloads", "Kitchen Story: download + gather", "three 2 s downloads gathered: 2 s in all", GatherDownloads::new),
+            new Entry("sequential-vs-gather", "Kitchen Story: The Magic Revealed", "three downloads: 6 s awaited one by one, 2 s gathered", SequentialVsGather::new),
+            new Entry("async-with-database", "Kitchen Story: AsyncDatabase", "an async context manager as try-with-resources", AsyncWithDatabase::new),
+            new Entry("async-context-manager", "Kitchen Story: open_connection", "an @asynccontextmanager as AsyncResource.of(setup, teardown)", AsyncContextManager::new),
+            new Entry("timed-gather", "Kitchen Story: Putting It All Together", "a timer context manager around a gather of three fetches", TimedGather::new),
+            new Entry("coroutine-object", "Async Intro: fetch_data", "Python shows a coroutine object; in Java the call runs", CoroutineObject::new),
+            new Entry("greet-after-delay", "Async Intro: say_hello(name, delay)", "three tasks greet in the order their delays end", GreetAfterDelay::new),
+            new Entry("fetch-urls", "Async Intro: Fetching Multiple URLs", "three (simulated) HTTP requests, sequential then gathered", FetchUrls::new),
+            new Entry("gather-results", "Async Intro: task_a + task_b", "gather returns results in order, in the time of the slowest", GatherResults::new),
+            new Entry("cancel-background", "Async Intro: background_task", "cancel a background task after 10 s", CancelBackground::new),
+            new Entry("async-with-resource", "Async Intro: AsyncResource", "async context manager whose open and close suspend: 1.50 s", AsyncWithResource::new),
+            new Entry("sequential-vs-concurrent", "From Scratch: fetch_user", "three fetches: 3 s one by one, 1 s gathered", SequentialVsConcurrent::new),
+            new Entry("greet-coroutine", "From Scratch: exercise 1, greet", "the type of what greet('World') gives: in Java, its result", GreetCoroutine::new),
+            new Entry("unawaited-result", "From Scratch: exercise 2, add(3, 4)", "what an un-awaited call gives: in Java, the sum", UnawaitedResult::new),
+            new Entry("countdown-iterator", "From Scratch: exercise 3, Countdown", "an AsyncIterator, then the same as an async generator", CountdownIterator::new),
+            new Entry("context-manager-exercise", "From Scratch: exercise 4, context manager", "Entering context, Doing work, Exiting context", ContextManagerExercise::new),
+            new Entry("simulate-gather", "From Scratch: exercise 5, simulate_gather", "gather simulated with plain functions", SimulateGather::new),
+            new Entry("refactored-async", "From Scratch: exercise 6, fetch_user/process_all", "synchronous code refactored into coroutines", RefactoredAsync::new),
+            new Entry("my-coroutine", "Key Concepts: my_coroutine", "a coroutine pauses and resumes", MyCoroutine::new),
+            new Entry("main-function", "Key Concepts: main", "the loop runs main, which pauses for 2 s", MainFunction::new),
+            new Entry("await-coroutine", "Key Concepts: fetch_data", "main awaits another coroutine", AwaitCoroutine::new),
+            new Entry("two-tasks", "Key Concepts: task1 + task2", "two tasks gathered: the shorter finishes first", TwoTasks::new),
+            new Entry("event-loop", "guide: the event loop", "callSoon, callLater and a Promise: what the loop does under the tasks", EventLoopCallbacks::new),
             new Entry("serve-as-ready", "guide: gather", "gatherSettled, asCompleted and wait(FIRST_COMPLETED)", ServeAsReady::new),
             new Entry("timeouts", "guide: timeouts", "Async.timeout, timeoutOrNull and waitFor: finally blocks run when cut short", Timeouts::new),
             new Entry("cancellation", "guide: cancellation", "cancel a task (its finally may wait), and shield one from a timeout", Cancellation::new),
@@ -83,10 +93,11 @@ public final class Examples {
             new Entry("kitchen-pass", "guide: sync primitives", "a Barrier serves a table together; a Condition waits for two plates", KitchenPass::new),
             new Entry("busy-kitchen", "guide: sync primitives", "three cooks take orders from a Queue and share two burners (a Semaphore)", BusyKitchen::new),
             new Entry("context-vars", "guide: context variables", "a ContextVar per task, copied into the tasks it creates", ContextVars::new),
-            new Entry("to-thread", "guide: threads", "blocking and CPU work off the loop: toThread and await(CompletableFuture)", ToThread::new),
-            new Entry("fetch-urls-local", "001 Fetching Multiple URLs", "the same against a local HTTP server it starts: Simmer streams and java.net.http", FetchUrlsLocal::new),
-            new Entry("echo-server", "asyncio streams docs", "a TCP echo server and client on loopback", EchoServer::new),
-            new Entry("chat-server", "issue 5", "a chat server for many clients, with an idle timeout and a line limit", ChatServer::new));
+            new Entry("echo-server", "guide: I/O", "a TCP echo server and client on loopback (asyncio's streams docs)", EchoServer::new),
+            new Entry("chat-server", "guide: I/O", "a chat server for many clients, with an idle timeout and a line limit", ChatServer::new),
+            new Entry("fetch-urls-http", "guide: I/O", "fetch-urls over the network (needs it): java.net.http and Async.await", FetchUrlsHttp::new),
+            new Entry("fetch-urls-local", "guide: I/O", "fetch-urls against a local HTTP server it starts: Simmer streams and java.net.http", FetchUrlsLocal::new),
+            new Entry("to-thread", "guide: threads", "blocking and CPU work off the loop: toThread and await(CompletableFuture)", ToThread::new));
 
     /** The example run when no name is given. */
     public static final String DEFAULT = "kitchen";
@@ -134,13 +145,13 @@ public final class Examples {
     }
 
     /**
-     * Runs one example in {@code Async.run}. If it fails (fetch-urls-http without a network,
+     * Runs one example's {@link Example#runProgram() program}. If it fails (fetch-urls-http without a network,
      * say), the failure and its causes go to {@code err} on one line, and the status is 1.
      */
     static int runExample(Entry entry, PrintStream out, PrintStream err) {
         Example example = entry.factory().apply(out);
         try {
-            Async.run(example::run);
+            example.runProgram();
             return 0;
         } catch (Exception e) {
             StringBuilder what = new StringBuilder(e.toString());
@@ -160,17 +171,13 @@ public final class Examples {
         out.println("With Maven: ./mvnw -q -pl examples -am compile exec:java -Dexec.args=\"NAME\"");
     }
 
-    /** "seed 000 make_coffee" for a seed's program, "guide: timeouts" for one of the guide's. */
-    static String origin(Entry e) {
-        return Character.isDigit(e.seed().charAt(0)) ? "seed " + e.seed() : e.seed();
-    }
-
     private static void list(PrintStream out) {
         int width = ALL.stream().mapToInt(e -> e.name().length()).max().orElse(0);
         for (Entry e : ALL) {
-            out.println(String.format(Locale.ROOT, "%-" + width + "s  %s (%s)", e.name(), e.description(), origin(e)));
+            out.println(String.format(Locale.ROOT, "%-" + width + "s  %s (%s)", e.name(), e.description(), e.origin()));
         }
         out.println();
+        out.println(String.join(", ", TUTORIALS) + ": the asyncio tutorials the twins come from (docs/guide.md).");
         out.println("Engine in this JVM: " + Async.engine() + (Async.engine() == EngineKind.THREADS
                 ? " (portable). For the fast path: MAVEN_OPTS=\"--add-exports java.base/jdk.internal.vm=ALL-UNNAMED\""
                 : " (fast path)."));

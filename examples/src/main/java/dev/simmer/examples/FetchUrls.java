@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Seed 001, "Example: Fetching Multiple URLs": three requests one after another, then the
+ * Async Programming (Intro), "Example: Fetching Multiple URLs": three requests one after another, then the
  * same three gathered.
  *
  * <pre>
@@ -43,8 +43,8 @@ import java.util.Map;
  * </pre>
  *
  * <p>This twin runs offline with a simulated {@link ClientSession}: each request takes
- * {@link #LATENCY} of loop time and answers with a body of the size the seed reports. With a
- * fixed latency the concurrent style takes one request's time (0.34 s), where the seed's
+ * {@link #LATENCY} of loop time and answers with a body of the size the tutorial reports. With a
+ * fixed latency the concurrent style takes one request's time (0.34 s), where the tutorial's
  * real network measured 0.12 s. {@link FetchUrlsHttp} is the same program over the network.
  */
 public final class FetchUrls extends Example {
@@ -56,7 +56,7 @@ public final class FetchUrls extends Example {
             "https://api.github.com/users/github",
             "https://api.github.com/users/torvalds");
 
-    /** The body sizes the seed printed. */
+    /** The body sizes the tutorial printed. */
     private static final Map<String, Integer> SIZES = Map.of(URLS.get(0), 1263, URLS.get(1), 1241, URLS.get(2), 1223);
 
     /** The example, printing to {@code out}. */

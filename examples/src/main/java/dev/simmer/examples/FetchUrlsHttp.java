@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Seed 001, "Example: Fetching Multiple URLs", over the network: the same program as
+ * Async Programming (Intro), "Example: Fetching Multiple URLs", over the network: the same program as
  * {@link FetchUrls}, with {@code java.net.http.HttpClient} in place of aiohttp.
  *
  * <pre>
@@ -28,7 +28,7 @@ import java.util.List;
  */
 @SuppressWarnings("try") // ClientSession.close() declares what Async.toThread does; a cancel comes as CancelledException, never InterruptedException
 public final class FetchUrlsHttp extends Example {
-    /** The seed's URLs. */
+    /** The tutorial's URLs. */
     public static final List<URI> GITHUB_USERS = List.of(
             URI.create("https://api.github.com/users/python"),
             URI.create("https://api.github.com/users/github"),
@@ -36,7 +36,7 @@ public final class FetchUrlsHttp extends Example {
 
     private final List<URI> urls;
 
-    /** The example over the seed's URLs, printing to {@code out}. */
+    /** The example over the tutorial's URLs, printing to {@code out}. */
     public FetchUrlsHttp(PrintStream out) {
         this(out, GITHUB_USERS);
     }

@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Seed 000, "Using gather: Run All at Once!": three downloads of two seconds each, done in
+ * The Restaurant Kitchen Story, "Using gather: Run All at Once!": three downloads of two seconds each, done in
  * two seconds in all.
  *
  * <pre>

@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Seed 001, "Using asyncio.gather()": results come back in the order the coroutines were
+ * Async Programming (Intro), "Using asyncio.gather()": results come back in the order the coroutines were
  * given, and the whole takes as long as the slowest (2 s), not the sum.
  *
  * <pre>

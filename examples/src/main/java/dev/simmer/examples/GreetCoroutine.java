@@ -1,12 +1,10 @@
 package dev.simmer.examples;
 
-import dev.simmer.AsyncCallable;
-
 import java.io.PrintStream;
 
 /**
- * Seed 002, practice exercise 1: a coroutine function returns a coroutine object when
- * called, without running its body.
+ * Python Async/Await: Write Non-Blocking Code from Scratch, practice exercise 1: a coroutine
+ * function returns a coroutine object when called, without running its body.
  *
  * <pre>
  * Write an async def function called greet that takes a name parameter and returns the
@@ -14,9 +12,11 @@ import java.io.PrintStream;
  * type of the object returned by calling greet('World') (do NOT await it).
  * </pre>
  *
- * <p>Python prints {@code coroutine}. The Java twin of "a function that, called, gives a
- * body to run later" is a method returning an {@link AsyncCallable}, so this prints
- * {@code AsyncCallable}; then, beyond the exercise, it runs the body.
+ * <p>The Python, {@code print(type(greet('World')))}, prints {@code <class 'coroutine'>}
+ * (and warns on stderr that the coroutine was never awaited). Java has no unawaited-coroutine
+ * object, because a Simmer coroutine is an ordinary method whose pauses happen inside the
+ * call, on the calling task's stack, so calling {@code greet} runs it and gives its result:
+ * this twin prints {@code class java.lang.String}.
  */
 public final class GreetCoroutine extends Example {
     /** The example, printing to {@code out}. */
@@ -24,16 +24,14 @@ public final class GreetCoroutine extends Example {
         super(out);
     }
 
-    /** {@code async def greet(name)}: calling it builds the coroutine; nothing runs yet. */
-    static AsyncCallable<String> greet(String name) {
-        return () -> "Hello, " + name + "! Welcome to async Python.";
+    /** {@code async def greet(name)}: it does not wait for anything, so it never pauses. */
+    static String greet(String name) {
+        return "Hello, " + name + "! Welcome to async Python.";
     }
 
     @Override
-    public void run() throws Exception {
-        AsyncCallable<String> coroutine = greet("World"); // do NOT await it
-        print(typeName(coroutine)); // Python: coroutine
-
-        print(coroutine.call()); // awaiting it runs the body
+    public void run() {
+        Object result = greet("World"); // (do NOT await it): in Java the call runs it
+        print(result.getClass());       // class java.lang.String; Python: <class 'coroutine'>
     }
 }

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The restaurant kitchen of seed 000 ("The Big Picture"): one cook, three dishes. Cooked one
+ * The restaurant kitchen of the Restaurant Kitchen Story ("The Big Picture"): one cook, three dishes. Cooked one
  * after another they take 23 minutes; started together with {@link Async#gather} they take
  * as long as the longest, 10.
  *

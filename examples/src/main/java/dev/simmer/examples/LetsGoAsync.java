@@ -6,7 +6,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 
 /**
- * Seed 000, "Starting Your Async Journey": {@code asyncio.run(main())} is
+ * The Restaurant Kitchen Story, "Starting Your Async Journey": {@code asyncio.run(main())} is
  * {@code Async.run(...)}, which makes the loop, runs main and closes the loop.
  *
  * <pre>

@@ -6,7 +6,8 @@ import java.io.PrintStream;
 import java.time.Duration;
 
 /**
- * Seed 000, "async and await: The Magic Words": a coroutine that pauses at an await.
+ * The Restaurant Kitchen Story, "async and await: The Magic Words": a coroutine that pauses
+ * at an await.
  *
  * <pre>
  * async def make_coffee():
@@ -15,8 +16,10 @@ import java.time.Duration;
  *     print("Coffee ready!")
  * </pre>
  *
- * <p>The seed leaves {@code brew_coffee} out; here it takes two seconds. In Java a coroutine
- * is a plain method: calling {@code brewCoffee()} from inside a task is {@code await brew_coffee()}.
+ * <p>The tutorial leaves {@code brew_coffee} out and does not run {@code make_coffee}; here
+ * {@code brew_coffee} is {@code await asyncio.sleep(2)}, and the program is
+ * {@code asyncio.run(make_coffee())}. In Java a coroutine is a plain method: calling
+ * {@code brewCoffee()} from inside a task is {@code await brew_coffee()}.
  */
 public final class MakeCoffee extends Example {
     /** The example, printing to {@code out}. */

@@ -6,7 +6,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 
 /**
- * Seed 003, "Coroutines": a function that pauses and resumes.
+ * Asynchronous Programming in Python, "Coroutines": a function that pauses and resumes.
  *
  * <pre>
  * async def my_coroutine():
@@ -15,7 +15,8 @@ import java.time.Duration;
  *     print("Coroutine resumed after 1 second")
  * </pre>
  *
- * <p>The seed only defines it; this twin runs it.
+ * <p>The tutorial only defines it; this twin runs it, as {@code asyncio.run(my_coroutine())}
+ * does.
  */
 public final class MyCoroutine extends Example {
     /** The example, printing to {@code out}. */

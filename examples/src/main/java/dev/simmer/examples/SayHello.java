@@ -6,7 +6,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 
 /**
- * Seed 000, "Real Example": the first coroutine.
+ * The Restaurant Kitchen Story, "Real Example": the first coroutine.
  *
  * <pre>
  * async def say_hello():

@@ -7,8 +7,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Seed 002, "Concurrent Tasks with asyncio.gather()": three one-second fetches take three
- * seconds awaited one by one, and one second gathered.
+ * Python Async/Await: Write Non-Blocking Code from Scratch, "Concurrent Tasks with
+ * asyncio.gather()": three one-second fetches take three seconds awaited one by one, and one
+ * second gathered.
  *
  * <pre>
  * # Takes 3 seconds total
@@ -28,9 +29,20 @@ import java.util.List;
  *     return [a, b, c]
  * </pre>
  *
- * <p>"Let's simulate this difference to see the speed-up": the seed does not show its
- * {@code fetch_user} or its output; here a fetch sleeps a second and each way prints its
- * result and its time.
+ * <p>"Let's simulate this difference to see the speed-up": the tutorial does not show its
+ * simulation, its {@code fetch_user} or its output. Here a fetch sleeps a second, and main
+ * runs each way and prints its result and its time, as this Python does:
+ *
+ * <pre>
+ * async def main():
+ *     loop = asyncio.get_running_loop()
+ *     start = loop.time()
+ *     users = await main_sequential()   # the first main above
+ *     print(f"Sequential: {users} in {loop.time() - start:.2f}s")
+ *     start = loop.time()
+ *     users = await main_concurrent()   # the second
+ *     print(f"Concurrent: {users} in {loop.time() - start:.2f}s")
+ * </pre>
  */
 public final class SequentialVsConcurrent extends Example {
     /** The example, printing to {@code out}. */

@@ -6,7 +6,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 
 /**
- * Seed 000, "The Magic Revealed": awaiting three downloads one by one takes six seconds,
+ * The Restaurant Kitchen Story, "The Magic Revealed": awaiting three downloads one by one takes six seconds,
  * gathering them takes two.
  *
  * <pre>
@@ -22,7 +22,24 @@ import java.time.Duration;
  * )
  * </pre>
  *
- * <p>The seed states the times in comments; this twin prints them, from the loop's clock.
+ * <p>The tutorial gives fragments, with the times in comments. Beyond it, this twin runs
+ * them in one main (with the tutorial's {@code download}, see {@link GatherDownloads}) and
+ * prints a heading and the time of each way, from the loop's clock, as this Python does:
+ *
+ * <pre>
+ * async def main():
+ *     loop = asyncio.get_running_loop()
+ *     print("Without gather:")
+ *     start = loop.time()
+ *     await download("A")
+ *     await download("B")
+ *     await download("C")
+ *     print(f"Time: {loop.time() - start:.2f}s")
+ *     print("With gather:")
+ *     start = loop.time()
+ *     await asyncio.gather(download("A"), download("B"), download("C"))
+ *     print(f"Time: {loop.time() - start:.2f}s")
+ * </pre>
  */
 public final class SequentialVsGather extends Example {
     /** The example, printing to {@code out}. */

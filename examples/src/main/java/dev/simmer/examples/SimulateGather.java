@@ -1,14 +1,13 @@
 package dev.simmer.examples;
 
-import dev.simmer.Async;
-
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Seed 002, practice exercise 5: what {@code gather} does, simulated with plain functions.
+ * Python Async/Await: Write Non-Blocking Code from Scratch, practice exercise 5: what
+ * {@code gather} does, simulated with plain functions.
  *
  * <pre>
  * Write a function called simulate_gather that takes a list of regular (synchronous)
@@ -17,8 +16,9 @@ import java.util.function.Supplier;
  * print the result.
  * </pre>
  *
- * <p>Python prints {@code ['A', 'B', 'C']}. This twin then does the same with the real
- * {@link Async#gather}, which runs the three bodies as concurrent tasks.
+ * <p>Python prints {@code ['A', 'B', 'C']}, and so does this twin. The real
+ * {@link dev.simmer.Async#gather} takes bodies the same way, and runs them as concurrent
+ * tasks: see {@link GatherDownloads}.
  */
 public final class SimulateGather extends Example {
     /** The example, printing to {@code out}. */
@@ -35,11 +35,7 @@ public final class SimulateGather extends Example {
     }
 
     @Override
-    public void run() throws Exception {
-        List<Supplier<String>> functions = List.of(() -> "A", () -> "B", () -> "C");
-        print(simulateGather(functions)); // ['A', 'B', 'C']
-
-        List<String> gathered = Async.gather(() -> "A", () -> "B", () -> "C");
-        print(gathered); // ['A', 'B', 'C'], from three tasks
+    public void run() {
+        print(simulateGather(List.of(() -> "A", () -> "B", () -> "C"))); // ['A', 'B', 'C']
     }
 }

@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Seed 000, "Putting It All Together!": a timer context manager around a gather of three
+ * The Restaurant Kitchen Story, "Putting It All Together!": a timer context manager around a gather of three
  * one-second fetches, which take one second in all.
  *
  * <pre>
@@ -42,7 +42,7 @@ import java.util.List;
  * Simmer's {@code @asynccontextmanager}: the part before {@code yield} is the setup, the
  * {@code finally} part the teardown. The start time, which Python keeps in the generator's
  * frame, goes from setup to teardown as the resource's value; the block does not use it,
- * as the seed's bare {@code yield} gives the block nothing.
+ * as the tutorial's bare {@code yield} gives the block nothing.
  */
 public final class TimedGather extends Example {
     /** The example, printing to {@code out}. */
@@ -50,7 +50,7 @@ public final class TimedGather extends Example {
         super(out);
     }
 
-    /** The seed's {@code timer(name)}; its value is the loop time it started at. */
+    /** The tutorial's {@code timer(name)}; its value is the loop time it started at. */
     AsyncResource<Long> timer(String name) throws Exception {
         return AsyncResource.of(() -> {
             print("⏱️ Starting " + name);
@@ -64,7 +64,7 @@ public final class TimedGather extends Example {
     }
 
     @Override
-    @SuppressWarnings("try") // like the seed, the block does not use the timer: it is only opened and closed
+    @SuppressWarnings("try") // as in the tutorial, the block does not use the timer: it is only opened and closed
     public void run() throws Exception {
         try (AsyncResource<Long> timer = timer("All fetches")) {
             // Run 3 fetches at once!

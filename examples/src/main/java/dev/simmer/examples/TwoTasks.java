@@ -6,7 +6,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 
 /**
- * Seed 003, "Tasks": two tasks run concurrently; the shorter one finishes first.
+ * Asynchronous Programming in Python, "Tasks": two tasks run concurrently; the shorter one finishes first.
  *
  * <pre>
  * async def task1():

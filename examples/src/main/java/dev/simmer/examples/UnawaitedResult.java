@@ -1,13 +1,13 @@
 package dev.simmer.examples;
 
-import dev.simmer.AsyncCallable;
-
 import java.io.PrintStream;
 
 /**
- * Seed 002, practice exercise 2: what a coroutine call gives before it is awaited.
+ * Python Async/Await: Write Non-Blocking Code from Scratch, practice exercise 2: what a
+ * coroutine call gives before it is awaited.
  *
  * <pre>
+ * import asyncio
  * async def add(a, b):
  *     return a + b
  *
@@ -15,9 +15,10 @@ import java.io.PrintStream;
  * print(type(result).__name__)
  * </pre>
  *
- * <p>Python prints {@code coroutine}, not 7: the sum is not computed yet. Here {@code add}
- * returns an {@link AsyncCallable}, so this prints {@code AsyncCallable}; then, beyond the
- * exercise, it awaits the body and prints 7.
+ * <p>Python prints {@code coroutine}, not the sum: {@code add} has not run. Java has no
+ * unawaited-coroutine object, because a Simmer coroutine is an ordinary method whose pauses
+ * happen inside the call, on the calling task's stack, so {@code add(3, 4)} runs and gives 7:
+ * this twin prints {@code Integer}.
  */
 public final class UnawaitedResult extends Example {
     /** The example, printing to {@code out}. */
@@ -25,15 +26,13 @@ public final class UnawaitedResult extends Example {
         super(out);
     }
 
-    static AsyncCallable<Integer> add(int a, int b) {
-        return () -> a + b;
+    static int add(int a, int b) {
+        return a + b;
     }
 
     @Override
-    public void run() throws Exception {
-        AsyncCallable<Integer> result = add(3, 4);
-        print(typeName(result)); // Python: coroutine
-
-        print(result.call()); // 7, once awaited
+    public void run() {
+        Object result = add(3, 4);                   // the call runs: result is 7
+        print(result.getClass().getSimpleName());    // Integer; Python: coroutine
     }
 }

@@ -14,8 +14,7 @@ class CreateTaskTest {
         assertThat(run.lines()).containsExactly(
                 "Doing other work...",
                 "Starting file1",
-                "Done file1",
-                "file1");
+                "Done file1");
         assertThat(run.elapsed()).isEqualTo(Duration.ofSeconds(2));
     }
 }

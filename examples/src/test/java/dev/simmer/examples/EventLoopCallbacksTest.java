@@ -11,7 +11,7 @@ class EventLoopCallbacksTest {
 
         assertThat(run.timedLines()).containsExactly(
                 "[0s] main: waiting for the bell",
-                "[0s] callSoon: runs on the next pass",
+                "[0s] callback: runs on the next pass",
                 "[2s] main: order up at 2.00s");
     }
 }

@@ -53,6 +53,20 @@ final class ExampleRun {
         return run;
     }
 
+    /**
+     * Runs the whole program of the example made by {@code factory}, its
+     * {@link Example#runProgram()}, as the launcher does: on the real clock, and on as many
+     * loops as the program makes. For the few examples whose Python does more at its top level
+     * than {@code asyncio.run(main())}.
+     *
+     * @return the lines it printed
+     */
+    static List<String> programLines(Function<PrintStream, Example> factory) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        factory.apply(new PrintStream(bytes, true, StandardCharsets.UTF_8)).runProgram();
+        return bytes.toString(StandardCharsets.UTF_8).lines().toList();
+    }
+
     /** The lines printed, as the Python program prints them. */
     List<String> lines() {
         return List.copyOf(lines);

@@ -53,20 +53,35 @@ class ExamplesTest {
     }
 
     @Test
-    void listShowsEveryExampleWithItsSeed() throws Exception {
+    void listShowsEveryExampleWithWhereItComesFrom() throws Exception {
         assertThat(launch("--list")).isZero();
 
         for (Examples.Entry e : Examples.ALL) {
-            assertThat(out()).contains(e.name() + " ").contains("(" + Examples.origin(e) + ")");
+            assertThat(out()).contains(e.name() + " ").contains("(" + e.origin() + ")");
         }
-        assertThat(out()).contains("Engine in this JVM: ");
+        assertThat(out()).contains("Kitchen Story, Async Intro, From Scratch, Key Concepts: the asyncio tutorials")
+                .contains("Engine in this JVM: ")
+                .doesNotContainIgnoringCase("seed")
+                .doesNotContainIgnoringCase("issue");
+    }
+
+    @Test
+    void everyTwinNamesATutorialAndEachTutorialProgramHasOneTwin() {
+        Set<String> programs = new HashSet<>();
+        for (Examples.Entry e : Examples.ALL) {
+            if (e.origin().startsWith("guide: ")) {
+                continue;
+            }
+            assertThat(Examples.TUTORIALS).as("the tutorial of %s", e.name()).contains(e.origin().substring(0, e.origin().indexOf(':')));
+            assertThat(programs.add(e.origin())).as("a second twin of %s", e.origin()).isTrue();
+        }
     }
 
     @Test
     void runsTheExampleNamed() throws Exception {
         assertThat(launch("simulate-gather")).isZero();
 
-        assertThat(out().lines()).containsExactly("['A', 'B', 'C']", "['A', 'B', 'C']");
+        assertThat(out().lines()).containsExactly("['A', 'B', 'C']");
     }
 
     @Test
