@@ -7,8 +7,8 @@ import java.io.PrintStream;
 import java.time.Duration;
 
 /**
- * The Restaurant Kitchen Story, "The Easy Way with asynccontextmanager": a context manager written as one
- * function, setup before the {@code yield} and cleanup in its {@code finally}.
+ * The Restaurant Kitchen Story, "The Easy Way with asynccontextmanager": a context manager
+ * written as one function, setup before the {@code yield} and cleanup in its {@code finally}.
  *
  * <pre>
  * &#64;asynccontextmanager

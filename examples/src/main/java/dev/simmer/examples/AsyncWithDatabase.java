@@ -6,9 +6,9 @@ import java.io.PrintStream;
 import java.time.Duration;
 
 /**
- * The Restaurant Kitchen Story, "Async Context Managers: Safe Open and Close": {@code async with} is
- * try-with-resources over an {@link AutoCloseable} whose opening call and {@code close()}
- * may suspend.
+ * The Restaurant Kitchen Story, "Async Context Managers: Safe Open and Close":
+ * {@code async with} is try-with-resources over an {@link AutoCloseable} whose opening call
+ * and {@code close()} may suspend.
  *
  * <pre>
  * class AsyncDatabase:

@@ -6,8 +6,8 @@ import java.io.PrintStream;
 import java.time.Duration;
 
 /**
- * Async Programming (Intro), "Async Context Managers": acquiring takes a second and releasing half a second,
- * both inside the try-with-resources, so the whole takes 1.5 s.
+ * Async Programming (Intro), "Async Context Managers": acquiring takes a second and releasing
+ * half a second, both inside the try-with-resources, so the whole takes 1.5 s.
  *
  * <pre>
  * class AsyncResource:

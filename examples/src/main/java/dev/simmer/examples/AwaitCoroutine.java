@@ -6,7 +6,8 @@ import java.io.PrintStream;
 import java.time.Duration;
 
 /**
- * Asynchronous Programming in Python, "Await Keyword": main awaits another coroutine, and pauses until it is done.
+ * Asynchronous Programming in Python, "Await Keyword": main awaits another coroutine, and
+ * pauses until it is done.
  *
  * <pre>
  * async def fetch_data():

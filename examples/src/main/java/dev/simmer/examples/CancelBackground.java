@@ -7,8 +7,8 @@ import java.io.PrintStream;
 import java.time.Duration;
 
 /**
- * Async Programming (Intro), "Using asyncio.create_task()": a background task works every five seconds
- * until main cancels it after ten; it gets a {@code CancelledException} in its sleep.
+ * Async Programming (Intro), "Using asyncio.create_task()": a background task works every five
+ * seconds until main cancels it after ten; it gets a {@code CancelledException} in its sleep.
  *
  * <pre>
  * async def background_task():

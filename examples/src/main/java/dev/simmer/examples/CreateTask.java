@@ -7,7 +7,8 @@ import java.io.PrintStream;
 import java.time.Duration;
 
 /**
- * The Restaurant Kitchen Story, "Creating a Task": schedule a coroutine, do other work, then await it.
+ * The Restaurant Kitchen Story, "Creating a Task": schedule a coroutine, do other work, then
+ * await it.
  *
  * <pre>
  * async def download(name):

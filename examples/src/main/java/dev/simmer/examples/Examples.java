@@ -93,7 +93,7 @@ public final class Examples {
             new Entry("kitchen-pass", "guide: sync primitives", "a Barrier serves a table together; a Condition waits for two plates", KitchenPass::new),
             new Entry("busy-kitchen", "guide: sync primitives", "three cooks take orders from a Queue and share two burners (a Semaphore)", BusyKitchen::new),
             new Entry("context-vars", "guide: context variables", "a ContextVar per task, copied into the tasks it creates", ContextVars::new),
-            new Entry("echo-server", "guide: I/O", "a TCP echo server and client on loopback (asyncio's streams docs)", EchoServer::new),
+            new Entry("echo-server", "guide: I/O", "a TCP echo server and client on loopback, as in asyncio's streams docs", EchoServer::new),
             new Entry("chat-server", "guide: I/O", "a chat server for many clients, with an idle timeout and a line limit", ChatServer::new),
             new Entry("fetch-urls-http", "guide: I/O", "fetch-urls over the network (needs it): java.net.http and Async.await", FetchUrlsHttp::new),
             new Entry("fetch-urls-local", "guide: I/O", "fetch-urls against a local HTTP server it starts: Simmer streams and java.net.http", FetchUrlsLocal::new),

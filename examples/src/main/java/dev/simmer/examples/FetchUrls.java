@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Async Programming (Intro), "Example: Fetching Multiple URLs": three requests one after another, then the
- * same three gathered.
+ * Async Programming (Intro), "Example: Fetching Multiple URLs": three requests one after
+ * another, then the same three gathered.
  *
  * <pre>
  * async def fetch_url(session, url):

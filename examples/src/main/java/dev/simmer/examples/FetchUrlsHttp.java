@@ -12,8 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Async Programming (Intro), "Example: Fetching Multiple URLs", over the network: the same program as
- * {@link FetchUrls}, with {@code java.net.http.HttpClient} in place of aiohttp.
+ * The Async Intro's "Example: Fetching Multiple URLs" over the network, for the guide's I/O
+ * chapter: the same program as its twin, {@link FetchUrls}, with
+ * {@code java.net.http.HttpClient} in place of aiohttp.
  *
  * <pre>
  * async def fetch_url(session, url):

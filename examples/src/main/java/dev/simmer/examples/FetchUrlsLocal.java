@@ -18,7 +18,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Async Programming (Intro), "Example: Fetching Multiple URLs", with no network needed: the example starts a
+ * The Async Intro's "Example: Fetching Multiple URLs" (its twin is {@link FetchUrls}) over
+ * real sockets, with no network needed, for the guide's I/O chapter: the example starts a
  * small HTTP server of its own on loopback (each answer takes a second, like a slow API),
  * then fetches three URLs one by one and concurrently, twice: with a small HTTP client
  * written on Simmer's streams, and with {@code java.net.http.HttpClient} awaited through

@@ -7,8 +7,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The Restaurant Kitchen Story, "Using gather: Run All at Once!": three downloads of two seconds each, done in
- * two seconds in all.
+ * The Restaurant Kitchen Story, "Using gather: Run All at Once!": three downloads of two
+ * seconds each, done in two seconds in all.
  *
  * <pre>
  * async def main():

@@ -7,8 +7,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Async Programming (Intro), "Using asyncio.gather()": results come back in the order the coroutines were
- * given, and the whole takes as long as the slowest (2 s), not the sum.
+ * Async Programming (Intro), "Using asyncio.gather()": results come back in the order the
+ * coroutines were given, and the whole takes as long as the slowest (2 s), not the sum.
  *
  * <pre>
  * async def task_a():

@@ -7,8 +7,9 @@ import java.io.PrintStream;
 import java.time.Duration;
 
 /**
- * Async Programming (Intro), "Basic Example": three tasks sleep concurrently; each greets when its own delay
- * is over, so Bob (1 s) comes before Alice (2 s) and Charlie (3 s), and the whole takes 3 s.
+ * Async Programming (Intro), "Basic Example": three tasks sleep concurrently; each greets when
+ * its own delay is over, so Bob (1 s) comes before Alice (2 s) and Charlie (3 s), and the
+ * whole takes 3 s.
  *
  * <pre>
  * async def say_hello(name, delay):

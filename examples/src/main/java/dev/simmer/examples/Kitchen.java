@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The restaurant kitchen of the Restaurant Kitchen Story ("The Big Picture"): one cook, three dishes. Cooked one
- * after another they take 23 minutes; started together with {@link Async#gather} they take
- * as long as the longest, 10.
+ * The Restaurant Kitchen Story, "The Big Picture": one cook, three dishes. Cooked one after
+ * another they take 23 minutes; started together with {@link Async#gather} they take as long
+ * as the longest, 10.
  *
  * <pre>
  * # Slow Way (Synchronous)
@@ -26,7 +26,9 @@ import java.util.Locale;
  * # Total: ~10 minutes
  * </pre>
  *
- * <p>A kitchen minute is {@link #MINUTE} of loop time, so the demo runs in about three
+ * <p>The tutorial's lines are pseudo-code (it defines none of the six functions), so this
+ * is a demo of them rather than the twin of a program, and prints more than they do. A
+ * kitchen minute is {@link #MINUTE} of loop time, so the demo runs in about three
  * seconds; times are printed in kitchen minutes, read from the loop's clock. After each way
  * a timeline shows who was cooking when: one after another the bars follow each other, and
  * together they overlap.

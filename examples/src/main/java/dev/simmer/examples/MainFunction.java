@@ -6,7 +6,8 @@ import java.io.PrintStream;
 import java.time.Duration;
 
 /**
- * Asynchronous Programming in Python, "Event Loop": the loop runs main, which pauses for two seconds.
+ * Asynchronous Programming in Python, "Event Loop": the loop runs main, which pauses for two
+ * seconds.
  *
  * <pre>
  * import asyncio

@@ -32,7 +32,8 @@ import java.time.Duration;
  * it runs main on the calling thread, rethrows main's failure unchanged (not wrapped in an
  * {@code ExecutionException}), and when main ends it cancels the tasks main left running and
  * closes the loop, where an explicit loop must be closed by hand (the tutorial's old way never
- * closes its loop). {@code LoopThread} is for code that is not async itself and hands the loop
+ * closes its loop, and newer Pythons deprecate {@code get_event_loop()} outside a running
+ * loop). {@code LoopThread} is for code that is not async itself and hands the loop
  * work from outside: a servlet, a GUI, a test.
  */
 public final class RunUntilComplete extends Example {

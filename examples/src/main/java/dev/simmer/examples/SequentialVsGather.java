@@ -6,8 +6,8 @@ import java.io.PrintStream;
 import java.time.Duration;
 
 /**
- * The Restaurant Kitchen Story, "The Magic Revealed": awaiting three downloads one by one takes six seconds,
- * gathering them takes two.
+ * The Restaurant Kitchen Story, "The Magic Revealed": awaiting three downloads one by one
+ * takes six seconds, gathering them takes two.
  *
  * <pre>
  * # Without gather - takes 6 seconds

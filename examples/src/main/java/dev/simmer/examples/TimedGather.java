@@ -8,8 +8,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The Restaurant Kitchen Story, "Putting It All Together!": a timer context manager around a gather of three
- * one-second fetches, which take one second in all.
+ * The Restaurant Kitchen Story, "Putting It All Together!": a timer context manager around a
+ * gather of three one-second fetches, which take one second in all.
  *
  * <pre>
  * &#64;asynccontextmanager

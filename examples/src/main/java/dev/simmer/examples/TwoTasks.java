@@ -6,7 +6,8 @@ import java.io.PrintStream;
 import java.time.Duration;
 
 /**
- * Asynchronous Programming in Python, "Tasks": two tasks run concurrently; the shorter one finishes first.
+ * Asynchronous Programming in Python, "Tasks": two tasks run concurrently; the shorter one
+ * finishes first.
  *
  * <pre>
  * async def task1():
