@@ -66,7 +66,7 @@ class ExamplesTest {
     }
 
     @Test
-    void everyTwinNamesATutorialAndEachTutorialProgramHasOneTwin() {
+    void everyTwinNamesItsTutorialAndNoProgramHasTwoTwins() {
         Set<String> programs = new HashSet<>();
         for (Examples.Entry e : Examples.ALL) {
             if (e.origin().startsWith("guide: ")) {

@@ -9,7 +9,7 @@ class FetchUrlsTest {
     void fetchesOneByOneThenConcurrently() throws Exception {
         ExampleRun run = ExampleRun.of(FetchUrls::new);
 
-        // As the seed prints, but with the simulated session's times (3 x 0.34 s, then 0.34 s).
+        // As the tutorial prints, but with the simulated session's times (3 x 0.34 s, then 0.34 s).
         assertThat(run.lines()).containsExactly(
                 "Synchronous style:",
                 "Fetched 1263 bytes from https://api.github.com/users/python",
