@@ -83,6 +83,7 @@ public final class Examples {
             new Entry("kitchen-pass", "guide: sync primitives", "a Barrier serves a table together; a Condition waits for two plates", KitchenPass::new),
             new Entry("busy-kitchen", "guide: sync primitives", "three cooks take orders from a Queue and share two burners (a Semaphore)", BusyKitchen::new),
             new Entry("context-vars", "guide: context variables", "a ContextVar per task, copied into the tasks it creates", ContextVars::new),
+            new Entry("request-logging", "guide: context propagation", "a service logs with SLF4J and Logback, a request id in the MDC of each of many concurrent tasks", RequestLogging::new),
             new Entry("to-thread", "guide: threads", "blocking and CPU work off the loop: toThread and await(CompletableFuture)", ToThread::new),
             new Entry("fetch-urls-local", "001 Fetching Multiple URLs", "the same against a local HTTP server it starts: Simmer streams and java.net.http", FetchUrlsLocal::new),
             new Entry("echo-server", "asyncio streams docs", "a TCP echo server and client on loopback", EchoServer::new),
