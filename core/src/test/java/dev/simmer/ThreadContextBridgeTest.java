@@ -150,6 +150,65 @@ class ThreadContextBridgeTest {
     }
 
     @Test
+    void callbacksShareTheLoopsValueWhateverTasksRunBetweenThemAndWhicheverThreadRunsThem() throws Exception {
+        Loops.virtual(() -> {
+            AsyncRunnable scheduler = () -> {
+                String own = "task " + Async.currentTask().name();
+                REQUEST.set(own);
+                for (int i = 0; i < 4; i++) {
+                    String next = own + " cb" + i;
+                    Async.loop().callSoon(() -> {
+                        log.add(REQUEST.get() + " -> " + next);
+                        REQUEST.set(next);
+                    });
+                    Async.yieldNow(); // alone or not: the callback may run ahead on this task's thread
+                    assertThat(REQUEST.get()).isEqualTo(own);
+                }
+            };
+            Async.createTask("a", scheduler).await(); // one task: its callbacks run ahead
+            Async.gather(List.of(Async.createTask("b", scheduler), Async.createTask("c", scheduler)));
+        });
+        // each callback saw what the one before it set, in the loop's own context
+        assertThat(log).hasSize(12).first().isEqualTo("null -> task a cb0");
+        for (int i = 1; i < log.size(); i++) {
+            String previousSet = log.get(i - 1).split(" -> ")[1];
+            assertThat(log.get(i)).startsWith(previousSet + " -> ");
+        }
+    }
+
+    @Test
+    void aCallbackThatCouldRunAheadOnATasksThreadSeesWhatAnEarlierCallbackSet() throws Exception {
+        Loops.virtual(() -> {
+            Async.loop().callSoon(() -> REQUEST.set("set by a callback"));
+            Task<Void> t = Async.createTask(() -> { // runs after that callback, in the same pass
+                Async.loop().callSoon(() -> logRequest("next callback"));
+                Async.sleep(Duration.ofMillis(1)); // that callback alone is ready: it may run ahead here
+            });
+            t.await();
+        });
+        assertThat(log).containsExactly("next callback: set by a callback");
+    }
+
+    @Test
+    void aTaskThatSuspendsInsideContextRunKeepsTheContextsValueUntilTheRunEnds() throws Exception {
+        Loops.virtual(() -> {
+            REQUEST.set("outer");
+            ContextVar.Context inner = ContextVar.Context.empty();
+            inner.run(() -> {
+                logRequest("run starts");
+                REQUEST.set("inner");
+                Async.createTask(() -> REQUEST.set("a sibling's")).await();
+                Async.sleep(Duration.ofMillis(1));
+                logRequest("run after a sleep");
+            });
+            logRequest("after the run");
+            inner.run(() -> logRequest("run again"));
+        });
+        assertThat(log).containsExactly("run starts: null", "run after a sleep: inner", "after the run: outer",
+                "run again: inner");
+    }
+
+    @Test
     void toThreadWorkSeesTheTasksValueAndTheWorkerGetsItsOwnBack() throws Exception {
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
