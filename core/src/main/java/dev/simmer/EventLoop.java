@@ -87,6 +87,7 @@ public final class EventLoop {
     private int passRemaining; // entries of the current pass not run yet
     long runAheads;            // how often runAhead spared a suspension (tests read it)
     private java.util.Map<ContextVar<?>, Object> rootContext = java.util.Map.of();
+    final BridgedState bridges; // the registered ThreadContextBridges' side; null when none: each hook is a null check
     private long stepStart;
     private int inFlight;
     private boolean interrupted;
@@ -117,6 +118,8 @@ public final class EventLoop {
         this.exceptionHandler = handler;
         this.thread = Thread.currentThread();
         this.runAheadAllowed = runAhead;
+        ThreadContextBridge<?>[] registered = ThreadContextBridge.forNewLoop();
+        this.bridges = registered == null ? null : new BridgedState(this, registered);
     }
 
     // ===================================================================== public API
@@ -558,7 +561,7 @@ public final class EventLoop {
             return false;
         }
         if (next != waiting) {
-            if (next == mainTask) {
+            if (next == mainTask || (bridges != null && !bridges.mayRunAhead(next))) {
                 return false;
             }
             ready.pollFirst();
@@ -572,6 +575,9 @@ public final class EventLoop {
             } finally {
                 runningAhead = false;
                 current = waiting;
+                if (bridges != null) {
+                    bridges.ranAhead();
+                }
             }
             moveInInboxAndDueTimers(); // what the pass after would do first
             if (ready.size() != 1 || ready.peekFirst() != waiting) {
@@ -691,6 +697,9 @@ public final class EventLoop {
                     return;
                 }
             }
+            if (bridges != null && entry != null) {
+                bridges.enterCallback(); // callbacks run in the loop's own context
+            }
             if (entry instanceof Handle handle) {
                 handle.runIfLive();
             } else if (entry != null) { // null: a timer cancelled after it came due
@@ -708,6 +717,7 @@ public final class EventLoop {
     /** Runs {@code main} as a task until it ends, then finishes every other task and closes. Loop thread only. */
     <T> T runMain(AsyncCallable<T> main) throws Exception {
         CURRENT.set(this);
+        Object[] outerBridged = bridges != null ? bridges.saveThread() : null; // the caller's MDC and such, put back at the end
         Task<T> task = null;
         try {
             task = createTask(main, "main");
@@ -740,7 +750,13 @@ public final class EventLoop {
             }
             return task.retrieve();
         } finally {
-            close();
+            try {
+                close();
+            } finally {
+                if (bridges != null) {
+                    bridges.restoreThread(outerBridged);
+                }
+            }
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
@@ -911,16 +927,40 @@ public final class EventLoop {
     /** The context ContextVars read: the running task's, or the loop's own in a plain callback. */
     java.util.Map<ContextVar<?>, Object> context() {
         Task<?> t = current;
+        if (bridges != null) { // the bridged state as the thread holds it now (an MDC.put since the step began)
+            if (t != null) {
+                t.context = bridges.sync(t, t.context);
+            } else {
+                rootContext = bridges.sync(null, rootContext);
+            }
+        }
         return t != null ? t.context : rootContext;
     }
 
     void setContext(java.util.Map<ContextVar<?>, Object> context) {
         Task<?> t = current;
+        if (bridges != null) { // Context.run: the thread takes the bridged state of the context entered
+            bridges.switched(t != null ? t.context : rootContext, context, t);
+        }
         if (t != null) {
             t.context = context;
         } else {
             rootContext = context;
         }
+    }
+
+    /** The loop's own context as it is stored (BridgedState, which captures into it). */
+    java.util.Map<ContextVar<?>, Object> rootContextRaw() {
+        return rootContext;
+    }
+
+    void rootContextCaptured(java.util.Map<ContextVar<?>, Object> context) {
+        rootContext = context;
+    }
+
+    /** toThread's work, with the calling task's bridged state installed on the worker; itself when nothing is bridged. */
+    <T> java.util.concurrent.Callable<T> withBridgedState(java.util.concurrent.Callable<T> work) {
+        return bridges == null ? work : bridges.carry(context(), work);
     }
 
     /** Puts an entry (Task, Handle or Runnable) on the ready queue. */

@@ -252,9 +252,19 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
     /** The body, inside the fiber. Records the outcome; never throws. */
     private void runBody() {
         loop.bindCurrentThread();
+        BridgedState bridged = loop.bridges;
         T result;
         try {
-            result = call(body);
+            if (bridged != null) {
+                bridged.stepBegins(this);
+            }
+            try {
+                result = call(body);
+            } finally {
+                if (bridged != null) {
+                    bridged.stepEnds(this, false);
+                }
+            }
         } catch (CancelledException e) {
             end();
             cancel0(e);
@@ -329,10 +339,20 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
             }
         }
         phase = Phase.WAITING;
-        if (loop.runAhead(this)) {
-            scheduled = false; // the loop ran what it would have run next, and then would have resumed us
-        } else {
-            loop.engine.suspend(fiber);
+        BridgedState bridged = loop.bridges;
+        if (bridged != null) {
+            bridged.stepEnds(this, true); // the task keeps its MDC and such; the thread is cleared
+        }
+        try {
+            if (loop.runAhead(this)) {
+                scheduled = false; // the loop ran what it would have run next, and then would have resumed us
+            } else {
+                loop.engine.suspend(fiber);
+            }
+        } finally {
+            if (bridged != null) {
+                bridged.stepBegins(this);
+            }
         }
         phase = Phase.RUNNING;
         if (mustCancel || waitAborted) {

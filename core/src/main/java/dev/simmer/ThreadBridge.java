@@ -57,7 +57,7 @@ final class ThreadBridge {
         Promise<T> result = new Promise<>(loop);
         loop.beginExternal();
         boolean shutDownAlready = executor instanceof ExecutorService es && es.isShutdown();
-        Work<T> work = new Work<>(loop, blocking, result);
+        Work<T> work = new Work<>(loop, loop.withBridgedState(blocking), result);
         result.addCallback(() -> {
             if (result.isCancelled()) {
                 work.cancel(true); // interrupt the worker: the awaiting task was cancelled

@@ -97,6 +97,7 @@ public final class Examples {
             new Entry("chat-server", "guide: I/O", "a chat server for many clients, with an idle timeout and a line limit", ChatServer::new),
             new Entry("fetch-urls-http", "guide: I/O", "fetch-urls over the network (needs it): java.net.http and Async.await", FetchUrlsHttp::new),
             new Entry("fetch-urls-local", "guide: I/O", "fetch-urls against a local HTTP server it starts: Simmer streams and java.net.http", FetchUrlsLocal::new),
+            new Entry("request-logging", "guide: context propagation", "a service logs with SLF4J and Logback, a request id in the MDC of each of many concurrent tasks", RequestLogging::new),
             new Entry("to-thread", "guide: threads", "blocking and CPU work off the loop: toThread and await(CompletableFuture)", ToThread::new));
 
     /** The example run when no name is given. */
