@@ -22,7 +22,13 @@ import java.util.function.Consumer;
  * @param <T> the value type
  */
 public final class Promise<T> extends Completion<T> {
+    static {
+        dev.simmer.internal.WaitLabels.install((promise, what, on) -> ((Promise<?>) promise).label(what, on));
+    }
+
     private Runnable cancelHook;
+    private String waitWhat; // what a task waiting on it does ("Event.await()"), for dumps; null: a plain promise
+    private Object waitOn;   // and on what, described only when a dump is made
 
     /**
      * A pending promise on the current loop.
@@ -97,6 +103,21 @@ public final class Promise<T> extends Completion<T> {
      */
     void onCancelRequest(Runnable hook) {
         this.cancelHook = hook;
+    }
+
+    /** Names what a task waiting on this promise is doing, for dumps: "awaiting {@code what} ({@code on})". */
+    Promise<T> label(String what, Object on) {
+        this.waitWhat = what;
+        this.waitOn = on;
+        return this;
+    }
+
+    /** What a task waiting on this promise is doing, for dumps: "awaiting ...". */
+    String describeWait() {
+        if (waitWhat == null) {
+            return "awaiting " + this;
+        }
+        return "awaiting " + waitWhat + (waitOn == null ? "" : " (" + waitOn + ")");
     }
 
     @Override

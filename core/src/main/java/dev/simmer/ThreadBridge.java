@@ -54,7 +54,7 @@ final class ThreadBridge {
      * neither refused nor ran has been discarded, and is refused here instead.
      */
     private static <T> T onExecutor(EventLoop loop, Executor executor, Callable<T> blocking) throws Exception {
-        Promise<T> result = new Promise<>(loop);
+        Promise<T> result = new Promise<T>(loop).label("Async.toThread(...), work on another thread", null);
         loop.beginExternal();
         boolean shutDownAlready = executor instanceof ExecutorService es && es.isShutdown();
         Work<T> work = new Work<>(loop, blocking, result);
@@ -124,7 +124,7 @@ final class ThreadBridge {
         if (stage instanceof CompletableFuture<T> f && isDone(f)) {
             return unwrapNow(f);
         }
-        Promise<T> result = new Promise<>(loop);
+        Promise<T> result = new Promise<T>(loop).label("Async.await(CompletionStage)", stage);
         loop.beginExternal();
         stage.whenComplete((value, error) -> {
             Outcome<T> outcome = error == null ? new Outcome.Success<>(value) : failureOf(error);

@@ -4,6 +4,7 @@ import dev.simmer.CancelledException;
 import dev.simmer.EventLoop;
 import dev.simmer.Promise;
 import dev.simmer.Task;
+import dev.simmer.internal.WaitLabels;
 
 import java.util.ArrayDeque;
 import java.util.Iterator;
@@ -83,7 +84,7 @@ public final class Lock {
                     + " Lock is not reentrant (waiting would never end). Release it first, or restructure the code"
                     + " so the lock is taken once.");
         }
-        Waiter w = new Waiter(me, l.createPromise());
+        Waiter w = new Waiter(me, WaitLabels.label(l.createPromise(), "Lock.acquire()", this));
         waiters.add(w);
         try {
             SyncSupport.awaitWaiter(w.promise);

@@ -5,6 +5,7 @@ import dev.simmer.AsyncIterator;
 import dev.simmer.CancelledException;
 import dev.simmer.EventLoop;
 import dev.simmer.Promise;
+import dev.simmer.internal.WaitLabels;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -189,7 +190,7 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
             throw shutDown("put");
         }
         if (full()) {
-            Promise<Boolean> p = l.createPromise();
+            Promise<Boolean> p = WaitLabels.label(l.createPromise(), "Queue.put()", this);
             putters.add(p);
             Boolean slot;
             try {
@@ -266,7 +267,7 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
         if (state != State.OPEN) {
             throw shutDown(call);
         }
-        Promise<Entry<T>> p = l.createPromise();
+        Promise<Entry<T>> p = WaitLabels.label(l.createPromise(), "Queue.get()", this);
         getters.add(p);
         Entry<T> entry;
         try {
@@ -451,7 +452,7 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
         if (unfinished == 0) {
             return;
         }
-        Promise<Void> p = l.createPromise();
+        Promise<Void> p = WaitLabels.label(l.createPromise(), "Queue.join()", this);
         joiners.add(p);
         try {
             awaitWaiter(p);

@@ -5,6 +5,7 @@ import dev.simmer.CancelledException;
 import dev.simmer.EventLoop;
 import dev.simmer.Promise;
 import dev.simmer.Task;
+import dev.simmer.internal.WaitLabels;
 
 import java.util.ArrayDeque;
 
@@ -96,8 +97,9 @@ final class SyncSupport {
     static final class WaitList {
         private final ArrayDeque<Promise<Void>> waiters = new ArrayDeque<>();
 
-        Promise<Void> add(EventLoop loop) {
-            Promise<Void> p = loop.createPromise();
+        /** A new waiter, last in line; {@code what} and {@code on} label it for task dumps (see WaitLabels). */
+        Promise<Void> add(EventLoop loop, String what, Object on) {
+            Promise<Void> p = WaitLabels.label(loop.createPromise(), what, on);
             waiters.add(p);
             return p;
         }
