@@ -708,6 +708,7 @@ public final class EventLoop {
     /** Runs {@code main} as a task until it ends, then finishes every other task and closes. Loop thread only. */
     <T> T runMain(AsyncCallable<T> main) throws Exception {
         CURRENT.set(this);
+        MonitorWatchdog.register(this); // a task blocked on a monitor that a suspended task holds is reported
         Task<T> task = null;
         try {
             task = createTask(main, "main");
@@ -841,6 +842,7 @@ public final class EventLoop {
             if (watchdog != null) {
                 watchdog.close(); // waits for it: a report it is making is not lost
             }
+            MonitorWatchdog.unregister(this);
             CURRENT.remove();
         }
     }
@@ -986,6 +988,21 @@ public final class EventLoop {
 
     Task<?> currentTask() {
         return current;
+    }
+
+    // For MonitorWatchdog, which reads these from its own thread without synchronization: a
+    // stale value only delays its report (see its overview).
+
+    long stepCount() {
+        return steps;
+    }
+
+    Thread thread() {
+        return thread;
+    }
+
+    Task<?> liveHeadForDiagnostics() {
+        return liveHead;
     }
 
     /**
