@@ -125,17 +125,12 @@ final class MonitorWatchdog {
         Throwable stack = new Throwable("where task '" + task.name() + "' is blocked (thread '" + runner.getName()
                 + "', BLOCKED)");
         stack.setStackTrace(where);
-        loop.report(new ErrorReport(diagnosis(task, at, seconds, monitor(runner), suspendedTasks(loop, task)), stack, task));
-    }
-
-    /** The monitor {@code runner} is blocked on, as ThreadMXBean names it ("java.lang.Object@1b6d3586"), or null. */
-    private static String monitor(Thread runner) {
-        if (runner.isVirtual()) {
-            return null; // ThreadMXBean does not see virtual threads
-        }
-        java.lang.management.ThreadInfo info = java.lang.management.ManagementFactory.getThreadMXBean()
-                .getThreadInfo(runner.threadId());
-        return info == null || info.getLockInfo() == null ? null : info.getLockInfo().toString();
+        java.lang.management.ThreadInfo info = runner.isVirtual() ? null // ThreadMXBean does not see virtual threads
+                : java.lang.management.ManagementFactory.getThreadMXBean().getThreadInfo(runner.threadId());
+        String monitor = info == null || info.getLockInfo() == null ? null : info.getLockInfo().toString();
+        String owner = info == null || info.getLockOwnerId() < 0 || info.getLockOwnerName() == null ? null
+                : info.getLockOwnerName();
+        loop.report(new ErrorReport(diagnosis(task, at, seconds, monitor, owner, suspendedTasks(loop, task)), stack, task));
     }
 
     /** The loop's tasks suspended now, but {@code blocked}, each with what it waits on and where. */
@@ -187,13 +182,21 @@ final class MonitorWatchdog {
      * holder among them), what to do instead.
      *
      * @param monitor   the monitor as ThreadMXBean names it, or null if it cannot tell
+     * @param owner     the thread that holds it, if ThreadMXBean can tell (a thread, not a suspended task), else null
      * @param suspended the suspended tasks, each already described
      */
-    static String diagnosis(Task<?> blocked, StackTraceElement at, long seconds, String monitor, List<String> suspended) {
+    static String diagnosis(Task<?> blocked, StackTraceElement at, long seconds, String monitor, String owner,
+                            List<String> suspended) {
         StringBuilder s = new StringBuilder();
         s.append("The loop has been stuck for ").append(seconds).append(" s: task '").append(blocked.name())
                 .append("' is blocked entering ").append(monitor == null ? "a monitor" : "the monitor of " + monitor)
                 .append(" ('synchronized') at ").append(at).append(", and it holds the loop, so no other task can run.");
+        if (owner != null) {
+            s.append(" The monitor is held by thread '").append(owner).append("': the loop waits until that thread leaves")
+                    .append(" it. Keep 'synchronized' sections that tasks share with other threads short, or move the")
+                    .append(" call into Async.toThread(...).");
+            return s.toString();
+        }
         if (suspended.isEmpty()) {
             s.append(" No other task of this loop is suspended: the monitor is held by another thread.");
         } else {
