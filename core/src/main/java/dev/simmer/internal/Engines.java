@@ -129,14 +129,20 @@ public final class Engines {
 
     /** The JVM flag that opens the fast path for {@code loading}, as it is typed on the command line. */
     static String flag(Loading loading) {
-        return "--add-exports java.base/" + PACKAGE + "=" + (loading == Loading.MODULE_PATH ? "dev.simmer" : "ALL-UNNAMED");
+        return "--add-exports java.base/" + PACKAGE + "=" + (loading == Loading.MODULE_PATH ? moduleName() : "ALL-UNNAMED");
+    }
+
+    /** Simmer's module on the module path: dev.simmer (or whatever a repackaging named it). */
+    private static String moduleName() {
+        Module m = Engines.class.getModule();
+        return m.isNamed() ? m.getName() : "dev.simmer";
     }
 
     private static String howToExport(Loading loading) {
         return switch (loading) {
             case CLASS_PATH -> "add the JVM flag " + flag(loading) + ".";
             case MODULE_PATH -> "add the JVM flag " + flag(loading)
-                    + " (Simmer is on the module path, in the named module dev.simmer).";
+                    + " (Simmer is on the module path, in the named module " + moduleName() + ").";
             case EXECUTABLE_JAR -> "add the line 'Add-Exports: java.base/" + PACKAGE + "' to the executable jar's"
                     + " manifest (META-INF/MANIFEST.MF), or run it with the JVM flag " + flag(loading) + ".";
             case CLASS_PATH_OR_JAR -> "add the JVM flag " + flag(loading) + " (in an executable jar run with java"
@@ -146,7 +152,7 @@ public final class Engines {
 
     private static String allUnnamedDoesNotReach() {
         return "The flag --add-exports java.base/" + PACKAGE + "=ALL-UNNAMED is there, but it reaches only code on the"
-                + " class path, not the named module dev.simmer.";
+                + " class path, not the named module " + moduleName() + ".";
     }
 
     private static String capitalized(String s) {
