@@ -1,5 +1,7 @@
 package dev.simmer;
 
+import dev.simmer.internal.WaitLabels;
+
 import java.util.function.Consumer;
 
 /**
@@ -23,12 +25,13 @@ import java.util.function.Consumer;
  */
 public final class Promise<T> extends Completion<T> {
     static {
-        dev.simmer.internal.WaitLabels.install((promise, what, on) -> ((Promise<?>) promise).label(what, on));
+        WaitLabels.install((promise, label) -> ((Promise<?>) promise).extra = label);
     }
 
-    private Runnable cancelHook;
-    private String waitWhat; // what a task waiting on it does ("Event.await()"), for dumps; null: a plain promise
-    private Object waitOn;   // and on what, described only when a dump is made
+    // One field for two uses that never meet, so that a promise stays as small as before:
+    // gather's cancel hook (a Runnable, see onCancelRequest), or the WaitLabels.Label of a
+    // waiter promise of dev.simmer.sync, Async.toThread or Async.await (what dumps show).
+    private Object extra;
 
     /**
      * A pending promise on the current loop.
@@ -102,22 +105,18 @@ public final class Promise<T> extends Completion<T> {
      * promises that stand for other work, such as gather's children.
      */
     void onCancelRequest(Runnable hook) {
-        this.cancelHook = hook;
+        this.extra = hook;
     }
 
-    /** Names what a task waiting on this promise is doing, for dumps: "awaiting {@code what} ({@code on})". */
-    Promise<T> label(String what, Object on) {
-        this.waitWhat = what;
-        this.waitOn = on;
+    /** Says what a task waiting on this promise is doing, for dumps (see WaitLabels). */
+    Promise<T> label(WaitLabels.Label label) {
+        this.extra = label;
         return this;
     }
 
     /** What a task waiting on this promise is doing, for dumps: "awaiting ...". */
     String describeWait() {
-        if (waitWhat == null) {
-            return "awaiting " + this;
-        }
-        return "awaiting " + waitWhat + (waitOn == null ? "" : " (" + waitOn + ")");
+        return "awaiting " + (extra instanceof WaitLabels.Label label ? label.describe(this) : toString());
     }
 
     @Override
@@ -125,9 +124,8 @@ public final class Promise<T> extends Completion<T> {
         if (isDone()) {
             return false;
         }
-        Runnable hook = cancelHook;
-        if (hook != null) {
-            cancelHook = null;
+        if (extra instanceof Runnable hook) {
+            extra = null;
             hook.run();
         }
         return cancel0(message);

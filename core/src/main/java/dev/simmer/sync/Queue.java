@@ -144,6 +144,7 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
     private final ArrayDeque<Promise<Entry<T>>> getters = new ArrayDeque<>();
     private final ArrayDeque<Promise<Boolean>> putters = new ArrayDeque<>();
     private final List<Promise<Void>> joiners = new ArrayList<>();
+    private WaitLabels.Label[] waitLabels; // what task dumps say of a getter, putter, joiner; made at the first wait
     private int handed;
     private int granted;
     private int unfinished;
@@ -190,7 +191,7 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
             throw shutDown("put");
         }
         if (full()) {
-            Promise<Boolean> p = WaitLabels.label(l.createPromise(), "Queue.put()", this);
+            Promise<Boolean> p = WaitLabels.label(l.createPromise(), waitLabel(PUT));
             putters.add(p);
             Boolean slot;
             try {
@@ -267,7 +268,7 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
         if (state != State.OPEN) {
             throw shutDown(call);
         }
-        Promise<Entry<T>> p = WaitLabels.label(l.createPromise(), "Queue.get()", this);
+        Promise<Entry<T>> p = WaitLabels.label(l.createPromise(), waitLabel(GET));
         getters.add(p);
         Entry<T> entry;
         try {
@@ -452,7 +453,7 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
         if (unfinished == 0) {
             return;
         }
-        Promise<Void> p = WaitLabels.label(l.createPromise(), "Queue.join()", this);
+        Promise<Void> p = WaitLabels.label(l.createPromise(), waitLabel(JOIN));
         joiners.add(p);
         try {
             awaitWaiter(p);
@@ -573,6 +574,23 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
     /** How many items are not yet marked done. */
     final int unfinishedCount() {
         return unfinished;
+    }
+
+    private static final int GET = 0;
+    private static final int PUT = 1;
+    private static final int JOIN = 2;
+    private static final String[] WAITS = {"Queue.get()", "Queue.put()", "Queue.join()"}; // by GET, PUT, JOIN
+
+    /** What task dumps say of a task in {@code WAITS[call]} on this queue. */
+    private WaitLabels.Label waitLabel(int call) {
+        if (waitLabels == null) {
+            waitLabels = new WaitLabels.Label[WAITS.length];
+        }
+        WaitLabels.Label label = waitLabels[call];
+        if (label == null) {
+            waitLabels[call] = label = WaitLabels.of(WAITS[call], this);
+        }
+        return label;
     }
 
     @Override
