@@ -39,7 +39,8 @@ final class MonitorWatchdog {
     private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
     private static final Set<EventLoop> LOOPS = ConcurrentHashMap.newKeySet();
-    private static Thread thread; // started by the first register; guarded by MonitorWatchdog.class
+    private static volatile Thread thread; // set once, by the first register (under MonitorWatchdog.class)
+    private static volatile boolean idle; // the watchdog is parked (or about to be) until a loop registers
 
     private MonitorWatchdog() {
     }
@@ -56,17 +57,18 @@ final class MonitorWatchdog {
     /** The loop is running: watch it. From the loop's thread. */
     static void register(EventLoop loop) {
         LOOPS.add(loop);
-        Thread t;
-        synchronized (MonitorWatchdog.class) {
-            t = thread;
-            if (t == null) {
-                thread = t = Thread.ofPlatform().daemon().name("simmer-monitor-watchdog").unstarted(MonitorWatchdog::watch);
-                t.start();
-                return;
-            }
+        if (idle) {
+            LockSupport.unpark(thread); // idle is set only by the running watchdog, so thread is set
+            return;
         }
-        if (LOOPS.size() == 1) {
-            LockSupport.unpark(t); // it may be parked for good, with nothing to watch
+        if (thread == null) {
+            synchronized (MonitorWatchdog.class) {
+                if (thread == null) {
+                    Thread t = Thread.ofPlatform().daemon().name("simmer-monitor-watchdog").unstarted(MonitorWatchdog::watch);
+                    thread = t;
+                    t.start();
+                }
+            }
         }
     }
 
@@ -80,7 +82,11 @@ final class MonitorWatchdog {
         while (true) {
             if (LOOPS.isEmpty()) {
                 watches.clear();
-                LockSupport.park(MonitorWatchdog.class); // register unparks us
+                idle = true; // before looking again: a loop that registers from now on sees it and unparks us
+                if (LOOPS.isEmpty()) {
+                    LockSupport.park(MonitorWatchdog.class);
+                }
+                idle = false;
                 continue;
             }
             LockSupport.parkNanos(MonitorWatchdog.class, TICK_NANOS);
