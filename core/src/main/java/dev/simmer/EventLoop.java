@@ -718,6 +718,7 @@ public final class EventLoop {
     <T> T runMain(AsyncCallable<T> main) throws Exception {
         CURRENT.set(this);
         Object[] outerBridged = bridges != null ? bridges.saveThread() : null; // the caller's MDC and such, put back at the end
+        MonitorWatchdog.register(this); // a task blocked on a monitor that a suspended task holds is reported
         Task<T> task = null;
         try {
             task = createTask(main, "main");
@@ -857,6 +858,7 @@ public final class EventLoop {
             if (watchdog != null) {
                 watchdog.close(); // waits for it: a report it is making is not lost
             }
+            MonitorWatchdog.unregister(this);
             CURRENT.remove();
         }
     }
@@ -1026,6 +1028,21 @@ public final class EventLoop {
 
     Task<?> currentTask() {
         return current;
+    }
+
+    // For MonitorWatchdog, which reads these from its own thread without synchronization: a
+    // stale value only delays its report (see its overview).
+
+    long stepCount() {
+        return steps;
+    }
+
+    Thread thread() {
+        return thread;
+    }
+
+    Task<?> liveHeadForDiagnostics() {
+        return liveHead;
     }
 
     /**

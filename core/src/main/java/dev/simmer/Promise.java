@@ -1,5 +1,7 @@
 package dev.simmer;
 
+import dev.simmer.internal.WaitLabels;
+
 import java.util.function.Consumer;
 
 /**
@@ -22,7 +24,14 @@ import java.util.function.Consumer;
  * @param <T> the value type
  */
 public final class Promise<T> extends Completion<T> {
-    private Runnable cancelHook;
+    static {
+        WaitLabels.install((promise, label) -> ((Promise<?>) promise).extra = label);
+    }
+
+    // One field for two uses that never meet, so that a promise stays as small as before:
+    // gather's cancel hook (a Runnable, see onCancelRequest), or the WaitLabels.Label of a
+    // waiter promise of dev.simmer.sync, Async.toThread or Async.await (what dumps show).
+    private Object extra;
 
     /**
      * A pending promise on the current loop.
@@ -96,7 +105,18 @@ public final class Promise<T> extends Completion<T> {
      * promises that stand for other work, such as gather's children.
      */
     void onCancelRequest(Runnable hook) {
-        this.cancelHook = hook;
+        this.extra = hook;
+    }
+
+    /** Says what a task waiting on this promise is doing, for dumps (see WaitLabels). */
+    Promise<T> label(WaitLabels.Label label) {
+        this.extra = label;
+        return this;
+    }
+
+    /** What a task waiting on this promise is doing, for dumps: "awaiting ...". */
+    String describeWait() {
+        return "awaiting " + (extra instanceof WaitLabels.Label label ? label.describe(this) : toString());
     }
 
     @Override
@@ -104,9 +124,8 @@ public final class Promise<T> extends Completion<T> {
         if (isDone()) {
             return false;
         }
-        Runnable hook = cancelHook;
-        if (hook != null) {
-            cancelHook = null;
+        if (extra instanceof Runnable hook) {
+            extra = null;
             hook.run();
         }
         return cancel0(message);

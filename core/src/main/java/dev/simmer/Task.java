@@ -438,18 +438,62 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
             return phase.name().toLowerCase(java.util.Locale.ROOT);
         }
         if (waitingOn instanceof Task<?> t) {
-            return "awaiting " + t;
+            return "awaiting task '" + t.name() + "'";
+        }
+        if (waitingOn instanceof Promise<?> p) {
+            return p.describeWait();
         }
         if (waitingOn != null) {
             return "awaiting " + waitingOn;
         }
         if (timer != null) {
-            return "sleeping until " + timer.deadline() + " ns (loop time)";
+            long deadline = timer.deadline();
+            if (deadline == Long.MAX_VALUE) {
+                return "sleeping for good";
+            }
+            long left = deadline - loop.clock.nanoTime();
+            return left <= 0 ? "sleeping, due now" : "sleeping, " + humanDuration(left) + " left";
         }
         if (ioWait != null) {
             return "waiting for " + ioWait + " to be " + (ioWrite ? "writable" : "readable");
         }
         return "ready to resume";
+    }
+
+    /** When the task's sleep ends, in loop time; {@code Long.MIN_VALUE} if it is not sleeping. */
+    long sleepDeadline() {
+        Timer t = timer;
+        return phase == Phase.WAITING && waitingOn == null && t != null ? t.deadline() : Long.MIN_VALUE;
+    }
+
+    /** A positive duration in the largest fitting unit, one decimal at most: "1.5 s", "250 ms", "2 h 5 min". */
+    static String humanDuration(long nanos) {
+        if (nanos < 1_000L) {
+            return nanos + " ns";
+        }
+        if (nanos < 1_000_000L) {
+            return oneDecimal(nanos / 1e3) + " \u00b5s";
+        }
+        if (nanos < 1_000_000_000L) {
+            return oneDecimal(nanos / 1e6) + " ms";
+        }
+        long seconds = nanos / 1_000_000_000L;
+        if (seconds < 60) {
+            return oneDecimal(nanos / 1e9) + " s";
+        }
+        if (seconds < 3600) {
+            return seconds / 60 + " min" + (seconds % 60 == 0 ? "" : " " + seconds % 60 + " s");
+        }
+        if (seconds < 86_400) {
+            return seconds / 3600 + " h" + (seconds % 3600 / 60 == 0 ? "" : " " + seconds % 3600 / 60 + " min");
+        }
+        return seconds / 86_400 + " d" + (seconds % 86_400 / 3600 == 0 ? "" : " " + seconds % 86_400 / 3600 + " h");
+    }
+
+    private static String oneDecimal(double value) {
+        double rounded = Math.round(value * 10) / 10.0;
+        return rounded == Math.rint(rounded) ? Long.toString((long) rounded)
+                : String.format(java.util.Locale.ROOT, "%.1f", rounded);
     }
 
     /** The thread that runs this task's steps (see Fiber.thread), or null if not known yet. Diagnostics, any thread. */

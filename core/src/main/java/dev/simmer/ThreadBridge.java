@@ -1,5 +1,7 @@
 package dev.simmer;
 
+import dev.simmer.internal.WaitLabels;
+
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -43,6 +45,9 @@ final class ThreadBridge {
         return onExecutor(loop, executor, blocking);
     }
 
+    private static final WaitLabels.Label ON_ANOTHER_THREAD = WaitLabels.of("Async.toThread(...): work on another thread", null);
+    private static final WaitLabels.Label COMPLETION_STAGE = WaitLabels.of("Async.await(CompletionStage)", null);
+
     /**
      * Runs {@code blocking} on {@code executor}; the awaiting task's cancellation interrupts the worker.
      *
@@ -54,7 +59,7 @@ final class ThreadBridge {
      * neither refused nor ran has been discarded, and is refused here instead.
      */
     private static <T> T onExecutor(EventLoop loop, Executor executor, Callable<T> blocking) throws Exception {
-        Promise<T> result = new Promise<>(loop);
+        Promise<T> result = new Promise<T>(loop).label(ON_ANOTHER_THREAD);
         loop.beginExternal();
         boolean shutDownAlready = executor instanceof ExecutorService es && es.isShutdown();
         Work<T> work = new Work<>(loop, loop.withBridgedState(blocking), result);
@@ -124,7 +129,7 @@ final class ThreadBridge {
         if (stage instanceof CompletableFuture<T> f && isDone(f)) {
             return unwrapNow(f);
         }
-        Promise<T> result = new Promise<>(loop);
+        Promise<T> result = new Promise<T>(loop).label(COMPLETION_STAGE);
         loop.beginExternal();
         stage.whenComplete((value, error) -> {
             Outcome<T> outcome = error == null ? new Outcome.Success<>(value) : failureOf(error);

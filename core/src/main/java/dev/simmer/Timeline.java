@@ -64,7 +64,6 @@ public final class Timeline {
     }
 
     private static final Pattern IDENTITY = Pattern.compile("@[0-9a-f]+");
-    private static final Pattern SLEEP = Pattern.compile("sleeping until (-?\\d+) ns \\(loop time\\)");
 
     private final List<Event> events = new ArrayList<>();
     private final Map<Task<?>, Integer> rows = new IdentityHashMap<>();
@@ -113,7 +112,7 @@ public final class Timeline {
         @Override
         public void stepEnded(Task<?> task, long now) {
             if (!task.isDone()) {
-                add(task, now, Kind.SUSPENDED, describe(task.describeWait(), now));
+                add(task, now, Kind.SUSPENDED, describe(task, now));
             }
         }
 
@@ -124,13 +123,13 @@ public final class Timeline {
     };
 
     /** What a task waits on, without identity hashes, and with a deadline in timeline time. */
-    private String describe(String wait, long now) {
-        java.util.regex.Matcher sleep = SLEEP.matcher(wait);
-        if (sleep.matches()) {
+    private String describe(Task<?> task, long now) {
+        long deadline = task.sleepDeadline();
+        if (deadline != Long.MIN_VALUE) {
             long start = origin == Long.MIN_VALUE ? now : origin;
-            return "sleeping until " + time(Long.parseLong(sleep.group(1)) - start);
+            return "sleeping until " + time(deadline - start);
         }
-        return IDENTITY.matcher(wait).replaceAll("");
+        return IDENTITY.matcher(task.describeWait()).replaceAll("");
     }
 
     private void add(Task<?> task, long now, Kind kind, String detail) {

@@ -131,7 +131,7 @@ class AsyncRunTest {
         }))
                 .isInstanceOf(DeadlockException.class)
                 .hasMessageContaining("Deadlock")
-                .hasMessageContaining("'main': awaiting Task 'worker'")
+                .hasMessageContaining("'main': awaiting task 'worker'\n")
                 .hasMessageContaining("'worker': awaiting Promise")
                 .hasMessageContaining("deadlockIsDetectedAndNamesEveryStuckTaskAndWhereItWaits");
         assertThat(log).containsExactly("worker finally");

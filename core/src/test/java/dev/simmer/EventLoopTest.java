@@ -227,10 +227,58 @@ class EventLoopTest {
             EventLoop loop = Async.loop();
             assertThat(loop.tasks()).extracting(Task::name).containsExactly("main", "sleeper", "waiter");
             String dump = loop.dumpTasks();
-            assertThat(dump).contains("'sleeper': sleeping until")
-                    .contains("'waiter': awaiting Task 'sleeper'")
-                    .contains("'main': running");
+            assertThat(dump).contains("'sleeper': sleeping, 5 s left\n")
+                    .contains("'waiter': awaiting task 'sleeper'\n")
+                    .contains("'main': running\n");
             waiter.cancel();
+        });
+    }
+
+    @Test
+    void aDumpSaysWhatEachTaskWaitsOnInTheWordsOfTheCallItMade() throws Exception {
+        Loops.virtual(() -> {
+            dev.simmer.sync.Event event = new dev.simmer.sync.Event();
+            dev.simmer.sync.Lock lock = new dev.simmer.sync.Lock();
+            dev.simmer.sync.Semaphore semaphore = new dev.simmer.sync.Semaphore(0);
+            dev.simmer.sync.Queue<String> empty = new dev.simmer.sync.Queue<>();
+            dev.simmer.sync.Queue<String> full = new dev.simmer.sync.Queue<>(1);
+            dev.simmer.sync.Condition condition = new dev.simmer.sync.Condition();
+            full.putNowait("x");
+            List<Task<?>> tasks = new ArrayList<>();
+            tasks.add(Async.createTask("holder", () -> {
+                try (var held = lock.acquire()) {
+                    Async.sleep(Duration.ofMillis(1500));
+                }
+            }));
+            tasks.add(Async.createTask("event", () -> event.await()));
+            tasks.add(Async.createTask("lock", () -> lock.acquire().close()));
+            tasks.add(Async.createTask("semaphore", () -> semaphore.acquire().close()));
+            tasks.add(Async.createTask("getter", () -> empty.get()));
+            tasks.add(Async.createTask("putter", () -> full.put("y")));
+            tasks.add(Async.createTask("condition", () -> {
+                try (var held = condition.acquire()) {
+                    condition.await();
+                }
+            }));
+            Task<?> sleeper = Async.createTask("sleeper", () -> Async.sleep(Duration.ofMinutes(90)));
+            tasks.add(sleeper);
+            tasks.add(Async.createTask("awaiter", () -> sleeper.await()));
+            Async.yieldNow();
+            String dump = Async.loop().dumpTasks();
+            assertThat(dump.lines().filter(l -> l.startsWith("  '"))).containsExactly(
+                    "  'main': running",
+                    "  'holder': sleeping, 1.5 s left",
+                    "  'event': awaiting Event.await() (" + event + ")",
+                    "  'lock': awaiting Lock.acquire() (" + lock + ")",
+                    "  'semaphore': awaiting Semaphore.acquire() (" + semaphore + ")",
+                    "  'getter': awaiting Queue.get() (" + empty + ")",
+                    "  'putter': awaiting Queue.put() (" + full + ")",
+                    "  'condition': awaiting Condition.await() (" + condition + ")",
+                    "  'sleeper': sleeping, 1 h 30 min left",
+                    "  'awaiter': awaiting task 'sleeper'");
+            assertThat(lock.toString()).contains("locked by holder");
+            tasks.forEach(Task::cancel);
+            Async.gatherSettled(tasks);
         });
     }
 

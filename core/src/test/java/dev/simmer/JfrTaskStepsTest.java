@@ -45,7 +45,7 @@ class JfrTaskStepsTest {
         List<RecordedEvent> steps = record(Runner.create().virtualTime(true).jfrEvents(true), dir);
         List<RecordedEvent> sleeper = steps.stream().filter(e -> "sleeper".equals(e.getString("task"))).toList();
         assertThat(sleeper).hasSize(3);
-        assertThat(sleeper.get(0).getString("then")).startsWith("sleeping until");
+        assertThat(sleeper.get(0).getString("then")).startsWith("sleeping, ");
         assertThat(sleeper.get(2).getString("then")).isEqualTo("succeeded");
         assertThat(steps).anySatisfy(e -> assertThat(e.getString("task")).isEqualTo("main"));
     }

@@ -35,7 +35,7 @@ class TaskTest {
             }
             return d;
         });
-        assertThat(dump).contains("'sleeper': sleeping until").contains("'awaiter': awaiting Promise");
+        assertThat(dump).contains("'sleeper': sleeping, 1 h left\n").contains("'awaiter': awaiting Promise");
         assertThat(dump.lines().filter(l -> l.startsWith("  '"))).hasSize(3); // main, sleeper, awaiter
         String[] lines = dump.split("\n");
         for (int i = 0; i + 1 < lines.length; i++) {
@@ -367,5 +367,17 @@ class TaskTest {
             assertThat(Async.loop().tasks()).containsExactly(Async.currentTask());
         });
         assertThat(sum[0]).isEqualTo((long) n * (n - 1) / 2);
+    }
+
+    @Test
+    void aSleepsTimeLeftIsShownInHumanUnits() {
+        assertThat(Task.humanDuration(999)).isEqualTo("999 ns");
+        assertThat(Task.humanDuration(1_500)).isEqualTo("1.5 \u00b5s");
+        assertThat(Task.humanDuration(250_000_000)).isEqualTo("250 ms");
+        assertThat(Task.humanDuration(1_500_000_000)).isEqualTo("1.5 s");
+        assertThat(Task.humanDuration(59_960_000_000L)).isEqualTo("60 s");
+        assertThat(Task.humanDuration(Duration.ofSeconds(125).toNanos())).isEqualTo("2 min 5 s");
+        assertThat(Task.humanDuration(Duration.ofMinutes(90).toNanos())).isEqualTo("1 h 30 min");
+        assertThat(Task.humanDuration(Duration.ofDays(3).toNanos())).isEqualTo("3 d");
     }
 }

@@ -11,8 +11,10 @@ import java.lang.invoke.MethodType;
  * loop thread. A suspension is a continuation yield; a resumption is a {@code run()}.
  *
  * <p>The class is reached through {@link MethodHandle}s, so nothing is needed at compile
- * time ({@code javac --release} refuses {@code --add-exports}); at run time the JVM needs
- * {@code --add-exports java.base/jdk.internal.vm=ALL-UNNAMED}.
+ * time ({@code javac --release} refuses {@code --add-exports}); at run time java.base must
+ * export {@code jdk.internal.vm} to Simmer's module: {@code --add-exports
+ * java.base/jdk.internal.vm=ALL-UNNAMED} on the class path, {@code =dev.simmer} on the module
+ * path (see {@link Engines}).
  *
  * <p>Facts it lives with: every coroutine shares the loop thread (so JDK locks and
  * ThreadLocals do not separate tasks); a yield inside a native frame or a critical section
@@ -99,14 +101,26 @@ public final class ContinuationEngine implements Engine {
         }
     }
 
+    /**
+     * Why java.base does not export {@code jdk.internal.vm} to {@code simmer} (Simmer's module:
+     * the unnamed one on the class path, {@code dev.simmer} on the module path), or null if it
+     * does. The export must reach that very module: {@code =ALL-UNNAMED} does not reach a named one.
+     */
+    static String exportFailure(Module simmer) {
+        if (Object.class.getModule().isExported("jdk.internal.vm", simmer)) {
+            return null;
+        }
+        return "java.base does not export jdk.internal.vm to " + simmer;
+    }
+
     /** Checks, without failing, whether the JVM lets Simmer use {@code jdk.internal.vm}. */
     private static final class Access {
         static final String FAILURE = check();
 
         private static String check() {
-            Module base = Object.class.getModule();
-            if (!base.isExported("jdk.internal.vm", ContinuationEngine.class.getModule())) {
-                return "java.base does not export jdk.internal.vm to " + ContinuationEngine.class.getModule();
+            String closed = exportFailure(ContinuationEngine.class.getModule());
+            if (closed != null) {
+                return closed;
             }
             try {
                 Handles.SCOPE.hashCode();

@@ -200,7 +200,7 @@ public final class Barrier {
 
     private void waitUntil(EventLoop l, BooleanSupplier ready) {
         while (!ready.getAsBoolean()) {
-            Promise<Void> p = waiters.add(l);
+            Promise<Void> p = waiters.add(l, "Barrier.await()", this);
             try {
                 SyncSupport.awaitWaiter(p);
             } catch (Throwable e) {

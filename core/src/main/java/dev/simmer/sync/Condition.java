@@ -116,7 +116,7 @@ public final class Condition {
     public void await() {
         EventLoop l = bind("Condition.await");
         requireOwned("Condition.await");
-        Promise<Void> p = waiters.add(l);
+        Promise<Void> p = waiters.add(l, "Condition.await()", this);
         lock.release();
         RuntimeException cancelled = null;
         try {

@@ -69,7 +69,7 @@ public final class Event {
         if (set) {
             return;
         }
-        Promise<Void> p = waiters.add(l);
+        Promise<Void> p = waiters.add(l, "Event.await()", this);
         try {
             SyncSupport.awaitWaiter(p);
         } catch (Throwable e) {

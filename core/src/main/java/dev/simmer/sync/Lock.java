@@ -4,6 +4,7 @@ import dev.simmer.CancelledException;
 import dev.simmer.EventLoop;
 import dev.simmer.Promise;
 import dev.simmer.Task;
+import dev.simmer.internal.WaitLabels;
 
 import java.util.ArrayDeque;
 import java.util.Iterator;
@@ -57,6 +58,7 @@ public final class Lock {
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
     private EventLoop loop;
     private Task<?> owner;
+    private WaitLabels.Label acquiring; // what task dumps say of a waiter; made at the first wait
 
     /** A free lock, bound to the loop that first uses it. */
     public Lock() {
@@ -83,7 +85,10 @@ public final class Lock {
                     + " Lock is not reentrant (waiting would never end). Release it first, or restructure the code"
                     + " so the lock is taken once.");
         }
-        Waiter w = new Waiter(me, l.createPromise());
+        if (acquiring == null) {
+            acquiring = WaitLabels.of("Lock.acquire()", this);
+        }
+        Waiter w = new Waiter(me, WaitLabels.label(l.createPromise(), acquiring));
         waiters.add(w);
         try {
             SyncSupport.awaitWaiter(w.promise);

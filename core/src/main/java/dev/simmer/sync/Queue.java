@@ -5,6 +5,7 @@ import dev.simmer.AsyncIterator;
 import dev.simmer.CancelledException;
 import dev.simmer.EventLoop;
 import dev.simmer.Promise;
+import dev.simmer.internal.WaitLabels;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -143,6 +144,7 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
     private final ArrayDeque<Promise<Entry<T>>> getters = new ArrayDeque<>();
     private final ArrayDeque<Promise<Boolean>> putters = new ArrayDeque<>();
     private final List<Promise<Void>> joiners = new ArrayList<>();
+    private WaitLabels.Label[] waitLabels; // what task dumps say of a getter, putter, joiner; made at the first wait
     private int handed;
     private int granted;
     private int unfinished;
@@ -189,7 +191,7 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
             throw shutDown("put");
         }
         if (full()) {
-            Promise<Boolean> p = l.createPromise();
+            Promise<Boolean> p = WaitLabels.label(l.createPromise(), waitLabel(PUT));
             putters.add(p);
             Boolean slot;
             try {
@@ -266,7 +268,7 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
         if (state != State.OPEN) {
             throw shutDown(call);
         }
-        Promise<Entry<T>> p = l.createPromise();
+        Promise<Entry<T>> p = WaitLabels.label(l.createPromise(), waitLabel(GET));
         getters.add(p);
         Entry<T> entry;
         try {
@@ -451,7 +453,7 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
         if (unfinished == 0) {
             return;
         }
-        Promise<Void> p = l.createPromise();
+        Promise<Void> p = WaitLabels.label(l.createPromise(), waitLabel(JOIN));
         joiners.add(p);
         try {
             awaitWaiter(p);
@@ -572,6 +574,23 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
     /** How many items are not yet marked done. */
     final int unfinishedCount() {
         return unfinished;
+    }
+
+    private static final int GET = 0;
+    private static final int PUT = 1;
+    private static final int JOIN = 2;
+    private static final String[] WAITS = {"Queue.get()", "Queue.put()", "Queue.join()"}; // by GET, PUT, JOIN
+
+    /** What task dumps say of a task in {@code WAITS[call]} on this queue. */
+    private WaitLabels.Label waitLabel(int call) {
+        if (waitLabels == null) {
+            waitLabels = new WaitLabels.Label[WAITS.length];
+        }
+        WaitLabels.Label label = waitLabels[call];
+        if (label == null) {
+            waitLabels[call] = label = WaitLabels.of(WAITS[call], this);
+        }
+        return label;
     }
 
     @Override

@@ -81,7 +81,7 @@ public sealed class Semaphore permits BoundedSemaphore {
             value--;
             return held();
         }
-        Promise<Void> p = waiters.add(l);
+        Promise<Void> p = waiters.add(l, "Semaphore.acquire()", this);
         try {
             SyncSupport.awaitWaiter(p);
         } catch (Throwable e) {

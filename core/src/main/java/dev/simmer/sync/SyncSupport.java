@@ -5,6 +5,7 @@ import dev.simmer.CancelledException;
 import dev.simmer.EventLoop;
 import dev.simmer.Promise;
 import dev.simmer.Task;
+import dev.simmer.internal.WaitLabels;
 
 import java.util.ArrayDeque;
 
@@ -95,9 +96,15 @@ final class SyncSupport {
      */
     static final class WaitList {
         private final ArrayDeque<Promise<Void>> waiters = new ArrayDeque<>();
+        private WaitLabels.Label label; // what task dumps say of a waiter; made at the first wait
 
-        Promise<Void> add(EventLoop loop) {
-            Promise<Void> p = loop.createPromise();
+        /** A new waiter, last in line; {@code what} and {@code on} say what it waits in, for task dumps (see WaitLabels). */
+        Promise<Void> add(EventLoop loop, String what, Object on) {
+            WaitLabels.Label l = label;
+            if (l == null) {
+                label = l = WaitLabels.of(what, on);
+            }
+            Promise<Void> p = WaitLabels.label(loop.createPromise(), l);
             waiters.add(p);
             return p;
         }
