@@ -265,7 +265,8 @@ public final class Async {
 
     /**
      * Which engine runs task bodies in this JVM: {@link EngineKind#CONTINUATION} (fast path,
-     * with {@code --add-exports java.base/jdk.internal.vm=ALL-UNNAMED}) or
+     * with {@code --add-exports java.base/jdk.internal.vm=ALL-UNNAMED} on the class path,
+     * {@code =dev.simmer} on the module path) or
      * {@link EngineKind#THREADS}. Callable anywhere.
      *
      * @return the engine that new loops in this JVM use; the same answer for the JVM's lifetime

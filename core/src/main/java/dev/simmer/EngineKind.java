@@ -16,7 +16,9 @@ package dev.simmer;
 public enum EngineKind {
     /**
      * Fast path: {@code jdk.internal.vm.Continuation}, needs
-     * {@code --add-exports java.base/jdk.internal.vm=ALL-UNNAMED}.
+     * {@code --add-exports java.base/jdk.internal.vm=ALL-UNNAMED} on the class path,
+     * {@code --add-exports java.base/jdk.internal.vm=dev.simmer} on the module path, or the
+     * manifest entry {@code Add-Exports: java.base/jdk.internal.vm} in an executable jar.
      */
     CONTINUATION,
     /** Portable path: each task body on a virtual thread, a baton between them; no flag. */
