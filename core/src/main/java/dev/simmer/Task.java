@@ -46,8 +46,10 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
      * A wake-up is one of: a timer (sleep), a waiter entry on a Completion (await), or
      * nothing but an already scheduled step (yield). `scheduled` guarantees a task is at
      * most once in the ready queue. cancel() asks what the task awaits to cancel (asyncio),
-     * or, when that is not possible, sets `mustCancel`, aborts the wait and wakes the task;
-     * a woken task with `mustCancel` throws CancelledException at its suspension point.
+     * or, when that is not possible, sets `mustCancel`, aborts the wait (unless it has
+     * already ended: the task is woken) and wakes the task; a woken task with `mustCancel`,
+     * or whose wait was aborted, throws CancelledException at its suspension point. As in
+     * asyncio, uncancel() down to zero clears `mustCancel` but cannot undo an aborted wait.
      */
     enum Phase { NEW, RUNNING, WAITING, DONE }
 
@@ -395,8 +397,16 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
         }
     }
 
-    /** Cuts the current wait short because of a cancellation, and wakes the task. */
+    /**
+     * Cuts the current wait short because of a cancellation, and wakes the task. A wait that
+     * has already ended (the task is woken, its step queued) is left alone: as asyncio's
+     * {@code _must_cancel}, only {@code mustCancel} then delivers the request, so an
+     * {@link #uncancel()} before the step still withdraws it.
+     */
     private void abortWait() {
+        if (scheduled) {
+            return;
+        }
         waitAborted = true;
         if (timer != null) {
             loop.timers.cancel(timer);
