@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
@@ -171,8 +170,8 @@ public final class Async {
 
     /**
      * {@link #createTask(AsyncCallable)} in an explicit context (asyncio's
-     * {@code create_task(coro, context=ctx)}): the task starts from {@code context}'s
-     * variable values instead of a copy of the caller's.
+     * {@code create_task(coro, context=ctx)}): the task runs in {@code context} itself instead
+     * of a copy of the caller's.
      *
      * <pre>{@code
      * ContextVar.Context request = ContextVar.copyContext();          // while handling the request
@@ -181,16 +180,18 @@ public final class Async {
      * Task<Void> clean = Async.createTask(() -> sweep(), ContextVar.Context.empty());
      * }</pre>
      *
-     * <p>The task's own {@code set}s stay in the task; {@code context} is not changed (asyncio
-     * writes them into the context object). Must be called from the loop thread.
+     * <p>As in asyncio, the task's {@code set}s go into {@code context} (it is the task's
+     * {@link Task#context()}), so tasks that share one context share their values; give each
+     * task a {@link ContextVar.Context#copy()} to keep them apart. Must be called from the loop
+     * thread.
      *
      * @param <T> the type of the task's result
      * @param body the coroutine the task runs; not {@code null}
-     * @param context the values the task starts with; not {@code null}
+     * @param context the context the task runs in; not {@code null}
      * @return the new task, already scheduled
      */
     public static <T> Task<T> createTask(AsyncCallable<T> body, ContextVar.Context context) {
-        return inContext(valuesOf(context), EventLoop.runningLoop("Async.createTask").createTask(body, null));
+        return inContext(checked(context), EventLoop.runningLoop("Async.createTask").createTask(body, null));
     }
 
     /**
@@ -200,11 +201,11 @@ public final class Async {
      * @param <T> the type of the task's result
      * @param body the coroutine the task runs; not {@code null}
      * @param name the task's name, shown in dumps and error messages; not {@code null}
-     * @param context the values the task starts with; not {@code null}
+     * @param context the context the task runs in; not {@code null}
      * @return the new task, already scheduled
      */
     public static <T> Task<T> createTask(AsyncCallable<T> body, String name, ContextVar.Context context) {
-        return inContext(valuesOf(context), EventLoop.runningLoop("Async.createTask")
+        return inContext(checked(context), EventLoop.runningLoop("Async.createTask")
                 .createTask(body, Objects.requireNonNull(name, "name")));
     }
 
@@ -212,11 +213,11 @@ public final class Async {
      * {@link #createTask(AsyncCallable, ContextVar.Context)} for a body with no result.
      *
      * @param body the coroutine the task runs; not {@code null}
-     * @param context the values the task starts with; not {@code null}
+     * @param context the context the task runs in; not {@code null}
      * @return the new task, already scheduled; its result is {@code null}
      */
     public static Task<Void> createTask(AsyncRunnable body, ContextVar.Context context) {
-        return inContext(valuesOf(context), EventLoop.runningLoop("Async.createTask").createTask(body, null));
+        return inContext(checked(context), EventLoop.runningLoop("Async.createTask").createTask(body, null));
     }
 
     /**
@@ -224,22 +225,22 @@ public final class Async {
      *
      * @param body the coroutine the task runs; not {@code null}
      * @param name the task's name, shown in dumps and error messages; not {@code null}
-     * @param context the values the task starts with; not {@code null}
+     * @param context the context the task runs in; not {@code null}
      * @return the new task, already scheduled; its result is {@code null}
      */
     public static Task<Void> createTask(AsyncRunnable body, String name, ContextVar.Context context) {
-        return inContext(valuesOf(context), EventLoop.runningLoop("Async.createTask")
+        return inContext(checked(context), EventLoop.runningLoop("Async.createTask")
                 .createTask(body, Objects.requireNonNull(name, "name")));
     }
 
-    /** Gives a task just created (its first step has not run) the context's values. */
-    private static <T> Task<T> inContext(Map<ContextVar<?>, Object> values, Task<T> task) {
-        task.context = values;
+    /** Gives a task just created (its first step has not run) the context it runs in. */
+    private static <T> Task<T> inContext(ContextVar.Context context, Task<T> task) {
+        task.useContext(context);
         return task;
     }
 
-    private static Map<ContextVar<?>, Object> valuesOf(ContextVar.Context context) {
-        return Objects.requireNonNull(context, "context").values();
+    private static ContextVar.Context checked(ContextVar.Context context) {
+        return Objects.requireNonNull(context, "context");
     }
 
     /**
@@ -732,8 +733,16 @@ public final class Async {
      * (asyncio's {@code to_thread}). Cancelling the awaiting task interrupts the thread and
      * the task gets {@link CancelledException} at once.
      *
+     * <p>As asyncio's {@code to_thread}, the blocking code runs in a copy of the task's
+     * context: the {@link ContextVar}s it reads have the task's values (a request id in a log
+     * line), and what it sets stays in the copy, never reaching the task.
+     *
      * <pre>{@code
      * byte[] data = Async.toThread(() -> Files.readAllBytes(path));
+     * Async.toThread(() -> {
+     *     log.info("[" + REQUEST_ID.get() + "] archived");   // the task's request id
+     *     return null;
+     * });
      * }</pre>
      *
      * @param <T> the type of the result
@@ -751,6 +760,11 @@ public final class Async {
      * {@code run_in_executor}). Cancelling the awaiting task interrupts the worker and the
      * task gets {@link CancelledException} at once; a rejected submission is thrown as the
      * executor's {@link java.util.concurrent.RejectedExecutionException}.
+     *
+     * <p>As asyncio's {@code run_in_executor}, the caller's context is <em>not</em> copied:
+     * the blocking code runs in an empty context of its own, so a {@link ContextVar} read there
+     * gives its default, and a set there is dropped when the code ends. Use {@link #toThread},
+     * or read the values before the call, to take the task's values along.
      *
      * <pre>{@code
      * ExecutorService pool = Executors.newFixedThreadPool(4);

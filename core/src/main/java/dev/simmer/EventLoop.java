@@ -86,7 +86,7 @@ public final class EventLoop {
     private volatile Throwable diedOf; // what escaped a pass and ended the loop; read from any thread
     private int passRemaining; // entries of the current pass not run yet
     long runAheads;            // how often runAhead spared a suspension (tests read it)
-    private java.util.Map<ContextVar<?>, Object> rootContext = java.util.Map.of();
+    private ContextVar.Context rootContext = ContextVar.Context.empty(); // what plain callbacks run in
     private long stepStart;
     private int inFlight;
     private boolean interrupted;
@@ -867,7 +867,7 @@ public final class EventLoop {
 
     private <T> Task<T> newTask(Object body, String name) {
         Task<T> task = new Task<>(this, body, name, ++taskIds);
-        task.context = context(); // a copy of the creator's context (immutable, so shared)
+        task.useContext(new ContextVar.Context(currentContext().values())); // a copy of the creator's (its map is immutable, so shared)
         Task<?> tail = liveTail;
         task.prevLive = tail;
         if (tail == null) {
@@ -908,19 +908,24 @@ public final class EventLoop {
         }
     }
 
-    /** The context ContextVars read: the running task's, or the loop's own in a plain callback. */
-    java.util.Map<ContextVar<?>, Object> context() {
+    /** The context ContextVars use: the one the running task runs in, or the loop's own in a plain callback. */
+    ContextVar.Context currentContext() {
         Task<?> t = current;
-        return t != null ? t.context : rootContext;
+        return t != null ? t.currentContext : rootContext;
     }
 
-    void setContext(java.util.Map<ContextVar<?>, Object> context) {
+    /** Makes {@code context} the one the running task (or callback) runs in; returns the one it replaces. */
+    ContextVar.Context swapContext(ContextVar.Context context) {
         Task<?> t = current;
+        ContextVar.Context before;
         if (t != null) {
-            t.context = context;
+            before = t.currentContext;
+            t.currentContext = context;
         } else {
+            before = rootContext;
             rootContext = context;
         }
+        return before;
     }
 
     /** Puts an entry (Task, Handle or Runnable) on the ready queue. */
