@@ -687,23 +687,36 @@ public final class Async {
 
     /**
      * Awaits {@code awaitable} (a body, or a {@link Task}) for at most {@code delay}
-     * (asyncio's {@code wait_for}): on timeout it is cancelled, awaited until it has ended,
+     * (asyncio 3.12's {@code wait_for}): on timeout it is cancelled, awaited until it has ended,
      * and {@link AsyncTimeoutException} is thrown.
+     *
+     * <ul>
+     *   <li>A body runs in the calling task, under {@link #timeout(Duration, AsyncCallable)}.
+     *   <li>A zero or negative {@code delay} leaves no time: what has not started never does
+     *       (a body never runs; a task not started yet is cancelled before its first step),
+     *       and the timeout is thrown. A task already done gives its outcome; one that has
+     *       started is cancelled and awaited, and gives its result if it ends with one anyway
+     *       (a cancellation of the caller meanwhile is thrown once the task has ended).
+     *   <li>A {@code null} {@code delay} means no limit (asyncio's {@code wait_for(aw, None)}):
+     *       the awaitable is simply awaited, which reads well when the limit is a setting that
+     *       may be absent.
+     * </ul>
      *
      * <pre>{@code
      * Task<String> download = Async.createTask(() -> download("big.iso"));
      * String file = Async.waitFor(download, Duration.ofMinutes(1));
+     * String page = Async.waitFor(() -> fetch(url), config.timeout());   // null: no limit
      * }</pre>
      *
      * @param <T> the type of the result
      * @param awaitable a body to run in the calling task, or a {@link Task} to await and cancel on timeout
-     * @param delay how long to wait, in loop time
+     * @param delay how long to wait, in loop time; zero or negative for none; {@code null} for no limit
      * @return the awaitable's result, if it ended in time
      * @throws AsyncTimeoutException if {@code delay} passed first
      * @throws Exception whatever the awaitable threw, unchanged
      */
     public static <T> T waitFor(AsyncCallable<T> awaitable, Duration delay) throws Exception {
-        return timeout(delay, Objects.requireNonNull(awaitable, "awaitable"));
+        return Timeouts.waitFor(Objects.requireNonNull(awaitable, "awaitable"), delay);
     }
 
     // ------------------------------------------------------------------ threads and futures
