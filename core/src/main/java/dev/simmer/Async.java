@@ -719,6 +719,30 @@ public final class Async {
         return Timeouts.waitFor(Objects.requireNonNull(awaitable, "awaitable"), delay);
     }
 
+    /**
+     * {@link #waitFor(AsyncCallable, Duration)} for a {@link Promise} (asyncio's
+     * {@code wait_for(future, timeout)}): on timeout the promise is cancelled and
+     * {@link AsyncTimeoutException} is thrown. A zero or negative {@code delay} gives a promise
+     * already done its outcome, and times out one still pending; {@code null} is no limit.
+     *
+     * <pre>{@code
+     * Promise<String> reply = Async.loop().createPromise();
+     * send(request, reply);
+     * String answer = Async.waitFor(reply, Duration.ofSeconds(5));
+     * }</pre>
+     *
+     * @param <T> the type of the result
+     * @param promise the promise to await, and to cancel on timeout
+     * @param delay how long to wait, in loop time; zero or negative for none; {@code null} for no limit
+     * @return the promise's value, if it completed in time
+     * @throws AsyncTimeoutException if {@code delay} passed first
+     * @throws Exception the promise's failure, unchanged; {@link CancelledException} if it was cancelled
+     *     otherwise
+     */
+    public static <T> T waitFor(Promise<T> promise, Duration delay) throws Exception {
+        return Timeouts.waitFor(Objects.requireNonNull(promise, "promise"), delay);
+    }
+
     // ------------------------------------------------------------------ threads and futures
 
     /**

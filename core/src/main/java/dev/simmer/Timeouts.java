@@ -158,6 +158,27 @@ final class Timeouts {
         return task.result();
     }
 
+    /** Async.waitFor for a promise: as for a task, but a promise has no steps, so a cancel ends it at once. */
+    static <T> T waitFor(Promise<T> promise, Duration delay) throws Exception {
+        EventLoop.runningLoop("Async.waitFor").requireTask("Async.waitFor");
+        if (delay == null) {
+            return promise.await();
+        }
+        if (!delay.isZero() && !delay.isNegative()) {
+            return after(delay, promise::await);
+        }
+        if (!promise.isDone()) {
+            promise.cancel();
+            try {
+                promise.result();
+            } catch (CancelledException e) {
+                throw new AsyncTimeoutException("timed out: a timeout of " + describe(delay)
+                        + " leaves no time to wait", e);
+            }
+        }
+        return promise.result();
+    }
+
     /** {@code now + delay} in nanoseconds, saturating instead of overflowing. */
     static long saturatedAdd(long now, Duration delay) {
         long nanos;

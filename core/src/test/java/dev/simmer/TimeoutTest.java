@@ -272,6 +272,27 @@ class TimeoutTest {
     }
 
     @Test
+    void waitForAPromise() throws Exception {
+        // asyncio's test_wait_for_timeout_less_then_0_or_0_future_done, and a pending future
+        Loops.virtual(() -> {
+            Promise<String> done = Async.loop().createPromise();
+            done.complete("done");
+            assertThat(Async.waitFor(done, Duration.ZERO)).isEqualTo("done");
+            Promise<String> pending = Async.loop().createPromise();
+            assertThatThrownBy(() -> Async.waitFor(pending, Duration.ZERO)).isInstanceOf(AsyncTimeoutException.class)
+                    .hasCauseInstanceOf(CancelledException.class);
+            assertThat(pending.isCancelled()).isTrue();
+            Promise<String> slow = Async.loop().createPromise();
+            Async.loop().callLater(Duration.ofSeconds(2), () -> slow.complete("late"));
+            assertThatThrownBy(() -> Async.waitFor(slow, Duration.ofSeconds(1))).isInstanceOf(AsyncTimeoutException.class);
+            assertThat(slow.isCancelled()).isTrue();
+            Promise<String> unbounded = Async.loop().createPromise();
+            Async.loop().callLater(Duration.ofDays(1), () -> unbounded.complete("tomorrow"));
+            assertThat(Async.waitFor(unbounded, null)).isEqualTo("tomorrow");
+        });
+    }
+
+    @Test
     void waitForWithANullTimeoutWaitsWithoutLimit() throws Exception {
         // asyncio's wait_for(aw, None)
         Loops.virtual(() -> {
