@@ -22,9 +22,9 @@ import java.util.ArrayDeque;
  *       started waiting, and a task arriving while anyone waits queues behind them, even if
  *       a permit is free at that moment. A released permit is promised to the oldest waiter;
  *       until that waiter has run again, the semaphore stays {@link #locked()}, and when it
- *       runs it wakes as many of the next waiters as there are free permits. So completion
- *       order matches asyncio's pass for pass. {@link #acquire()} does not suspend when a
- *       permit is free and nobody waits.
+ *       runs it wakes as many of the next waiters as there are free permits. So tasks
+ *       finish in the order they would under asyncio 3.13. {@link #acquire()} does not
+ *       suspend when a permit is free and nobody waits.
  *   <li>Permits have no owner: any task or callback may {@link #release()}. Releasing more
  *       than was acquired raises the count above the initial value; use
  *       {@link BoundedSemaphore} to make that an error.
