@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
@@ -171,8 +170,8 @@ public final class Async {
 
     /**
      * {@link #createTask(AsyncCallable)} in an explicit context (asyncio's
-     * {@code create_task(coro, context=ctx)}): the task starts from {@code context}'s
-     * variable values instead of a copy of the caller's.
+     * {@code create_task(coro, context=ctx)}): the task runs in {@code context} itself instead
+     * of a copy of the caller's.
      *
      * <pre>{@code
      * ContextVar.Context request = ContextVar.copyContext();          // while handling the request
@@ -181,16 +180,18 @@ public final class Async {
      * Task<Void> clean = Async.createTask(() -> sweep(), ContextVar.Context.empty());
      * }</pre>
      *
-     * <p>The task's own {@code set}s stay in the task; {@code context} is not changed (asyncio
-     * writes them into the context object). Must be called from the loop thread.
+     * <p>As in asyncio, the task's {@code set}s go into {@code context} (it is the task's
+     * {@link Task#context()}), so tasks that share one context share their values; give each
+     * task a {@link ContextVar.Context#copy()} to keep them apart. Must be called from the loop
+     * thread.
      *
      * @param <T> the type of the task's result
      * @param body the coroutine the task runs; not {@code null}
-     * @param context the values the task starts with; not {@code null}
+     * @param context the context the task runs in; not {@code null}
      * @return the new task, already scheduled
      */
     public static <T> Task<T> createTask(AsyncCallable<T> body, ContextVar.Context context) {
-        return inContext(valuesOf(context), EventLoop.runningLoop("Async.createTask").createTask(body, null));
+        return inContext(checked(context), EventLoop.runningLoop("Async.createTask").createTask(body, null));
     }
 
     /**
@@ -200,11 +201,11 @@ public final class Async {
      * @param <T> the type of the task's result
      * @param body the coroutine the task runs; not {@code null}
      * @param name the task's name, shown in dumps and error messages; not {@code null}
-     * @param context the values the task starts with; not {@code null}
+     * @param context the context the task runs in; not {@code null}
      * @return the new task, already scheduled
      */
     public static <T> Task<T> createTask(AsyncCallable<T> body, String name, ContextVar.Context context) {
-        return inContext(valuesOf(context), EventLoop.runningLoop("Async.createTask")
+        return inContext(checked(context), EventLoop.runningLoop("Async.createTask")
                 .createTask(body, Objects.requireNonNull(name, "name")));
     }
 
@@ -212,11 +213,11 @@ public final class Async {
      * {@link #createTask(AsyncCallable, ContextVar.Context)} for a body with no result.
      *
      * @param body the coroutine the task runs; not {@code null}
-     * @param context the values the task starts with; not {@code null}
+     * @param context the context the task runs in; not {@code null}
      * @return the new task, already scheduled; its result is {@code null}
      */
     public static Task<Void> createTask(AsyncRunnable body, ContextVar.Context context) {
-        return inContext(valuesOf(context), EventLoop.runningLoop("Async.createTask").createTask(body, null));
+        return inContext(checked(context), EventLoop.runningLoop("Async.createTask").createTask(body, null));
     }
 
     /**
@@ -224,22 +225,22 @@ public final class Async {
      *
      * @param body the coroutine the task runs; not {@code null}
      * @param name the task's name, shown in dumps and error messages; not {@code null}
-     * @param context the values the task starts with; not {@code null}
+     * @param context the context the task runs in; not {@code null}
      * @return the new task, already scheduled; its result is {@code null}
      */
     public static Task<Void> createTask(AsyncRunnable body, String name, ContextVar.Context context) {
-        return inContext(valuesOf(context), EventLoop.runningLoop("Async.createTask")
+        return inContext(checked(context), EventLoop.runningLoop("Async.createTask")
                 .createTask(body, Objects.requireNonNull(name, "name")));
     }
 
-    /** Gives a task just created (its first step has not run) the context's values. */
-    private static <T> Task<T> inContext(Map<ContextVar<?>, Object> values, Task<T> task) {
-        task.context = values;
+    /** Gives a task just created (its first step has not run) the context it runs in. */
+    private static <T> Task<T> inContext(ContextVar.Context context, Task<T> task) {
+        task.useContext(context);
         return task;
     }
 
-    private static Map<ContextVar<?>, Object> valuesOf(ContextVar.Context context) {
-        return Objects.requireNonNull(context, "context").values();
+    private static ContextVar.Context checked(ContextVar.Context context) {
+        return Objects.requireNonNull(context, "context");
     }
 
     /**
@@ -687,23 +688,60 @@ public final class Async {
 
     /**
      * Awaits {@code awaitable} (a body, or a {@link Task}) for at most {@code delay}
-     * (asyncio's {@code wait_for}): on timeout it is cancelled, awaited until it has ended,
+     * (asyncio 3.12's {@code wait_for}): on timeout it is cancelled, awaited until it has ended,
      * and {@link AsyncTimeoutException} is thrown.
+     *
+     * <ul>
+     *   <li>A body runs in the calling task, under {@link #timeout(Duration, AsyncCallable)}.
+     *   <li>A zero or negative {@code delay} leaves no time: what has not started never does
+     *       (a body never runs; a task not started yet is cancelled before its first step),
+     *       and the timeout is thrown. A task already done gives its outcome; one that has
+     *       started is cancelled and awaited, and gives its result if it ends with one anyway
+     *       (a cancellation of the caller meanwhile is thrown once the task has ended).
+     *   <li>A {@code null} {@code delay} means no limit (asyncio's {@code wait_for(aw, None)}):
+     *       the awaitable is simply awaited, which reads well when the limit is a setting that
+     *       may be absent.
+     * </ul>
      *
      * <pre>{@code
      * Task<String> download = Async.createTask(() -> download("big.iso"));
      * String file = Async.waitFor(download, Duration.ofMinutes(1));
+     * String page = Async.waitFor(() -> fetch(url), config.timeout());   // null: no limit
      * }</pre>
      *
      * @param <T> the type of the result
      * @param awaitable a body to run in the calling task, or a {@link Task} to await and cancel on timeout
-     * @param delay how long to wait, in loop time
+     * @param delay how long to wait, in loop time; zero or negative for none; {@code null} for no limit
      * @return the awaitable's result, if it ended in time
      * @throws AsyncTimeoutException if {@code delay} passed first
      * @throws Exception whatever the awaitable threw, unchanged
      */
     public static <T> T waitFor(AsyncCallable<T> awaitable, Duration delay) throws Exception {
-        return timeout(delay, Objects.requireNonNull(awaitable, "awaitable"));
+        return Timeouts.waitFor(Objects.requireNonNull(awaitable, "awaitable"), delay);
+    }
+
+    /**
+     * {@link #waitFor(AsyncCallable, Duration)} for a {@link Promise} (asyncio's
+     * {@code wait_for(future, timeout)}): on timeout the promise is cancelled and
+     * {@link AsyncTimeoutException} is thrown. A zero or negative {@code delay} gives a promise
+     * already done its outcome, and times out one still pending; {@code null} is no limit.
+     *
+     * <pre>{@code
+     * Promise<String> reply = Async.loop().createPromise();
+     * send(request, reply);
+     * String answer = Async.waitFor(reply, Duration.ofSeconds(5));
+     * }</pre>
+     *
+     * @param <T> the type of the result
+     * @param promise the promise to await, and to cancel on timeout
+     * @param delay how long to wait, in loop time; zero or negative for none; {@code null} for no limit
+     * @return the promise's value, if it completed in time
+     * @throws AsyncTimeoutException if {@code delay} passed first
+     * @throws Exception the promise's failure, unchanged; {@link CancelledException} if it was cancelled
+     *     otherwise
+     */
+    public static <T> T waitFor(Promise<T> promise, Duration delay) throws Exception {
+        return Timeouts.waitFor(Objects.requireNonNull(promise, "promise"), delay);
     }
 
     // ------------------------------------------------------------------ threads and futures
@@ -733,8 +771,16 @@ public final class Async {
      * (asyncio's {@code to_thread}). Cancelling the awaiting task interrupts the thread and
      * the task gets {@link CancelledException} at once.
      *
+     * <p>As asyncio's {@code to_thread}, the blocking code runs in a copy of the task's
+     * context: the {@link ContextVar}s it reads have the task's values (a request id in a log
+     * line), and what it sets stays in the copy, never reaching the task.
+     *
      * <pre>{@code
      * byte[] data = Async.toThread(() -> Files.readAllBytes(path));
+     * Async.toThread(() -> {
+     *     log.info("[" + REQUEST_ID.get() + "] archived");   // the task's request id
+     *     return null;
+     * });
      * }</pre>
      *
      * @param <T> the type of the result
@@ -752,6 +798,11 @@ public final class Async {
      * {@code run_in_executor}). Cancelling the awaiting task interrupts the worker and the
      * task gets {@link CancelledException} at once; a rejected submission is thrown as the
      * executor's {@link java.util.concurrent.RejectedExecutionException}.
+     *
+     * <p>As asyncio's {@code run_in_executor}, the caller's context is <em>not</em> copied:
+     * the blocking code runs in an empty context of its own, so a {@link ContextVar} read there
+     * gives its default, and a set there is dropped when the code ends. Use {@link #toThread},
+     * or read the values before the call, to take the task's values along.
      *
      * <pre>{@code
      * ExecutorService pool = Executors.newFixedThreadPool(4);

@@ -19,9 +19,9 @@ final class BridgedState {
      *
      *   where                        installed by                       captured back by
      *   a task's step (body thread)  stepBegins (body start, resume)    stepEnds (suspend, end),
-     *                                                                   and each context() read
+     *                                                                   and each currentContext() read
      *   callbacks (loop's context)   enterCallback, lazily: at most     stepBegins on that thread,
-     *                                once per run of callbacks          and each context() read
+     *                                once per run of callbacks          and each currentContext() read
      *
      * rootOn is the thread that holds the loop's own values now, or null. On the fast path it
      * is the loop thread between steps that follow callbacks; on the threads engine the loop
@@ -49,14 +49,14 @@ final class BridgedState {
             rootOn = null;
         }
         for (ThreadContextBridge<?> b : bridges) {
-            restore(b, task.context.get(b.key), task);
+            restore(b, task.currentContext.values.get(b.key), task);
         }
     }
 
     /** The step ends on this thread: the task keeps what the thread holds ({@code keep}), the thread is cleared. */
     void stepEnds(Task<?> task, boolean keep) {
         if (keep) {
-            task.context = captureInto(task.context, task);
+            task.currentContext.values = captureInto(task.currentContext.values, task);
         }
         for (ThreadContextBridge<?> b : bridges) {
             restore(b, null, task);
@@ -94,7 +94,7 @@ final class BridgedState {
         return entry instanceof Task<?> || rootOn == null || rootOn == Thread.currentThread();
     }
 
-    /** context(): {@code context} with what the running code's thread holds now; {@code task} null in a callback. */
+    /** currentContext(): {@code context} with what the running code's thread holds now; {@code task} null in a callback. */
     Map<ContextVar<?>, Object> sync(Task<?> task, Map<ContextVar<?>, Object> context) {
         if (task == null && rootOn != Thread.currentThread()) {
             return context; // the loop's values are not installed here: the map has them as they are
@@ -102,7 +102,7 @@ final class BridgedState {
         return captureInto(context, task);
     }
 
-    /** setContext(): code switches from {@code before} to {@code after} on this thread (Context.run); installs what differs. */
+    /** swapContext(): code switches from {@code before} to {@code after} on this thread (Context.run); installs what differs. */
     void switched(Map<ContextVar<?>, Object> before, Map<ContextVar<?>, Object> after, Task<?> task) {
         for (ThreadContextBridge<?> b : bridges) {
             Object next = after.get(b.key);

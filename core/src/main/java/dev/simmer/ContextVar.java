@@ -26,19 +26,25 @@ import java.util.Objects;
  * }
  * }</pre>
  *
- * <p>Semantics as in asyncio: a task starts with a copy of its creator's context (taking the
- * copy costs nothing: contexts are immutable maps, replaced on {@link #set}); a task's
- * {@code set} is seen by the task and by tasks it creates afterwards, never by its creator or
- * siblings. Plain callbacks ({@link EventLoop#callSoon}) see the loop's own context, which
- * the main task starts from (empty).
+ * <p>Semantics as in asyncio: a task starts with a copy of its creator's context, its
+ * {@link Task#context()} (the copy is cheap: the values are an immutable map, shared until a
+ * {@link #set} replaces it); a task's {@code set} is seen by the task and by tasks it creates
+ * afterwards, never by its creator or siblings. Plain callbacks ({@link EventLoop#callSoon})
+ * see the loop's own context, which the main task starts from (empty).
  *
  * <p>A {@code ContextVar} object itself is thread-safe and is usually a {@code static final}
- * field; {@link #get}, {@link #set} and {@link #reset} must be called from the loop thread.
+ * field; {@link #get}, {@link #set} and {@link #reset} must be called from the loop thread,
+ * or from the blocking code of {@link Async#toThread}, which runs in a copy of its caller's
+ * context (as asyncio's {@code to_thread}), or of {@link Async#runInExecutor}, which runs in
+ * an empty context of its own (asyncio's {@code run_in_executor} does not copy the caller's).
  *
  * @param <T> the value type
  */
 public final class ContextVar<T> {
     private static final Object NO_DEFAULT = new Object();
+
+    /** On a thread running blocking code of toThread or runInExecutor: the context that code runs in. */
+    private static final ThreadLocal<Context> OFF_LOOP = new ThreadLocal<>();
 
     private final String name;
     private final Object defaultValue;
@@ -81,7 +87,7 @@ public final class ContextVar<T> {
      */
     @SuppressWarnings("unchecked")
     public T get() {
-        Map<ContextVar<?>, Object> context = current("ContextVar.get");
+        Map<ContextVar<?>, Object> context = current("ContextVar.get").values;
         if (context.containsKey(this)) {
             return (T) context.get(this);
         }
@@ -100,7 +106,7 @@ public final class ContextVar<T> {
      */
     @SuppressWarnings("unchecked")
     public T get(T fallback) {
-        Map<ContextVar<?>, Object> context = current("ContextVar.get");
+        Map<ContextVar<?>, Object> context = current("ContextVar.get").values;
         return context.containsKey(this) ? (T) context.get(this) : fallback;
     }
 
@@ -112,33 +118,56 @@ public final class ContextVar<T> {
      * @return the token that undoes this {@code set}
      */
     public Token<T> set(T value) {
-        EventLoop loop = EventLoop.runningLoop("ContextVar.set");
-        Map<ContextVar<?>, Object> before = loop.context();
+        Context context = current("ContextVar.set");
+        Map<ContextVar<?>, Object> before = context.values;
         Map<ContextVar<?>, Object> after = new HashMap<>(before);
         after.put(this, value);
-        loop.setContext(Collections.unmodifiableMap(after));
-        return new Token<>(this, before.containsKey(this), before.get(this));
+        context.values = Collections.unmodifiableMap(after);
+        return new Token<>(this, context, before.containsKey(this), before.get(this));
     }
 
     /**
-     * Restores the value this variable had before the {@link #set} that returned {@code token}.
+     * Restores the value this variable had before the {@link #set} that returned {@code token}
+     * (Python's {@code var.reset(token)}). A token undoes one {@code set}, once, in the context
+     * it was made in; anything else is refused and changes nothing.
      *
-     * @param token what {@link #set} returned, in this task
-     * @throws IllegalArgumentException if {@code token} was made by another variable
+     * <pre>{@code
+     * ContextVar.Token<String> token = REQUEST_ID.set("r-7");
+     * try {
+     *     handle();
+     * } finally {
+     *     REQUEST_ID.reset(token);   // back to what it was
+     * }
+     * }</pre>
+     *
+     * @param token what {@link #set} returned, in this context
+     * @throws IllegalStateException if {@code token} was used already (Python's {@code RuntimeError})
+     * @throws IllegalArgumentException if {@code token} was made by another variable, or in another context:
+     *     another task, or another {@link Context#run} (Python's {@code ValueError})
      */
     public void reset(Token<T> token) {
-        if (token.variable() != this) {
-            throw new IllegalArgumentException("This token was made by ContextVar '" + token.variable().name
-                    + "', not by '" + name + "'.");
+        Objects.requireNonNull(token, "token");
+        Context context = current("ContextVar.reset");
+        if (token.used) {
+            throw new IllegalStateException("ContextVar.reset: this token of '" + token.variable().name
+                    + "' was used already; a token undoes its set() once.");
         }
-        EventLoop loop = EventLoop.runningLoop("ContextVar.reset");
-        Map<ContextVar<?>, Object> after = new HashMap<>(loop.context());
+        if (token.variable() != this) {
+            throw new IllegalArgumentException("ContextVar.reset: this token was made by ContextVar '"
+                    + token.variable().name + "', not by '" + name + "'; reset it with that variable.");
+        }
+        if (token.context != context) {
+            throw new IllegalArgumentException("ContextVar.reset: this token of '" + name + "' was made in another"
+                    + " context (another task, or another Context.run); reset it where set() returned it.");
+        }
+        token.used = true;
+        Map<ContextVar<?>, Object> after = new HashMap<>(context.values);
         if (token.hadValue()) {
             after.put(this, token.previous());
         } else {
             after.remove(this);
         }
-        loop.setContext(Collections.unmodifiableMap(after));
+        context.values = Collections.unmodifiableMap(after);
     }
 
     /**
@@ -176,13 +205,13 @@ public final class ContextVar<T> {
      * request.run(() -> log("finished"));                      // log sees the request's values
      * }</pre>
      *
-     * <p>Must be called from the loop thread. Costs one small object: contexts are immutable
-     * maps, shared, not copied.
+     * <p>Must be called from the loop thread (or the blocking code of {@link Async#toThread}).
+     * Costs one small object: the values are an immutable map, shared, not copied.
      *
      * @return a new {@link Context} holding the current values
      */
     public static Context copyContext() {
-        return new Context(current("ContextVar.copyContext"));
+        return new Context(current("ContextVar.copyContext").values);
     }
 
     @Override
@@ -203,19 +232,22 @@ public final class ContextVar<T> {
      * REQUEST_ID.get(null);                      // unchanged in the caller
      * }</pre>
      *
-     * <p>As in Python, {@code run} keeps what its body sets: the context holds the values
-     * the body left, for the next {@code run}; a context runs one body at a time (a second
-     * {@code run} while one is running, in any task, is an {@link IllegalStateException}:
-     * {@link #copy()} it instead). A task created with a context starts from its values and
-     * keeps its own {@code set}s to itself (asyncio would write them into the context).
+     * <p>As in Python, a context is live: a {@code set} made by code running in it (a body
+     * of {@link #run}, or a task created with it) changes it at once, and {@link #get},
+     * {@link #contains} and {@link #copy} see the change while that code still runs. A
+     * context is entered by one body at a time: {@code run} while it is entered (by a
+     * {@code run} in any task, still going, or because it is the calling task's own context)
+     * is an {@link IllegalStateException}, Python's {@code RuntimeError}; run a
+     * {@link #copy()} instead. Tasks created with the same context share it, as in asyncio.
      *
-     * <p>{@link #run} must be called from the loop thread; {@link #get}, {@link #contains} and
-     * {@link #copy} are thread-safe.
+     * <p>{@link #run} must be called from the loop thread (or the blocking code of
+     * {@link Async#toThread}); {@link #get}, {@link #contains} and {@link #copy} are
+     * thread-safe.
      */
     public static final class Context {
-        private volatile Map<ContextVar<?>, Object> values; // immutable; replaced when a run ends
-        private boolean running; // a body runs in it now (loop thread only)
-        private Task<?> runningIn; // the task that body runs in; null in a plain callback
+        volatile Map<ContextVar<?>, Object> values; // immutable; replaced by each set and reset
+        private boolean running; // a body of run() is in it now (guarded by this)
+        private Task<?> runningIn; // the task that body runs in; null in a plain callback or off the loop
 
         Context(Map<ContextVar<?>, Object> values) {
             this.values = values;
@@ -233,9 +265,10 @@ public final class ContextVar<T> {
 
         /**
          * Runs {@code body} in this context, in the calling task (or callback), then puts the
-         * caller's own context back (also when the body fails). What the body sets stays in
-         * this context; tasks it creates start from this context's values (asyncio's
-         * {@code ctx.run(fn)}).
+         * caller's own context back (also when the body fails). What the body sets goes into
+         * this context, at once; tasks it creates start from a copy of this context's values
+         * (Python's {@code ctx.run(fn)}). Unlike Python's, the body may suspend; the context
+         * stays entered until it ends.
          *
          * <pre>{@code
          * String page = ctx.run(() -> fetch(url));   // fetch sees ctx's values
@@ -244,36 +277,61 @@ public final class ContextVar<T> {
          * @param <R> the type of the body's result
          * @param body the code to run; it may suspend when called from a task
          * @return what {@code body} returned
-         * @throws IllegalStateException if this context is already running a body
+         * @throws IllegalStateException if this context is already entered (a body of {@code run}
+         *     is in it, or it is the calling task's own context)
          * @throws Exception whatever {@code body} threw, unchanged
          */
         public <R> R run(AsyncCallable<R> body) throws Exception {
             java.util.Objects.requireNonNull(body, "body");
-            EventLoop loop = EventLoop.runningLoop("Context.run");
-            if (running) {
-                throw new IllegalStateException("This context is already running a body"
-                        + (runningIn != null ? " (in task '" + runningIn.name() + "')" : "")
-                        + "; a context runs one body at a time: run another body in context.copy().");
+            Context offLoop = OFF_LOOP.get();
+            if (offLoop != null) { // blocking code of toThread or runInExecutor
+                enter(null, offLoop);
+                OFF_LOOP.set(this);
+                try {
+                    return body.call();
+                } finally {
+                    OFF_LOOP.set(offLoop);
+                    exit();
+                }
             }
-            running = true;
-            runningIn = loop.currentTask();
-            Map<ContextVar<?>, Object> caller = loop.context();
-            loop.setContext(values);
+            EventLoop loop = EventLoop.runningLoop("Context.run");
+            Task<?> task = loop.currentTask();
+            enter(task, loop.currentContext());
+            Context caller = loop.swapContext(this);
             try {
                 return body.call();
             } finally {
-                values = loop.context();
-                loop.setContext(caller);
-                running = false;
-                runningIn = null;
+                loop.swapContext(caller);
+                exit();
             }
+        }
+
+        /** Marks this context entered by a body of run; refuses if it is entered already (changing nothing). */
+        private synchronized void enter(Task<?> task, Context callers) {
+            if (running) {
+                throw new IllegalStateException("Context.run: this context is already entered by a body of run"
+                        + (runningIn != null ? " (in task '" + runningIn.name() + "')" : "")
+                        + "; a context runs one body at a time: run the body in context.copy().");
+            }
+            if (callers == this) {
+                throw new IllegalStateException("Context.run: this context is already entered: it is the one the"
+                        + " calling " + (task != null ? "task '" + task.name() + "'" : "code") + " runs in; run the"
+                        + " body in context.copy(), or call it directly.");
+            }
+            running = true;
+            runningIn = task;
+        }
+
+        private synchronized void exit() {
+            running = false;
+            runningIn = null;
         }
 
         /**
          * {@link #run(AsyncCallable)} for a body that returns nothing.
          *
          * @param body the code to run; it may suspend when called from a task
-         * @throws IllegalStateException if this context is already running a body
+         * @throws IllegalStateException if this context is already entered
          * @throws Exception whatever {@code body} threw, unchanged
          */
         public void run(AsyncRunnable body) throws Exception {
@@ -315,7 +373,7 @@ public final class ContextVar<T> {
             return new Context(values);
         }
 
-        /** The values, for a task created in this context. */
+        /** The values now. */
         Map<ContextVar<?>, Object> values() {
             return values;
         }
@@ -333,17 +391,81 @@ public final class ContextVar<T> {
     }
 
     /**
-     * What {@link #reset} needs to undo a {@link #set}.
+     * What {@link #set} returns and {@link #reset} takes to undo that set (Python's
+     * {@code contextvars.Token}): good once, in the context it was made in.
      *
-     * @param variable the variable that was set
-     * @param hadValue whether it had a value before
-     * @param previous that value (meaningless if it had none)
+     * <p>Must be used from the thread that made it.
+     *
      * @param <T> the variable's value type
      */
-    public record Token<T>(ContextVar<T> variable, boolean hadValue, Object previous) {
+    public static final class Token<T> {
+        private final ContextVar<T> variable;
+        private final Context context;
+        private final boolean hadValue;
+        private final Object previous;
+        private boolean used;
+
+        Token(ContextVar<T> variable, Context context, boolean hadValue, Object previous) {
+            this.variable = variable;
+            this.context = context;
+            this.hadValue = hadValue;
+            this.previous = previous;
+        }
+
+        /**
+         * The variable that was set (Python's {@code token.var}).
+         *
+         * @return the variable whose {@code set} made this token
+         */
+        public ContextVar<T> variable() {
+            return variable;
+        }
+
+        /**
+         * Whether the variable had a value in this context before the set.
+         *
+         * @return {@code false} if it was not set here (Python's {@code Token.MISSING})
+         */
+        public boolean hadValue() {
+            return hadValue;
+        }
+
+        /**
+         * The value before the set (Python's {@code token.old_value}).
+         *
+         * @return that value; {@code null} if there was none (see {@link #hadValue()})
+         */
+        public Object previous() {
+            return previous;
+        }
+
+        @Override
+        public String toString() {
+            return "Token[" + variable.name + (used ? ", used" : "") + "]";
+        }
     }
 
-    private static Map<ContextVar<?>, Object> current(String call) {
-        return EventLoop.runningLoop(call).context();
+    /** The context the calling code runs in: its task's, the loop's in a callback, or a thread's of toThread. */
+    private static Context current(String call) {
+        Context offLoop = OFF_LOOP.get();
+        return offLoop != null ? offLoop : EventLoop.runningLoop(call).currentContext();
+    }
+
+    /**
+     * Calls {@code blocking} on this thread in {@code context} (for blocking code that
+     * toThread or runInExecutor hand to another thread), then restores the thread's own.
+     */
+    static <T> T callIn(Context context, java.util.concurrent.Callable<T> blocking) throws Exception {
+        Context outer = OFF_LOOP.get();
+        OFF_LOOP.set(context);
+        try {
+            return blocking.call();
+        } finally {
+            if (outer == null) {
+                OFF_LOOP.remove();
+            } else {
+                OFF_LOOP.set(outer);
+            }
+        }
     }
 }

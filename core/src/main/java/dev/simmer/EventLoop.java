@@ -86,7 +86,7 @@ public final class EventLoop {
     private volatile Throwable diedOf; // what escaped a pass and ended the loop; read from any thread
     private int passRemaining; // entries of the current pass not run yet
     long runAheads;            // how often runAhead spared a suspension (tests read it)
-    private java.util.Map<ContextVar<?>, Object> rootContext = java.util.Map.of();
+    private ContextVar.Context rootContext = ContextVar.Context.empty(); // what plain callbacks run in
     final BridgedState bridges; // the registered ThreadContextBridges' side; null when none: each hook is a null check
     private long stepStart;
     private int inFlight;
@@ -885,7 +885,7 @@ public final class EventLoop {
 
     private <T> Task<T> newTask(Object body, String name) {
         Task<T> task = new Task<>(this, body, name, ++taskIds);
-        task.context = context(); // a copy of the creator's context (immutable, so shared)
+        task.useContext(new ContextVar.Context(currentContext().values())); // a copy of the creator's (its map is immutable, so shared)
         Task<?> tail = liveTail;
         task.prevLive = tail;
         if (tail == null) {
@@ -926,43 +926,44 @@ public final class EventLoop {
         }
     }
 
-    /** The context ContextVars read: the running task's, or the loop's own in a plain callback. */
-    java.util.Map<ContextVar<?>, Object> context() {
+    /** The context ContextVars use: the one the running task runs in, or the loop's own in a plain callback. */
+    ContextVar.Context currentContext() {
         Task<?> t = current;
+        ContextVar.Context c = t != null ? t.currentContext : rootContext;
         if (bridges != null) { // the bridged state as the thread holds it now (an MDC.put since the step began)
-            if (t != null) {
-                t.context = bridges.sync(t, t.context);
-            } else {
-                rootContext = bridges.sync(null, rootContext);
-            }
+            c.values = bridges.sync(t, c.values);
         }
-        return t != null ? t.context : rootContext;
+        return c;
     }
 
-    void setContext(java.util.Map<ContextVar<?>, Object> context) {
+    /** Makes {@code context} the one the running task (or callback) runs in; returns the one it replaces. */
+    ContextVar.Context swapContext(ContextVar.Context context) {
         Task<?> t = current;
-        if (bridges != null) { // Context.run: the thread takes the bridged state of the context entered
-            bridges.switched(t != null ? t.context : rootContext, context, t);
+        ContextVar.Context before = t != null ? t.currentContext : rootContext;
+        if (bridges != null) { // Context.run: the context left keeps what the thread holds; the thread takes the entered one's
+            before.values = bridges.sync(t, before.values);
+            bridges.switched(before.values, context.values, t);
         }
         if (t != null) {
-            t.context = context;
+            t.currentContext = context;
         } else {
             rootContext = context;
         }
+        return before;
     }
 
     /** The loop's own context as it is stored (BridgedState, which captures into it). */
     java.util.Map<ContextVar<?>, Object> rootContextRaw() {
-        return rootContext;
+        return rootContext.values;
     }
 
-    void rootContextCaptured(java.util.Map<ContextVar<?>, Object> context) {
-        rootContext = context;
+    void rootContextCaptured(java.util.Map<ContextVar<?>, Object> values) {
+        rootContext.values = values;
     }
 
     /** toThread's work, with the calling task's bridged state installed on the worker; itself when nothing is bridged. */
     <T> java.util.concurrent.Callable<T> withBridgedState(java.util.concurrent.Callable<T> work) {
-        return bridges == null ? work : bridges.carry(context(), work);
+        return bridges == null ? work : bridges.carry(currentContext().values, work);
     }
 
     /** Puts an entry (Task, Handle or Runnable) on the ready queue. */

@@ -46,8 +46,10 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
      * A wake-up is one of: a timer (sleep), a waiter entry on a Completion (await), or
      * nothing but an already scheduled step (yield). `scheduled` guarantees a task is at
      * most once in the ready queue. cancel() asks what the task awaits to cancel (asyncio),
-     * or, when that is not possible, sets `mustCancel`, aborts the wait and wakes the task;
-     * a woken task with `mustCancel` throws CancelledException at its suspension point.
+     * or, when that is not possible, sets `mustCancel`, aborts the wait (unless it has
+     * already ended: the task is woken) and wakes the task; a woken task with `mustCancel`,
+     * or whose wait was aborted, throws CancelledException at its suspension point. As in
+     * asyncio, uncancel() down to zero clears `mustCancel` but cannot undo an aborted wait.
      */
     enum Phase { NEW, RUNNING, WAITING, DONE }
 
@@ -72,8 +74,10 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
     private boolean waitAborted;
     private String pendingCancelMessage;
 
-    // The task's context (ContextVar values): an immutable map, replaced on set.
-    java.util.Map<ContextVar<?>, Object> context;
+    // The task's context (asyncio's Task.get_context()), and the one its body runs in now:
+    // the same, or another entered with Context.run. ContextVar.set writes into the latter.
+    private ContextVar.Context context;
+    ContextVar.Context currentContext;
 
     // Intrusive list of the loop's live tasks.
     Task<?> prevLive;
@@ -98,6 +102,31 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
             name = n;
         }
         return n;
+    }
+
+    /**
+     * The task's context (asyncio's {@code Task.get_context()}): a copy of its creator's
+     * context made when the task was created, or the context given to
+     * {@link Async#createTask(AsyncCallable, ContextVar.Context)}. It is live: the task's
+     * {@link ContextVar#set}s go into it, so it shows the values the task sees (except while
+     * the task runs a body in another context with {@link ContextVar.Context#run}).
+     *
+     * <pre>{@code
+     * Task<Void> t = Async.createTask(() -> REQUEST_ID.set("r-1"));
+     * t.await();
+     * t.context().get(REQUEST_ID, null);   // "r-1"
+     * }</pre>
+     *
+     * @return the task's context; never {@code null}
+     */
+    public ContextVar.Context context() {
+        return context;
+    }
+
+    /** Gives a task just created (its first step has not run) the context it runs in. */
+    void useContext(ContextVar.Context c) {
+        context = c;
+        currentContext = c;
     }
 
     /**
@@ -415,8 +444,16 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
         }
     }
 
-    /** Cuts the current wait short because of a cancellation, and wakes the task. */
+    /**
+     * Cuts the current wait short because of a cancellation, and wakes the task. A wait that
+     * has already ended (the task is woken, its step queued) is left alone: as asyncio's
+     * {@code _must_cancel}, only {@code mustCancel} then delivers the request, so an
+     * {@link #uncancel()} before the step still withdraws it.
+     */
     private void abortWait() {
+        if (scheduled) {
+            return;
+        }
         waitAborted = true;
         if (timer != null) {
             loop.timers.cancel(timer);

@@ -151,6 +151,97 @@ public final class TaskGroup implements AutoCloseable {
     }
 
     /**
+     * {@link #createTask(String, AsyncCallable)} with the arguments in asyncio's order
+     * ({@code tg.create_task(coro, name=n)}).
+     *
+     * @param <T> the type of the child's result
+     * @param body the child's coroutine; not {@code null}
+     * @param name the child's name, shown in dumps and error messages; not {@code null}
+     * @return the child task, already scheduled
+     * @throws IllegalStateException if the group has finished or is shutting down
+     */
+    public <T> Task<T> createTask(AsyncCallable<T> body, String name) {
+        return createTask(name, body);
+    }
+
+    /**
+     * {@link #createTask(String, AsyncRunnable)} with the arguments in asyncio's order.
+     *
+     * @param body the child's coroutine; not {@code null}
+     * @param name the child's name, shown in dumps and error messages; not {@code null}
+     * @return the child task, already scheduled
+     * @throws IllegalStateException if the group has finished or is shutting down
+     */
+    public Task<Void> createTask(AsyncRunnable body, String name) {
+        return createTask(name, body);
+    }
+
+    /**
+     * Starts {@code body} as a child task that runs in {@code context} (asyncio 3.11+'s
+     * {@code tg.create_task(coro, context=ctx)}), as {@link Async#createTask(AsyncCallable,
+     * ContextVar.Context)} does: the child's {@link ContextVar} sets go into {@code context},
+     * which is its {@link Task#context()}.
+     *
+     * <pre>{@code
+     * ContextVar.Context request = ContextVar.copyContext();
+     * Async.taskGroup(group -> {
+     *     group.createTask(() -> audit(), "audit", request.copy());   // sees the request's values
+     *     return null;
+     * });
+     * }</pre>
+     *
+     * @param <T> the type of the child's result
+     * @param body the child's coroutine; not {@code null}
+     * @param context the context the child runs in; not {@code null}
+     * @return the child task, already scheduled
+     * @throws IllegalStateException if the group has finished or is shutting down
+     */
+    public <T> Task<T> createTask(AsyncCallable<T> body, ContextVar.Context context) {
+        return start(null, body, Objects.requireNonNull(context, "context"));
+    }
+
+    /**
+     * {@link #createTask(AsyncCallable, ContextVar.Context)} with a name (asyncio's
+     * {@code tg.create_task(coro, name=n, context=ctx)}).
+     *
+     * @param <T> the type of the child's result
+     * @param body the child's coroutine; not {@code null}
+     * @param name the child's name, shown in dumps and error messages; not {@code null}
+     * @param context the context the child runs in; not {@code null}
+     * @return the child task, already scheduled
+     * @throws IllegalStateException if the group has finished or is shutting down
+     */
+    public <T> Task<T> createTask(AsyncCallable<T> body, String name, ContextVar.Context context) {
+        return start(Objects.requireNonNull(name, "name"), body, Objects.requireNonNull(context, "context"));
+    }
+
+    /**
+     * {@link #createTask(AsyncCallable, ContextVar.Context)} for a body that returns nothing.
+     *
+     * @param body the child's coroutine; not {@code null}
+     * @param context the context the child runs in; not {@code null}
+     * @return the child task, already scheduled
+     * @throws IllegalStateException if the group has finished or is shutting down
+     */
+    public Task<Void> createTask(AsyncRunnable body, ContextVar.Context context) {
+        return start(null, Objects.requireNonNull(body, "body").asCallable(), Objects.requireNonNull(context, "context"));
+    }
+
+    /**
+     * {@link #createTask(AsyncCallable, String, ContextVar.Context)} for a body that returns nothing.
+     *
+     * @param body the child's coroutine; not {@code null}
+     * @param name the child's name, shown in dumps and error messages; not {@code null}
+     * @param context the context the child runs in; not {@code null}
+     * @return the child task, already scheduled
+     * @throws IllegalStateException if the group has finished or is shutting down
+     */
+    public Task<Void> createTask(AsyncRunnable body, String name, ContextVar.Context context) {
+        return start(Objects.requireNonNull(name, "name"), Objects.requireNonNull(body, "body").asCallable(),
+                Objects.requireNonNull(context, "context"));
+    }
+
+    /**
      * The children still running.
      *
      * @return a snapshot of the children that have not ended yet, in creation order
@@ -265,6 +356,11 @@ public final class TaskGroup implements AutoCloseable {
     // ------------------------------------------------------------------ the machinery
 
     private <T> Task<T> start(String name, AsyncCallable<T> body) {
+        return start(name, body, null);
+    }
+
+    /** Starts a child; in {@code context} if not null, else in a copy of the caller's. */
+    private <T> Task<T> start(String name, AsyncCallable<T> body, ContextVar.Context context) {
         loop.checkThread("TaskGroup.createTask");
         Objects.requireNonNull(body, "body");
         if (state == State.DONE) {
@@ -275,6 +371,9 @@ public final class TaskGroup implements AutoCloseable {
                     + " it starts no new tasks.");
         }
         Task<T> child = loop.createTask(body, name);
+        if (context != null) {
+            child.useContext(context);
+        }
         children.add(child);
         child.addCallback(() -> childEnded(child));
         return child;

@@ -36,13 +36,16 @@ final class ThreadBridge {
     static <T> T toThread(Callable<T> blocking) throws Exception {
         EventLoop loop = EventLoop.runningLoop("Async.toThread");
         loop.requireTask("Async.toThread");
-        return onExecutor(loop, loop.executor(), blocking);
+        // asyncio's to_thread: the blocking code runs in a copy of the caller's context
+        ContextVar.Context copy = new ContextVar.Context(loop.currentContext().values());
+        return onExecutor(loop, loop.executor(), () -> ContextVar.callIn(copy, blocking));
     }
 
     static <T> T runInExecutor(Executor executor, Callable<T> blocking) throws Exception {
         EventLoop loop = EventLoop.runningLoop("Async.runInExecutor");
         loop.requireTask("Async.runInExecutor");
-        return onExecutor(loop, executor, blocking);
+        // asyncio's run_in_executor copies nothing: the blocking code runs in an empty context of its own
+        return onExecutor(loop, executor, () -> ContextVar.callIn(ContextVar.Context.empty(), blocking));
     }
 
     private static final WaitLabels.Label ON_ANOTHER_THREAD = WaitLabels.of("Async.toThread(...): work on another thread", null);

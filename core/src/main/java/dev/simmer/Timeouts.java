@@ -111,6 +111,74 @@ final class Timeouts {
         return at(deadline, "after " + describe(delay), body);
     }
 
+    /**
+     * Async.waitFor, asyncio 3.12's wait_for: no limit for a null delay; for a zero or
+     * negative one the awaitable gets no step of its own (a body becomes a task that is
+     * cancelled before it starts); else a timeout around awaiting it.
+     */
+    @SuppressWarnings("unchecked")
+    static <T> T waitFor(AsyncCallable<T> awaitable, Duration delay) throws Exception {
+        if (delay == null) {
+            EventLoop.runningLoop("Async.waitFor").requireTask("Async.waitFor");
+            return awaitable.call();
+        }
+        if (!delay.isZero() && !delay.isNegative()) {
+            return after(delay, awaitable);
+        }
+        EventLoop loop = EventLoop.runningLoop("Async.waitFor");
+        Task<?> me = loop.requireTask("Async.waitFor");
+        Task<T> task = awaitable instanceof Task<?> t ? (Task<T>) t : loop.createTask(awaitable, null);
+        if (!task.isDone()) {
+            // Cancel it and wait for it to end. Cancelled meanwhile ourselves, we still wait (it
+            // is cancelled already, so it ends soon; no task outlives the call), then throw that.
+            task.cancel();
+            CancelledException ours = null;
+            while (!task.isDone()) {
+                try {
+                    me.waitFor(task, false);
+                } catch (CancelledException e) {
+                    ours = e;
+                }
+            }
+            if (ours != null) {
+                throw ours;
+            }
+            if (task.isCancelled()) {
+                CancelledException cancelled;
+                try {
+                    task.result();
+                    throw new IllegalStateException("Simmer: a cancelled task gave a result; please report");
+                } catch (CancelledException e) {
+                    cancelled = e;
+                }
+                throw new AsyncTimeoutException("timed out: a timeout of " + describe(delay)
+                        + " leaves no time to run", cancelled);
+            }
+        }
+        return task.result();
+    }
+
+    /** Async.waitFor for a promise: as for a task, but a promise has no steps, so a cancel ends it at once. */
+    static <T> T waitFor(Promise<T> promise, Duration delay) throws Exception {
+        EventLoop.runningLoop("Async.waitFor").requireTask("Async.waitFor");
+        if (delay == null) {
+            return promise.await();
+        }
+        if (!delay.isZero() && !delay.isNegative()) {
+            return after(delay, promise::await);
+        }
+        if (!promise.isDone()) {
+            promise.cancel();
+            try {
+                promise.result();
+            } catch (CancelledException e) {
+                throw new AsyncTimeoutException("timed out: a timeout of " + describe(delay)
+                        + " leaves no time to wait", e);
+            }
+        }
+        return promise.result();
+    }
+
     /** {@code now + delay} in nanoseconds, saturating instead of overflowing. */
     static long saturatedAdd(long now, Duration delay) {
         long nanos;

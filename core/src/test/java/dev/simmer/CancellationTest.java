@@ -285,4 +285,55 @@ class CancellationTest {
         });
         assertThat(log).containsExactly("cancelled at 1000 ms");
     }
+    @Test
+    void uncancelUndoesACancelThatArrivedAfterTheAwaitedPromiseCompleted() throws Exception {
+        // asyncio's test_uncancel_resets_must_cancel: the wait had ended (the task was woken),
+        // so the cancel only marked the task; withdrawing it leaves nothing to deliver.
+        int r = Loops.virtual(() -> {
+            Promise<Void> fut = Async.loop().createPromise();
+            Task<Integer> t = Async.createTask(() -> {
+                fut.await();
+                return 42;
+            });
+            Async.yieldNow();
+            fut.complete(null);
+            assertThat(t.cancel()).isTrue();
+            assertThat(t.uncancel()).isZero();
+            return t.await();
+        });
+        assertThat(r).isEqualTo(42);
+    }
+
+    @Test
+    void uncancelUndoesACancelThatArrivedDuringAYield() throws Exception {
+        // asyncio.sleep(0) is a bare yield: nothing to cut short, so uncancel() undoes the request
+        String r = Loops.virtual(() -> {
+            Task<String>[] t = new Task[1];
+            t[0] = Async.createTask(() -> {
+                Async.yieldNow();
+                return "carried on, cancelling() = " + t[0].cancelling();
+            });
+            Async.yieldNow(); // t now yields
+            t[0].cancel();
+            t[0].uncancel();
+            return t[0].await();
+        });
+        assertThat(r).isEqualTo("carried on, cancelling() = 0");
+    }
+
+    @Test
+    void aCancelThatArrivedAfterTheWakeUpIsStillDeliveredWithoutUncancel() throws Exception {
+        Loops.virtual(() -> {
+            Promise<Void> fut = Async.loop().createPromise();
+            Task<Integer> t = Async.createTask(() -> {
+                fut.await();
+                return 42;
+            });
+            Async.yieldNow();
+            fut.complete(null);
+            t.cancel("late");
+            assertThatThrownBy(t::await).isInstanceOf(CancelledException.class).hasMessage("late");
+            assertThat(t.cancelling()).isEqualTo(1);
+        });
+    }
 }

@@ -102,8 +102,11 @@ class ContextVarTest {
             });
             assertThat(inside).isEqualTo("scoped");
             assertThat(REQUEST.get("unset")).isEqualTo("unset");
-            assertThatThrownBy(() -> DEPTH.reset(new ContextVar.Token<>(new ContextVar<>("other"), false, null)))
-                    .isInstanceOf(IllegalArgumentException.class);
+            ContextVar<Integer> other = new ContextVar<>("other");
+            @SuppressWarnings({"unchecked", "rawtypes"})
+            ContextVar.Token<Integer> foreign = (ContextVar.Token) other.set(7);
+            assertThatThrownBy(() -> DEPTH.reset(foreign)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("'other'");
         });
     }
 
@@ -182,7 +185,7 @@ class ContextVarTest {
             Async.yieldNow();
             s.expect(3);
             assertThatThrownBy(() -> ctx.run(() -> null)).isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("already running a body").hasMessageContaining("holder")
+                    .hasMessageContaining("already entered").hasMessageContaining("holder")
                     .hasMessageContaining("copy()");
             assertThatThrownBy(() -> ctx.run(() -> ctx.run(() -> null))).isInstanceOf(IllegalStateException.class);
             ContextVar.Context copy = ctx.copy();
@@ -194,6 +197,76 @@ class ContextVarTest {
             s.finish(6);
         });
         s.assertFinished();
+    }
+
+    @Test
+    void aContextIsLiveWhileABodyRunsInIt() throws Exception {
+        // Python's Context: get, contains and copy see a set made inside run at once
+        ContextVar<Integer> c = new ContextVar<>("c", 0);
+        Loops.virtual(() -> {
+            ContextVar.Context ctx = ContextVar.Context.empty();
+            ctx.run(() -> {
+                c.set(42);
+                assertThat(ctx.get(c, null)).isEqualTo(42);
+                assertThat(ctx.contains(c)).isTrue();
+                ContextVar.Context copy = ctx.copy();
+                assertThat(copy.get(c, null)).isEqualTo(42);
+                c.set(43);
+                assertThat(copy.get(c, null)).as("a copy is a snapshot").isEqualTo(42);
+                assertThat(ctx.get(c, null)).isEqualTo(43);
+            });
+            assertThat(c.get()).isZero();
+        });
+    }
+
+    @Test
+    void enteringTheContextATaskRunsInIsAnError() throws Exception {
+        // Python: RuntimeError, "cannot enter context: ... is already entered"
+        Loops.virtual(() -> {
+            ContextVar.Context mine = Async.currentTask().context();
+            assertThatThrownBy(() -> mine.run(() -> null)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("already entered").hasMessageContaining("copy()");
+            ContextVar.Context ctx = ContextVar.Context.empty();
+            Task<String> t = Async.createTask(() -> ctx.run(() -> "entered"), "t", ctx);
+            assertThatThrownBy(t::await).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("already entered").hasMessageContaining("task 't'");
+            assertThat(ctx.run(() -> "from another task, between its steps")).startsWith("from");
+            assertThat(mine.copy().run(() -> "a copy is free")).isEqualTo("a copy is free");
+        });
+    }
+
+    @Test
+    void resetRefusesAUsedTokenAndChangesNothing() throws Exception {
+        Loops.virtual(() -> {
+            ContextVar.Token<Integer> t = DEPTH.set(1);
+            DEPTH.reset(t);
+            DEPTH.set(5);
+            assertThatThrownBy(() -> DEPTH.reset(t)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("used already");
+            assertThat(DEPTH.get()).isEqualTo(5);
+        });
+    }
+
+    @Test
+    void resetRefusesATokenMadeInAnotherContextAndChangesNothing() throws Exception {
+        Loops.virtual(() -> {
+            DEPTH.set(1);
+            ContextVar.Token<Integer> fromChild = Async.createTask(() -> DEPTH.set(2)).await();
+            assertThatThrownBy(() -> DEPTH.reset(fromChild)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("another context");
+            assertThat(DEPTH.get()).isEqualTo(1);
+
+            ContextVar.Context ctx = ContextVar.copyContext();
+            ContextVar.Token<Integer> inRun = ctx.run(() -> DEPTH.set(3));
+            assertThatThrownBy(() -> DEPTH.reset(inRun)).isInstanceOf(IllegalArgumentException.class);
+            assertThat(DEPTH.get()).isEqualTo(1);
+            ctx.run(() -> DEPTH.reset(inRun)); // where it was made: fine, once
+            assertThat(ctx.get(DEPTH, null)).isEqualTo(1);
+            assertThatThrownBy(() -> ctx.run(() -> {
+                DEPTH.reset(inRun);
+                return null;
+            })).isInstanceOf(IllegalStateException.class);
+        });
     }
 
     @Test
@@ -239,7 +312,7 @@ class ContextVarTest {
             Task<String> audit = Async.createTask(() -> {
                 s.expect(2);
                 String seen = REQUEST.get();
-                REQUEST.set("set by the task"); // stays in the task
+                REQUEST.set("set by the task"); // goes into the context, as asyncio's
                 Async.yieldNow();
                 return seen + ", then " + REQUEST.get();
             }, "audit", a);
@@ -252,16 +325,59 @@ class ContextVarTest {
             assertThat(audit.name()).isEqualTo("audit");
             assertThat(audit.await()).isEqualTo("request A, then set by the task");
             clean.await();
-            assertThat(a.get(REQUEST, null)).isEqualTo("request A"); // the context object is not written
+            assertThat(a.get(REQUEST, null)).isEqualTo("set by the task"); // the task wrote into it
+            assertThat(audit.context()).isSameAs(a);
             assertThat(REQUEST.get()).isEqualTo("request B");
-            assertThat(Async.createTask(() -> REQUEST.get(), a).await()).isEqualTo("request A");
+            assertThat(Async.createTask(() -> REQUEST.get(), a).await()).isEqualTo("set by the task");
             Task<Void> named = Async.createTask(() -> {
-                assertThat(REQUEST.get()).isEqualTo("request A");
+                assertThat(REQUEST.get()).isEqualTo("set by the task");
             }, "named", a);
             named.await();
             s.finish(4);
         });
         s.assertFinished();
+    }
+
+    @Test
+    void tasksCreatedWithOneContextWriteIntoIt() throws Exception {
+        // asyncio's test_context_4/5: create_task(coro, context=ctx) runs the task in ctx itself
+        ContextVar<Integer> cvar = new ContextVar<>("cvar");
+        List<Integer> ret = Loops.virtual(() -> {
+            List<Integer> r = new ArrayList<>();
+            ContextVar.Context ctx = ContextVar.copyContext();
+            r.add(ctx.get(cvar, null));
+            for (int val = 1; val <= 2; val++) {
+                int v = val;
+                Async.createTask(() -> {
+                    Async.yieldNow();
+                    cvar.set(v);
+                }, ctx).await();
+                r.add(ctx.get(cvar, null));
+            }
+            return r;
+        });
+        assertThat(ret).containsExactly(null, 1, 2);
+    }
+
+    @Test
+    void aTasksContextIsItsOwnAndLive() throws Exception {
+        // asyncio's Task.get_context(): the given context itself, or the task's own copy
+        Loops.virtual(() -> {
+            REQUEST.set("parent");
+            ContextVar.Context given = ContextVar.Context.empty();
+            Task<Void> inGiven = Async.createTask(() -> { }, given);
+            assertThat(inGiven.context()).isSameAs(given);
+            Task<Void> child = Async.createTask(() -> {
+                REQUEST.set("child");
+                Async.yieldNow();
+            });
+            assertThat(child.context().get(REQUEST, null)).isEqualTo("parent"); // a copy of the creator's
+            child.await();
+            assertThat(child.context().get(REQUEST, null)).isEqualTo("child");
+            assertThat(REQUEST.get()).isEqualTo("parent");
+            assertThat(Async.currentTask().context().get(REQUEST, null)).isEqualTo("parent");
+            inGiven.await();
+        });
     }
 
     @Test
@@ -274,6 +390,48 @@ class ContextVarTest {
         });
         assertThatThrownBy(ContextVar::copyContext).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("ContextVar.copyContext");
+    }
+
+    // ------------------------------------------------------------------ off the loop
+
+    @Test
+    void toThreadRunsInACopyOfTheTasksContext() throws Exception {
+        List<String> log = new ArrayList<>();
+        Loops.virtual(() -> {
+            REQUEST.set("r-42");
+            String seen = Async.toThread(() -> {
+                String before = REQUEST.get();
+                ContextVar.Token<String> t = REQUEST.set("set in the thread");
+                log.add("thread: " + REQUEST.get());
+                REQUEST.reset(t);
+                REQUEST.set("left in the copy");
+                log.add("copyContext: " + ContextVar.copyContext().get(REQUEST, null));
+                return before;
+            });
+            log.add("task: " + seen + ", still " + REQUEST.get());
+        });
+        assertThat(log).containsExactly("thread: set in the thread", "copyContext: left in the copy",
+                "task: r-42, still r-42");
+    }
+
+    @Test
+    void runInExecutorDoesNotCopyTheContext() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            String seen = Loops.virtual(() -> {
+                REQUEST.set("r-42");
+                DEPTH.set(3);
+                String r = Async.runInExecutor(pool, () -> {
+                    DEPTH.set(9);
+                    return REQUEST.get("unset") + ", depth " + DEPTH.get();
+                });
+                String again = Async.runInExecutor(pool, () -> "depth " + DEPTH.get());
+                return r + "; then " + again + "; task " + REQUEST.get() + ", depth " + DEPTH.get();
+            });
+            assertThat(seen).isEqualTo("unset, depth 9; then depth 0; task r-42, depth 3");
+        } finally {
+            pool.shutdown();
+        }
     }
 
     @Test

@@ -311,4 +311,43 @@ class TaskGroupTest {
         }));
         assertThat(seen).containsExactly(1, 2);
     }
+    @Test
+    void createTaskTakesANameAndAContextAsAsyncioDoes() throws Exception {
+        // asyncio 3.11+: tg.create_task(coro, name=n, context=ctx)
+        ContextVar<String> request = new ContextVar<>("request", "none");
+        List<String> log = new ArrayList<>();
+        Loops.virtual(() -> {
+            request.set("caller");
+            ContextVar.Context ctx = ContextVar.copyContext();
+            ctx.run(() -> request.set("in ctx"));
+            Async.taskGroup(group -> {
+                Task<String> named = group.createTask(() -> "named " + request.get(), "fetch");
+                Task<Void> quiet = group.createTask(() -> {
+                    log.add("runnable " + request.get());
+                }, "log");
+                Task<String> inCtx = group.createTask(() -> {
+                    String seen = request.get();
+                    request.set("written by the child");
+                    return seen;
+                }, "child", ctx);
+                Task<Void> inEmpty = group.createTask(() -> {
+                    log.add("empty " + request.get());
+                }, ContextVar.Context.empty());
+                assertThat(named.name()).isEqualTo("fetch");
+                assertThat(quiet.name()).isEqualTo("log");
+                assertThat(inCtx.name()).isEqualTo("child");
+                assertThat(inCtx.context()).isSameAs(ctx);
+                log.add(named.await());
+                log.add("child saw " + inCtx.await());
+                inEmpty.await();
+                return null;
+            });
+            log.add("ctx now: " + ctx.get(request, null));
+            log.add("caller: " + request.get());
+            assertThatThrownBy(() -> Async.taskGroup(group -> group.createTask(() -> "x", "n", null)))
+                    .isInstanceOf(NullPointerException.class).hasMessageContaining("context");
+        });
+        assertThat(log).containsExactly("runnable caller", "empty none", "named caller", "child saw in ctx",
+                "ctx now: written by the child", "caller: caller");
+    }
 }

@@ -198,6 +198,118 @@ class TimeoutTest {
     }
 
     @Test
+    void waitForWithNoTimeLeftNeverStartsWhatHasNotStarted() throws Exception {
+        // asyncio 3.12+ wait_for(aw, 0): the awaitable is cancelled before its first step, then TimeoutError
+        boolean[] started = new boolean[3];
+        Loops.virtual(() -> {
+            assertThatThrownBy(() -> Async.waitFor(() -> {
+                started[0] = true;
+                return "body";
+            }, Duration.ZERO)).isInstanceOf(AsyncTimeoutException.class)
+                    .hasCauseInstanceOf(CancelledException.class);
+            Task<String> fresh = Async.createTask(() -> {
+                started[1] = true;
+                return "task";
+            });
+            assertThatThrownBy(() -> Async.waitFor(fresh, Duration.ofSeconds(-1)))
+                    .isInstanceOf(AsyncTimeoutException.class);
+            assertThat(fresh.isCancelled()).isTrue();
+            Task<String> alsoFresh = Async.createTask(() -> {
+                started[2] = true;
+                return "task";
+            });
+            assertThatThrownBy(() -> Async.waitFor(alsoFresh, Duration.ZERO)).isInstanceOf(AsyncTimeoutException.class);
+            assertThat(Loops.nowMillis()).isZero();
+        });
+        assertThat(started).containsExactly(false, false, false);
+    }
+
+    @Test
+    void waitForWithNoTimeLeftGivesWhatADoneOrStubbornTaskHas() throws Exception {
+        Loops.virtual(() -> {
+            Task<String> done = Async.createTask(() -> "done");
+            Task<String> failed = Async.createTask(() -> {
+                throw new java.io.IOException("boom");
+            });
+            Async.yieldNow();
+            assertThat(Async.waitFor(done, Duration.ZERO)).isEqualTo("done");
+            assertThatThrownBy(() -> Async.waitFor(failed, Duration.ZERO)).isInstanceOf(java.io.IOException.class);
+            Task<String> stubborn = Async.createTask(() -> {
+                try {
+                    Async.sleep(Duration.ofHours(1));
+                    return "slept";
+                } catch (CancelledException e) {
+                    Async.sleep(Duration.ofMillis(5));
+                    return "ignored the cancel";
+                }
+            });
+            Async.yieldNow();
+            assertThat(Async.waitFor(stubborn, Duration.ZERO)).isEqualTo("ignored the cancel");
+            assertThat(Loops.nowMillis()).isEqualTo(5);
+        });
+    }
+
+    @Test
+    void aCallerCancelledDuringAZeroTimeoutWaitForStillWaitsForTheTaskThenIsCancelled() throws Exception {
+        List<String> log = new ArrayList<>();
+        Loops.virtual(() -> {
+            Task<String> slowToStop = Async.createTask(() -> {
+                try {
+                    Async.sleep(Duration.ofHours(1));
+                    return "slept";
+                } finally {
+                    Async.sleep(Duration.ofMillis(50));
+                    log.add("stopped at " + Loops.nowMillis() + " ms");
+                }
+            });
+            Task<String> caller = Async.createTask(() -> Async.waitFor(slowToStop, Duration.ZERO));
+            Async.sleep(Duration.ofMillis(10));
+            caller.cancel();
+            assertThatThrownBy(caller::await).isInstanceOf(CancelledException.class);
+            log.add("caller ended at " + Loops.nowMillis() + " ms, task done: " + slowToStop.isDone());
+        });
+        assertThat(log).containsExactly("stopped at 50 ms", "caller ended at 50 ms, task done: true");
+    }
+
+    @Test
+    void waitForAPromise() throws Exception {
+        // asyncio's test_wait_for_timeout_less_then_0_or_0_future_done, and a pending future
+        Loops.virtual(() -> {
+            Promise<String> done = Async.loop().createPromise();
+            done.complete("done");
+            assertThat(Async.waitFor(done, Duration.ZERO)).isEqualTo("done");
+            Promise<String> pending = Async.loop().createPromise();
+            assertThatThrownBy(() -> Async.waitFor(pending, Duration.ZERO)).isInstanceOf(AsyncTimeoutException.class)
+                    .hasCauseInstanceOf(CancelledException.class);
+            assertThat(pending.isCancelled()).isTrue();
+            Promise<String> slow = Async.loop().createPromise();
+            Async.loop().callLater(Duration.ofSeconds(2), () -> slow.complete("late"));
+            assertThatThrownBy(() -> Async.waitFor(slow, Duration.ofSeconds(1))).isInstanceOf(AsyncTimeoutException.class);
+            assertThat(slow.isCancelled()).isTrue();
+            Promise<String> unbounded = Async.loop().createPromise();
+            Async.loop().callLater(Duration.ofDays(1), () -> unbounded.complete("tomorrow"));
+            assertThat(Async.waitFor(unbounded, null)).isEqualTo("tomorrow");
+        });
+    }
+
+    @Test
+    void waitForWithANullTimeoutWaitsWithoutLimit() throws Exception {
+        // asyncio's wait_for(aw, None)
+        Loops.virtual(() -> {
+            Task<String> slow = Async.createTask(() -> {
+                Async.sleep(Duration.ofDays(2));
+                return "slow";
+            });
+            assertThat(Async.waitFor(slow, null)).isEqualTo("slow");
+            assertThat(Async.<String>waitFor(() -> {
+                Async.sleep(Duration.ofDays(1));
+                return "body";
+            }, null)).isEqualTo("body");
+            assertThat(Loops.nowMillis()).isEqualTo(Duration.ofDays(3).toMillis());
+        });
+    }
+
+    @Test
     void outsideLoopIsAClearError() {
         assertThatThrownBy(() -> Async.timeout(Duration.ofSeconds(1), () -> 1))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("Async.timeout");

@@ -36,8 +36,10 @@ import java.util.function.BooleanSupplier;
  *   <li>{@link #await()} releases the lock, waits for a signal, and re-acquires the lock
  *       before it returns or throws, also when the task is cancelled.
  *   <li>Signals wake waiters in the order they started waiting.
- *   <li>A waiter cancelled just after it was signalled (before it ran again) passes the
- *       signal on to the next waiter, so no signal is lost (asyncio 3.13 does the same).
+ *   <li>A waiter that leaves {@link #await()} with an exception (cancelled while it waits for
+ *       a signal or while it re-acquires the lock) wakes the next waiter, so a signal meant
+ *       for it is never lost (asyncio 3.13 does the same); the price is an occasional wake-up
+ *       with nothing to do, which {@link #awaitUntil} absorbs.
  * </ul>
  *
  * <p>Must be called from the loop thread. Bound to the loop that first uses it; use from
@@ -110,6 +112,11 @@ public final class Condition {
      * }
      * }</pre>
      *
+     * <p>A waiter that leaves with an exception (cancelled while it waits for the signal or
+     * while it re-acquires the lock) wakes the next waiter on its way out, so a signal meant
+     * for it is never lost; another waiter may then wake with nothing to do, so wait in a loop
+     * or with {@link #awaitUntil} (asyncio 3.13 does the same).
+     *
      * @throws CancelledException if the task is cancelled while it waits (after re-acquiring the lock)
      * @throws IllegalStateException if the current task does not hold the lock
      */
@@ -118,28 +125,31 @@ public final class Condition {
         requireOwned("Condition.await");
         Promise<Void> p = waiters.add(l, "Condition.await()", this);
         lock.release();
-        RuntimeException cancelled = null;
+        Throwable failure = null;
         try {
             SyncSupport.awaitWaiter(p);
-        } catch (CancelledException e) {
-            cancelled = e;
-            if (SyncSupport.granted(p)) {
-                waiters.wakeFirst(); // signalled at the moment we were cancelled: pass the signal on
-            } else {
-                waiters.remove(p);
-            }
+        } catch (Throwable e) {
+            failure = e;
+            waiters.remove(p); // still pending (not signalled); a granted one has left the list already
         }
-        // Re-acquire the lock, even when cancelled (once or again while re-acquiring).
+        // Re-acquire the lock, even when cancelled (once or again while re-acquiring); a
+        // cancellation while re-acquiring replaces the first failure (asyncio re-raises the last).
         while (true) {
             try {
                 lock.acquire();
                 break;
             } catch (CancelledException e) {
-                cancelled = e;
+                failure = e;
             }
         }
-        if (cancelled != null) {
-            throw cancelled;
+        if (failure != null) {
+            // Leaving with an error, maybe after a signal was meant for us: pass one on, as
+            // asyncio 3.13 does (a spurious wake-up at worst, which waiters must allow).
+            waiters.wakeFirst();
+            if (failure instanceof RuntimeException r) {
+                throw r;
+            }
+            throw (Error) failure; // awaitWaiter throws nothing checked
         }
     }
 

@@ -3,6 +3,9 @@ package dev.simmer.sync;
 import dev.simmer.CancelledException;
 import dev.simmer.EventLoop;
 import dev.simmer.Promise;
+import dev.simmer.internal.WaitLabels;
+
+import java.util.ArrayDeque;
 
 /**
  * A counter of permits for tasks (asyncio's {@code Semaphore}): {@link #acquire()} takes a
@@ -16,10 +19,13 @@ import dev.simmer.Promise;
  * }</pre>
  *
  * <ul>
- *   <li>Fair: waiters get permits in the order they started waiting; a released permit
- *       passes straight to the oldest waiter, so a task arriving later cannot take it first
- *       (asyncio 3.11+). {@link #acquire()} does not suspend when a permit is free and nobody
- *       waits.
+ *   <li>Fair, in asyncio 3.11+'s strict FIFO order: waiters get permits in the order they
+ *       started waiting, and a task arriving while anyone waits queues behind them, even if
+ *       a permit is free at that moment. A released permit is promised to the oldest waiter;
+ *       until that waiter has run again, the semaphore stays {@link #locked()}, and when it
+ *       runs it wakes as many of the next waiters as there are free permits. So tasks
+ *       finish in the order they would under asyncio 3.13. {@link #acquire()} does not
+ *       suspend when a permit is free and nobody waits.
  *   <li>Permits have no owner: any task or callback may {@link #release()}. Releasing more
  *       than was acquired raises the count above the initial value; use
  *       {@link BoundedSemaphore} to make that an error.
@@ -36,12 +42,20 @@ import dev.simmer.Promise;
  */
 public sealed class Semaphore permits BoundedSemaphore {
     /*
-     * Overview: `value` counts free permits. Invariant: value > 0 implies no waiter is
-     * pending, because release() hands a permit straight to the oldest waiter (completing
-     * its promise) instead of incrementing `value` when someone waits. A waiter granted but
-     * cancelled before it resumes owns a permit and releases it again.
+     * Overview (asyncio 3.13's algorithm): `value` counts permits neither held nor promised.
+     * `waiters` holds a promise per waiting task, oldest first; a promise stays in it until
+     * its task runs again (granted or not) and removes it.
+     *
+     *   release():    value++, then wakeUpNext()
+     *   wakeUpNext(): the oldest pending promise gets a permit: value--, complete it
+     *   locked():     value == 0, or some waiter is not cancelled (pending, or granted but
+     *                 not resumed yet): a newcomer must queue behind it (strict FIFO)
+     *   a waiter that resumes removes its promise; if it was granted but is cancelled it
+     *   gives the permit back (value++); either way it then wakes waiters while value > 0,
+     *   those who queued behind it only because of FIFO.
      */
-    private final SyncSupport.WaitList waiters = new SyncSupport.WaitList();
+    private final ArrayDeque<Promise<Void>> waiters = new ArrayDeque<>();
+    private WaitLabels.Label label;
     private final int initial;
     private final boolean bounded;
     private EventLoop loop;
@@ -77,26 +91,39 @@ public sealed class Semaphore permits BoundedSemaphore {
     public final Held acquire() {
         EventLoop l = bind("Semaphore.acquire");
         SyncSupport.requireTask("Semaphore.acquire");
-        if (value > 0) { // free permit, so nobody waits (invariant): no suspension
+        if (!isLocked()) {
             value--;
             return held();
         }
-        Promise<Void> p = waiters.add(l, "Semaphore.acquire()", this);
+        WaitLabels.Label what = label;
+        if (what == null) { // made once, at the first wait: what task dumps say of a waiter here
+            label = what = WaitLabels.of("Semaphore.acquire()", this);
+        }
+        Promise<Void> p = WaitLabels.label(l.createPromise(), what);
+        waiters.add(p);
         try {
-            SyncSupport.awaitWaiter(p);
-        } catch (Throwable e) {
-            if (SyncSupport.granted(p)) {
-                release0(); // granted at the moment we were cancelled: give the permit back
-            } else {
+            try {
+                SyncSupport.awaitWaiter(p);
+            } finally {
                 waiters.remove(p);
             }
+        } catch (Throwable e) {
+            if (SyncSupport.granted(p)) {
+                value++; // granted at the moment we were cancelled: the permit goes back
+            }
             throw e;
+        } finally {
+            // Others may have queued behind us only because of FIFO: wake as many as there are permits.
+            while (value > 0 && wakeUpNext()) {
+                // woke one
+            }
         }
         return held();
     }
 
     /**
-     * Takes a permit if one is free, without suspending.
+     * Takes a permit if {@link #acquire()} would not suspend (a permit is free and nobody
+     * waits), without suspending.
      *
      * <pre>{@code
      * if (!slots.tryAcquire()) {
@@ -113,7 +140,7 @@ public sealed class Semaphore permits BoundedSemaphore {
      */
     public final boolean tryAcquire() {
         bind("Semaphore.tryAcquire");
-        if (value > 0) {
+        if (!isLocked()) {
             value--;
             return true;
         }
@@ -121,7 +148,7 @@ public sealed class Semaphore permits BoundedSemaphore {
     }
 
     /**
-     * Gives a permit back: to the oldest waiter if any, else to the free count.
+     * Gives a permit back: it is promised to the oldest waiter if any, else it is free.
      *
      * @throws IllegalStateException for a {@link BoundedSemaphore}, if all its permits are already free
      */
@@ -135,7 +162,9 @@ public sealed class Semaphore permits BoundedSemaphore {
     }
 
     /**
-     * How many permits are free now.
+     * How many permits are free now: neither held nor promised to a waiter (asyncio's
+     * {@code _value}). A free permit may still be out of reach of a newcomer while others
+     * wait ahead of it: {@link #locked()} tells whether {@link #acquire()} would suspend.
      *
      * @return the number of free permits, zero or more
      */
@@ -147,14 +176,15 @@ public sealed class Semaphore permits BoundedSemaphore {
     /**
      * Whether {@link #acquire()} would suspend now (asyncio's {@code locked()}).
      *
-     * @return {@code true} if no permit is free
+     * @return {@code true} if no permit is free, or tasks wait (or were granted a permit and have
+     *     not run yet) ahead of a newcomer
      */
     public final boolean locked() {
         bind("Semaphore.locked");
-        return value == 0;
+        return isLocked();
     }
 
-    /** How many tasks wait for a permit. */
+    /** How many tasks wait for a permit, with those granted one that have not run again yet (asyncio's {@code len(_waiters)}). */
     final int waiterCount() {
         return waiters.size();
     }
@@ -166,9 +196,32 @@ public sealed class Semaphore permits BoundedSemaphore {
     }
 
     private void release0() {
-        if (!waiters.wakeFirst()) {
-            value++;
+        value++;
+        wakeUpNext();
+    }
+
+    private boolean isLocked() {
+        if (value == 0) {
+            return true;
         }
+        for (Promise<Void> w : waiters) {
+            if (!w.isCancelled()) {
+                return true; // pending, or granted and not resumed yet: FIFO says wait behind it
+            }
+        }
+        return false;
+    }
+
+    /** Promises a permit to the oldest waiter still pending; false if there is none. */
+    private boolean wakeUpNext() {
+        for (Promise<Void> w : waiters) {
+            if (!w.isDone()) {
+                value--;
+                w.complete(null);
+                return true;
+            }
+        }
+        return false;
     }
 
     private Held held() {

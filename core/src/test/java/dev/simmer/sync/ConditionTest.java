@@ -161,6 +161,78 @@ class ConditionTest {
     }
 
     @Test
+    void aWaiterCancelledWhileItReacquiresTheLockPassesTheSignalOn() throws Exception {
+        // asyncio's test_cancelled_wakeup_relock: the signalled waiter has run and waits for
+        // the lock when it is cancelled; the signal must reach the other waiter.
+        virtual(() -> {
+            Condition cond = new Condition();
+            int[] state = {0};
+            List<Task<Void>> consumers = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                consumers.add(Async.createTask(() -> {
+                    try (Held held = cond.acquire()) {
+                        while (true) {
+                            cond.awaitUntil(() -> state[0] != 0);
+                            if (state[0] < 0) {
+                                return;
+                            }
+                            state[0]--;
+                        }
+                    }
+                }));
+            }
+            Async.yieldNow();
+            try (Held held = cond.acquire()) {
+                state[0]++;
+                cond.signal();
+                Async.yieldNow();           // consumer 0 wakes and waits to re-acquire the lock
+                consumers.get(0).cancel();  // cancelled there
+                Async.timeoutOrNull(java.time.Duration.ofMillis(10), () -> {
+                    cond.awaitUntil(() -> state[0] == 0);
+                    return null;
+                });
+                assertThat(state[0]).as("consumer 1 got the signal").isZero();
+                state[0] = -1;
+                cond.signalAll();
+            }
+            consumers.get(1).await();
+            assertThat(consumers.get(0).isCancelled()).isTrue();
+        });
+    }
+
+    @Test
+    void aWaiterCancelledBeforeAnySignalWakesAnotherOnItsWayOut() throws Exception {
+        // asyncio 3.13: a waiter that leaves await() with an error always notifies one other
+        // waiter (a spurious wake-up, which the condition-variable protocol allows)
+        Script s = new Script();
+        virtual(() -> {
+            Condition cond = new Condition();
+            Task<Void> first = Async.createTask(() -> {
+                try (Held held = cond.acquire()) {
+                    cond.await();
+                    s.unreachable();
+                } catch (CancelledException e) {
+                    s.expect(2);
+                    throw e;
+                }
+            });
+            Task<Void> second = Async.createTask(() -> {
+                try (Held held = cond.acquire()) {
+                    cond.await();
+                    s.expect(3);
+                }
+            });
+            yieldUntil(() -> cond.waiterCount() == 2);
+            s.expect(1);
+            first.cancel();
+            Async.gatherSettled(first, second);
+            assertThat(second.isCancelled()).isFalse();
+            s.finish(4);
+        });
+        s.assertFinished();
+    }
+
+    @Test
     void waitingOrSignallingWithoutTheLockIsAClearError() throws Exception {
         virtual(() -> {
             Condition cond = new Condition();
