@@ -233,4 +233,27 @@ class LoopGroupTest {
             assertThat(a.submit(() -> Async.await(fresh)).get(10, TimeUnit.SECONDS)).isEqualTo("from b: done");
         }
     }
+
+    @Test
+    void cancellingATaskAwaitingAnotherLoopsSubmittedFutureCancelsThatTaskToo() throws Exception {
+        try (LoopGroup group = LoopGroup.start(2)) {
+            CountDownLatch started = new CountDownLatch(1);
+            CompletableFuture<String> endedOnB = new CompletableFuture<>();
+            CompletableFuture<Void> waiter = group.loops().get(0).submit(() -> {
+                CompletableFuture<Void> onB = group.loops().get(1).submit(() -> {
+                    try {
+                        started.countDown();
+                        Async.sleep(Duration.ofHours(1));
+                    } catch (CancelledException e) {
+                        endedOnB.complete("cancelled");
+                        throw e;
+                    }
+                });
+                Async.await(onB);
+            });
+            assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+            waiter.cancel(true);
+            assertThat(endedOnB.get(10, TimeUnit.SECONDS)).isEqualTo("cancelled");
+        }
+    }
 }

@@ -73,8 +73,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p><b>Waking across loops.</b> A task waiting in {@code get} or {@code put} waits as in
  * {@link Async#await(java.util.concurrent.CompletionStage)} on a future that whoever grants
- * it completes; the wake-up reaches the task's loop through that loop's thread-safe door
- * ({@link dev.simmer.EventLoop#callSoonThreadsafe}). While it waits, its loop counts it as
+ * it completes; the wake-up reaches the task's loop through that loop's thread-safe inbox, the
+ * door {@link dev.simmer.EventLoop#callSoonThreadsafe} uses too. While it waits, its loop counts it as
  * work in flight on another thread: the loop does not report a deadlock for it, and a
  * virtual clock does not jump past it. For tasks of a single loop, {@link Queue} is cheaper
  * and keeps virtual time moving.
