@@ -188,6 +188,20 @@ class ChannelTest {
         });
     }
 
+    @Test
+    void aTaskLeftWaitingWhenAsyncRunEndsIsCancelledAndLeavesNoWaiter() throws Exception {
+        Channel<String> ch = new Channel<>(1);
+        ch.putNowait("full");
+        Async.run(() -> {
+            Async.createTask(() -> ch.put("never"));
+            Async.createTask(() -> new Channel<String>().get());
+            Async.yieldNow(); // both wait; main returns, the loop cancels them
+        });
+        assertThat(ch.waiterCounts()).containsExactly(0, 0, 0, 0);
+        assertThat(ch.getNowait()).isEqualTo("full");
+        assertThat(ch.isEmpty()).isTrue();
+    }
+
     // ------------------------------------------------------------ misuse
 
     @Test
