@@ -47,6 +47,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * (nor from work they handed to other threads): it would wait for itself.
  */
 public final class LoopGroup implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("dev.simmer");
     private final List<LoopThread> loops;
     private final AtomicInteger turn = new AtomicInteger();
     /** Submissions hold it shared while they hand work over; close() takes it to stop accepting. */
@@ -197,7 +198,10 @@ public final class LoopGroup implements AutoCloseable {
      * {@link LoopThread#close()} does: tasks still running are cancelled and run until they
      * have ended, then the thread ends. Returns once no thread of the group is left. Every
      * loop is closed even if closing one fails; then the first failure is thrown, with the
-     * others attached as suppressed. Calling it again does nothing.
+     * others attached as suppressed (an error the JVM made without room for suppressed
+     * exceptions, such as a real {@code StackOverflowError}, cannot carry them: the others are
+     * then logged as errors through {@link System.Logger} "dev.simmer"). Calling it again does
+     * nothing.
      *
      * @throws IllegalStateException if called from one of the group's loops, or from work one of them handed to
      *     another thread ({@link Async#toThread}): it would wait for itself; nothing is closed then. Or, with
@@ -228,7 +232,13 @@ public final class LoopGroup implements AutoCloseable {
                 if (first == null) {
                     first = e;
                 } else if (first != e) {
+                    int before = first.getSuppressed().length;
                     first.addSuppressed(e);
+                    if (first.getSuppressed().length == before) {
+                        // an error the JVM made without room for suppressed ones (a real StackOverflowError): log it
+                        LOG.log(System.Logger.Level.ERROR, "LoopGroup.close(): another loop failed too, and "
+                                + first + " cannot carry it as suppressed: " + e, e);
+                    }
                 }
             }
         }

@@ -202,6 +202,56 @@ class LoopGroupTest {
     }
 
     @Test
+    void aFailureTheFirstCannotCarryAsSuppressedIsLoggedNotLost() throws Exception {
+        java.util.logging.Logger jul = java.util.logging.Logger.getLogger("dev.simmer");
+        List<java.util.logging.LogRecord> logged = Collections.synchronizedList(new ArrayList<>());
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                logged.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        jul.addHandler(handler);
+        boolean parents = jul.getUseParentHandlers();
+        jul.setUseParentHandlers(false); // the expected errors are not printed
+        try {
+            LoopGroup group = LoopGroup.start(2, Runner.create().exceptionHandler(report -> { }));
+            for (LoopThread t : group.loops()) {
+                t.execute(() -> recurseForever(0)); // real stack overflows: the JVM makes these errors
+            }
+            while (group.loops().stream().anyMatch(LoopThread::isAlive)) {
+                Thread.onSpinWait();
+            }
+            Throwable thrown = null;
+            try {
+                group.close();
+            } catch (StackOverflowError e) {
+                thrown = e;
+            }
+            assertThat(thrown).isNotNull();
+            boolean carried = thrown.getSuppressed().length == 1;
+            boolean wasLogged = logged.stream().anyMatch(r -> r.getMessage().contains("another loop failed too")
+                    && r.getThrown() instanceof StackOverflowError && r.getThrown() != null);
+            assertThat(carried || wasLogged).as("the second failure was carried or logged").isTrue();
+        } finally {
+            jul.removeHandler(handler);
+            jul.setUseParentHandlers(parents);
+        }
+    }
+
+    private static int recurseForever(int depth) {
+        return recurseForever(depth + 1) + 1;
+    }
+
+    @Test
     void aTaskOfAnotherLoopIsAwaitedThroughItsFutureNotDirectly() throws Exception {
         try (LoopGroup group = LoopGroup.start(2)) {
             LoopThread a = group.loops().get(0);
