@@ -31,6 +31,9 @@
  *       <td>unchecked</td></tr>
  *   <tr><td>{@code while True: x = await q.get()} until {@code QueueShutDown}</td>
  *       <td>{@code for (T x : q.consume())}</td><td>{@link dev.simmer.sync.Queue#consume()}</td></tr>
+ *   <tr><td>(no asyncio equivalent: a queue between event loops)</td>
+ *       <td>{@link dev.simmer.sync.Channel}</td>
+ *       <td>between tasks of different loops and plain threads; {@code Queue}'s names</td></tr>
  * </table>
  *
  * <h2>Why not {@code synchronized} or {@code java.util.concurrent}</h2>
