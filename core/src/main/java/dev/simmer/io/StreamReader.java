@@ -1,6 +1,5 @@
 package dev.simmer.io;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -234,10 +233,32 @@ public final class StreamReader {
      * One line, with its {@code '\n'}; at the end of the stream, what is left without it
      * (empty once nothing is left), as asyncio's {@code readline}.
      *
+     * <p>A line longer than the limit is a {@link LimitOverrunException}, and what had come of
+     * it is discarded: up to its newline if that had come, else everything buffered. In the
+     * second case the rest of the overlong line is still on its way, and <b>its tail comes out
+     * of the next {@code readLine} as an ordinary line</b> (ending in {@code '\n'}, or throwing
+     * again if it too is over the limit): the reader cannot tell it from a line of its own. A
+     * protocol for which a fragment could pass for a command should end the connection after
+     * the exception, as the chat server example does:
+     *
+     * <pre>{@code
+     * try {
+     *     line = reader.readLine();
+     * } catch (LimitOverrunException e) {
+     *     writer.write("ERR line too long\n");
+     *     writer.close();                        // do not read on: the next "line" is its tail
+     *     return;
+     * }
+     * }</pre>
+     *
      * @return the line's bytes including the {@code '\n'}; the unterminated rest at the end; empty when
      *     nothing is left
      * @throws LimitOverrunException if the line is longer than the limit; the overlong line
-     *         is discarded (up to its newline if it has come, else everything buffered)
+     *         is discarded (up to its newline if it has come, else everything buffered, and its
+     *         tail then comes out of the next {@code readLine} as a line of its own)
+     * @throws Exception an {@link java.io.IOException} if the connection fails;
+     *     {@link dev.simmer.CancelledException} if the task is cancelled while it waits (nothing buffered is
+     *     lost)
      */
     public byte[] readLine() throws Exception {
         try {
@@ -347,18 +368,16 @@ public final class StreamReader {
 
     private static final byte[] NEWLINE = {'\n'};
 
+    /**
+     * Everything until the end. The bytes stay in the buffer (which grows) until the end has
+     * come, and only then are taken: a read cut short (a cancellation, a failure of the
+     * source) leaves every byte for the next read.
+     */
     private byte[] readToEnd() throws Exception {
-        ByteArrayOutputStream all = new ByteArrayOutputStream();
-        while (true) {
-            if (buffered() > 0) {
-                all.write(buf, start, buffered());
-                start = end;
-                compactIfEmpty();
-            }
-            if (!fill(cap)) {
-                return all.toByteArray();
-            }
+        while (fill(buffered() + CHUNK)) {
+            // keep reading: everything arrived so far stays buffered
         }
+        return take(buffered());
     }
 
     /**

@@ -455,6 +455,55 @@ class StreamsTest {
         assertThat(got).isEqualTo("0123456789");
     }
 
+    @Test
+    void aCancelledReadToTheEndLosesNoData() throws Exception {
+        int[] got = virtual(() -> {
+            Promise<Void> more = new Promise<>();
+            ConnectionHandler peer = (reader, writer) -> {
+                writer.write(new byte[10_000]);
+                writer.drain();
+                more.await();
+                writer.write(new byte[10_000]);
+            };
+            try (Server server = Streams.startServer(peer, LOOPBACK, 0);
+                 Connection c = Streams.openConnection(LOOPBACK, server.port())) {
+                byte[] cut = Async.timeoutOrNull(Duration.ofMillis(100), () -> c.reader().read(-1));
+                int kept = c.reader().buffered();
+                more.complete(null);
+                return new int[] {cut == null ? -1 : cut.length, kept, c.reader().read(-1).length};
+            }
+        });
+        assertThat(got).as("cut short; kept buffered; then everything").containsExactly(-1, 10_000, 20_000);
+    }
+
+    @Test
+    void aReadToTheEndThatMeetsAResetKeepsWhatCameBefore() throws Exception {
+        List<Object> got = virtual(() -> {
+            List<Object> out = new ArrayList<>();
+            Promise<Void> done = new Promise<>();
+            ConnectionHandler victim = (reader, writer) -> {
+                try {
+                    reader.read(-1); // the peer resets after 10 bytes
+                } catch (IOException first) {
+                    out.add(first.getClass().getSimpleName());
+                    out.add(reader.read(100).length); // the 10 bytes that came before the reset: not lost
+                } finally {
+                    done.complete(null);
+                }
+            };
+            try (Server server = Streams.startServer(victim, LOOPBACK, 0)) {
+                Connection bad = Streams.openConnection(LOOPBACK, server.port());
+                bad.writer().write(new byte[10]);
+                socketOf(bad).setOption(StandardSocketOptions.SO_LINGER, 0);
+                Async.sleep(Duration.ofSeconds(1));
+                bad.writer().abort(); // RST instead of FIN
+                done.await();
+            }
+            return out;
+        });
+        assertThat(got).containsExactly("SocketException", 10);
+    }
+
     /** {@code size} bytes of a pattern that does not repeat within 251 bytes, so a misplaced byte shows. */
     private static byte[] pattern(int size) {
         byte[] b = new byte[size];
