@@ -54,6 +54,7 @@ public final class StreamWriter {
     private boolean eofAfterFlush;
     private State state = State.OPEN;
     private IOException failure;
+    private boolean failureThrown; // by write, drain or waitClosed: Connection.close() need not throw it again
     private final Waiters drainers = new Waiters();
     private final Waiters closers = new Waiters();
     private final Runnable flush = this::flush;
@@ -117,7 +118,7 @@ public final class StreamWriter {
                 sink.write(src);
             } catch (IOException e) {
                 fail(e);
-                throw e;
+                throw failed();
             }
             if (!src.hasRemaining()) {
                 return;
@@ -153,7 +154,7 @@ public final class StreamWriter {
     public void drain() throws Exception {
         while (true) {
             if (failure != null) {
-                throw failure;
+                throw failed();
             }
             if (pendingBytes <= highWater || state == State.CLOSED) {
                 return;
@@ -217,11 +218,28 @@ public final class StreamWriter {
      * @throws IOException if sending the buffered data failed
      */
     public void waitClosed() throws Exception {
+        awaitClosed();
+        if (failure != null) {
+            throw failed();
+        }
+    }
+
+    /**
+     * {@link Connection#close()}: close, wait, and throw a failure only if no call has thrown it
+     * yet. Its caller has already been told of one thrown before (the very exception a
+     * try-with-resources block is ending with, which must not come back as its own suppressed).
+     */
+    void closeAndWait() throws Exception {
+        close();
+        awaitClosed();
+        if (failure != null && !failureThrown) {
+            throw failed();
+        }
+    }
+
+    private void awaitClosed() throws Exception {
         while (state != State.CLOSED) {
             closers.await();
-        }
-        if (failure != null) {
-            throw failure;
         }
     }
 
@@ -288,9 +306,15 @@ public final class StreamWriter {
         return lowWater;
     }
 
+    /** The failure, noted as thrown to a caller. */
+    private IOException failed() {
+        failureThrown = true;
+        return failure;
+    }
+
     private void checkWritable(String call) throws IOException {
         if (failure != null) {
-            throw failure;
+            throw failed();
         }
         if (state != State.OPEN || eofAfterFlush) {
             throw new IllegalStateException(call + "() after " + (eofAfterFlush ? "writeEof()" : "close()")

@@ -711,6 +711,62 @@ class StreamsTest {
     }
 
     @Test
+    void aWriteFailureInsideTryWithResourcesIsCaughtAsItselfAndCloseAddsNothing() throws Exception {
+        List<Object> got = virtual(() -> {
+            List<Object> out = new ArrayList<>();
+            ConnectionHandler resetter = (reader, writer) -> {
+                reader.readExactly(1);
+                socketOf(new Connection(reader, writer)).setOption(StandardSocketOptions.SO_LINGER, 0);
+                writer.abort(); // RST: the client's next writes fail
+            };
+            try (Server server = Streams.startServer(resetter, LOOPBACK, 0)) {
+                IOException thrown = null;
+                try (Connection c = Streams.openConnection(LOOPBACK, server.port())) {
+                    c.writer().write("x");
+                    while (true) {
+                        try {
+                            c.writer().write(new byte[64 * 1024]);
+                            c.writer().drain();
+                        } catch (IOException e) {
+                            thrown = e;
+                            throw e;
+                        }
+                        Async.sleep(Duration.ofMillis(10));
+                    }
+                } catch (IOException e) {
+                    out.add(e == thrown ? "the write's own failure" : "another: " + e);
+                    out.add(e.getSuppressed().length);
+                } catch (RuntimeException e) {
+                    out.add(e.toString());
+                }
+            }
+            return out;
+        });
+        assertThat(got).containsExactly("the write's own failure", 0);
+    }
+
+    @Test
+    void closeThrowsAFailureOfSendingNobodyHasSeen() throws Exception {
+        Object got = virtual(() -> {
+            Promise<Void> go = new Promise<>();
+            ConnectionHandler resetter = (reader, writer) -> {
+                reader.readExactly(1);
+                go.await();
+                socketOf(new Connection(reader, writer)).setOption(StandardSocketOptions.SO_LINGER, 0);
+                writer.abort();
+            };
+            try (Server server = Streams.startServer(resetter, LOOPBACK, 0)) {
+                Connection c = Streams.openConnection(LOOPBACK, server.port());
+                c.writer().write("x");
+                c.writer().write(new byte[16 * 1024 * 1024]); // mostly buffered: the peer does not read
+                go.complete(null); // the peer resets: sending the rest fails inside close()
+                return catchThrowable(c::close);
+            }
+        });
+        assertThat(got).isInstanceOf(IOException.class);
+    }
+
+    @Test
     void writeOfAnArrayRangeChecksTheRange() throws Exception {
         Throwable t = againstPeer(new byte[0], true, (r, w) -> catchThrowable(() -> w.write(new byte[4], 2, 3)));
         assertThat(t).isInstanceOf(IndexOutOfBoundsException.class);
