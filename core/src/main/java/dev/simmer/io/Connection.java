@@ -13,7 +13,8 @@ import dev.simmer.internal.Rethrow;
  * }   // close(): sends what is buffered, closes, waits until closed
  * }</pre>
  *
- * <p>Must be called from the loop thread; {@link #close()} from inside a task.
+ * <p>Must be called from the loop thread; {@link #close()} from inside a task. A call from
+ * another thread is refused with an {@link IllegalStateException} that changes nothing.
  *
  * @param reader the reading half
  * @param writer the writing half

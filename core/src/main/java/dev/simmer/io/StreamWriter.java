@@ -1,5 +1,7 @@
 package dev.simmer.io;
 
+import dev.simmer.EventLoop;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +29,9 @@ import java.util.ArrayDeque;
  * nothing: the buffered data is still sent.
  *
  * <p>Must be called from the loop thread; {@code drain} and {@code waitClosed} from inside a
- * task.
+ * task. A call from another thread is refused with an {@link IllegalStateException} and
+ * changes nothing: nothing is sent, queued or closed ({@link #peer()} and {@code toString()}
+ * are thread-safe).
  */
 public final class StreamWriter {
     /*
@@ -45,6 +49,7 @@ public final class StreamWriter {
      */
     private enum State { OPEN, CLOSING, CLOSED }
 
+    private final EventLoop loop;
     private final ByteSink sink;
     private final int highWater;
     private final int lowWater;
@@ -59,7 +64,8 @@ public final class StreamWriter {
     private final Waiters closers = new Waiters();
     private final Runnable flush = this::flush;
 
-    StreamWriter(ByteSink sink, int highWater, int lowWater) {
+    StreamWriter(EventLoop loop, ByteSink sink, int highWater, int lowWater) {
+        this.loop = loop;
         this.sink = sink;
         this.highWater = highWater;
         this.lowWater = lowWater;
@@ -73,7 +79,8 @@ public final class StreamWriter {
      * @throws IllegalStateException after {@link #close()} or {@link #writeEof()}
      */
     public void write(byte[] data) throws IOException {
-        write(data, 0, data.length);
+        LoopConfined.check(loop, "StreamWriter.write(...)");
+        send(ByteBuffer.wrap(data));
     }
 
     /**
@@ -87,8 +94,9 @@ public final class StreamWriter {
      * @throws IndexOutOfBoundsException if {@code offset} and {@code length} do not fit {@code data}
      */
     public void write(byte[] data, int offset, int length) throws IOException {
+        LoopConfined.check(loop, "StreamWriter.write(...)");
         java.util.Objects.checkFromIndexSize(offset, length, data.length);
-        write(ByteBuffer.wrap(data, offset, length));
+        send(ByteBuffer.wrap(data, offset, length));
     }
 
     /**
@@ -109,6 +117,11 @@ public final class StreamWriter {
      * @throws IllegalStateException after {@link #close()} or {@link #writeEof()}
      */
     public void write(ByteBuffer src) throws IOException {
+        LoopConfined.check(loop, "StreamWriter.write(...)");
+        send(src);
+    }
+
+    private void send(ByteBuffer src) throws IOException {
         checkWritable("write");
         if (!src.hasRemaining()) {
             return;
@@ -126,12 +139,12 @@ public final class StreamWriter {
         }
         ByteBuffer copy = ByteBuffer.allocate(src.remaining());
         copy.put(src).flip();
+        if (!watching) {
+            sink.watch(flush); // first: if it refuses, nothing is queued that no watch would send
+            watching = true;
+        }
         pending.add(copy);
         pendingBytes += copy.remaining();
-        if (!watching) {
-            watching = true;
-            sink.watch(flush);
-        }
     }
 
     /**
@@ -142,7 +155,8 @@ public final class StreamWriter {
      * @throws IllegalStateException after {@link #close()} or {@link #writeEof()}
      */
     public void write(String text) throws IOException {
-        write(text.getBytes(StandardCharsets.UTF_8));
+        LoopConfined.check(loop, "StreamWriter.write(...)");
+        send(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     /**
@@ -152,6 +166,7 @@ public final class StreamWriter {
      * @throws IOException if sending failed (the stream is closed)
      */
     public void drain() throws Exception {
+        LoopConfined.check(loop, "StreamWriter.drain()");
         while (true) {
             if (failure != null) {
                 throw failed();
@@ -178,6 +193,7 @@ public final class StreamWriter {
      * @throws UnsupportedOperationException if the stream has no half close ({@link #canWriteEof()})
      */
     public void writeEof() throws IOException {
+        LoopConfined.check(loop, "StreamWriter.writeEof()");
         checkWritable("writeEof");
         if (!sink.canWriteEof()) {
             throw new UnsupportedOperationException("writeEof() on " + sink + ": this stream has no half close "
@@ -195,6 +211,7 @@ public final class StreamWriter {
      * {@link #waitClosed()} waits for it. Calling it again does nothing.
      */
     public void close() {
+        LoopConfined.check(loop, "StreamWriter.close()");
         if (state != State.OPEN) {
             return;
         }
@@ -206,6 +223,7 @@ public final class StreamWriter {
 
     /** Closes the stream at once, dropping buffered data (asyncio's {@code transport.abort()}). */
     public void abort() {
+        LoopConfined.check(loop, "StreamWriter.abort()");
         pending.clear();
         pendingBytes = 0;
         closeNow();
@@ -218,6 +236,7 @@ public final class StreamWriter {
      * @throws IOException if sending the buffered data failed
      */
     public void waitClosed() throws Exception {
+        LoopConfined.check(loop, "StreamWriter.waitClosed()");
         awaitClosed();
         if (failure != null) {
             throw failed();
@@ -230,6 +249,7 @@ public final class StreamWriter {
      * try-with-resources block is ending with, which must not come back as its own suppressed).
      */
     void closeAndWait() throws Exception {
+        LoopConfined.checkTask(loop, "Connection.close()");
         close();
         awaitClosed();
         if (failure != null && !failureThrown) {
@@ -257,6 +277,7 @@ public final class StreamWriter {
      * @return {@code true} if a half close is possible
      */
     public boolean canWriteEof() {
+        LoopConfined.check(loop, "StreamWriter.canWriteEof()");
         return sink.canWriteEof();
     }
 
@@ -266,6 +287,7 @@ public final class StreamWriter {
      * @return {@code true} once closing has begun, or the stream has failed
      */
     public boolean isClosing() {
+        LoopConfined.check(loop, "StreamWriter.isClosing()");
         return state != State.OPEN;
     }
 
@@ -275,6 +297,7 @@ public final class StreamWriter {
      * @return the number of bytes accepted by {@code write} but not yet taken by the network
      */
     public long bufferedBytes() {
+        LoopConfined.check(loop, "StreamWriter.bufferedBytes()");
         return pendingBytes;
     }
 
@@ -364,8 +387,8 @@ public final class StreamWriter {
             }
             if (unsent) {
                 if (!watching) {
-                    watching = true;
                     sink.watch(flush);
+                    watching = true;
                 }
                 return;
             }

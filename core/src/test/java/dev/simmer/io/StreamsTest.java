@@ -5,6 +5,7 @@ import dev.simmer.AsyncCallable;
 import dev.simmer.AsyncTimeoutException;
 import dev.simmer.CancelledException;
 import dev.simmer.ErrorReport;
+import dev.simmer.LoopThread;
 import dev.simmer.Promise;
 import dev.simmer.Runner;
 import dev.simmer.Task;
@@ -764,6 +765,50 @@ class StreamsTest {
             }
         });
         assertThat(got).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void streamsRefuseCallsFromAnotherThreadAndChangeNothing() throws Exception {
+        try (LoopThread lt = LoopThread.start()) {
+            Promise<Void>[] release = new Promise[1];
+            Server server = lt.submit(() -> {
+                release[0] = new Promise<>();
+                return Streams.startServer((reader, writer) -> {
+                    writer.write("line one\nline two\n");
+                    writer.drain();
+                    release[0].await(); // then reads everything, and says how much came
+                    byte[] all = reader.read(-1);
+                    writer.write(all.length + "\n");
+                }, LOOPBACK, 0, StreamOptions.defaults().withBufferSizes(8192, 8192));
+            }).get(10, TimeUnit.SECONDS);
+            Connection c = lt.submit(() -> {
+                Connection conn = Streams.openConnection(LOOPBACK, server.port());
+                conn.reader().readLine(); // "line two" comes with it, and stays buffered
+                return conn;
+            }).get(10, TimeUnit.SECONDS);
+            StreamReader reader = c.reader();
+            StreamWriter writer = c.writer();
+            List<org.assertj.core.api.ThrowableAssert.ThrowingCallable> calls = List.of(
+                    () -> writer.write("small"), () -> writer.write(new byte[8 << 20]), reader::readLine,
+                    () -> reader.read(10), reader::buffered, writer::close, writer::abort, writer::drain,
+                    writer::writeEof, writer::bufferedBytes, writer::isClosing, c::close);
+            for (var call : calls) {
+                assertThat(catchThrowable(call)).isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("it did nothing").hasMessageContaining(".submit(");
+            }
+            String answer = lt.submit(() -> {
+                String first = reader.readLineUtf8(); // still there: the refused readLine took nothing
+                writer.write(new byte[8 << 20]);  // the writer is not wedged
+                release[0].complete(null);
+                writer.writeEof();
+                writer.drain();
+                String count = reader.readLineUtf8();
+                c.close();
+                server.close();
+                return first + " / " + count + " / " + writer.isClosing();
+            }).get(20, TimeUnit.SECONDS);
+            assertThat(answer).isEqualTo("line two / " + (8 << 20) + " / true");
+        }
     }
 
     @Test
