@@ -99,6 +99,8 @@ public final class EventLoop {
     private long longestStep;
     private int readyHighWater;
     private final Set<Completion<?>> unretrieved = new LinkedHashSet<>();
+    private final Set<ThreadBridge.Submission<?>> submissions = new LinkedHashSet<>(); // started, future not yet ended
+    private volatile boolean refusing; // LoopThread.close(): closing has begun, before the main task ends
     private ExecutorService executor;
     private IoSelector io; // made by the first addReader/addWriter; read by post() after `idle`
     private final Consumer<Object> readySink = this::readyFromIo; // where the selector hands what it found ready
@@ -181,12 +183,25 @@ public final class EventLoop {
      * new Thread(() -> loop.callSoonThreadsafe(() -> promise.complete("done"))).start();
      * }</pre>
      *
+     * <p>Once the loop has begun to close (its main task has ended, or
+     * {@link LoopThread#close()} was called), a call from another thread is refused with a
+     * {@link java.util.concurrent.RejectedExecutionException}: a closing loop takes no new work
+     * from outside, so a thread that keeps handing it callbacks cannot keep it from closing.
+     * The loop's own tasks and callbacks may still call it while it closes (it then works as
+     * {@link #callSoon}). Once closed, it throws {@link IllegalStateException} (asyncio's
+     * {@code RuntimeError('Event loop is closed')}).
+     *
      * @param callback a plain callback; it runs on the loop thread and must not suspend
      * @return a handle that can cancel the callback before it runs
+     * @throws java.util.concurrent.RejectedExecutionException if called from another thread while the loop is
+     *     closing
      * @throws IllegalStateException if the loop is closed
      */
     public Handle callSoonThreadsafe(Runnable callback) {
         Handle h = new Handle(Objects.requireNonNull(callback, "callback"));
+        if (refusesWorkFromHere()) {
+            throw ThreadBridge.closing(this, "callSoonThreadsafe");
+        }
         if (!post(h)) {
             throw new IllegalStateException("The event loop is closed: callSoonThreadsafe cannot run anything on it any more.");
         }
@@ -203,10 +218,23 @@ public final class EventLoop {
      * String page = f.get(5, TimeUnit.SECONDS);
      * }</pre>
      *
-     * <p>The loop must be kept running meanwhile: {@link LoopThread} does that. A future of a
-     * loop that has closed fails with {@link IllegalStateException}; one handed in while the
-     * loop was closing, too late to start, fails with {@link CancelledException}; a task still
-     * running when the loop closes is cancelled, and its future says so.
+     * <p>The loop must be kept running meanwhile: {@link LoopThread} does that. Every future it
+     * returns ends, also when the loop closes:
+     *
+     * <ul>
+     * <li>handed in from another thread once the loop has begun to close (its main task ended, or
+     *     {@link LoopThread#close()} was called): fails at once with a
+     *     {@link java.util.concurrent.RejectedExecutionException} saying the loop is closing;</li>
+     * <li>handed in after the loop has closed: fails at once with an {@link IllegalStateException};</li>
+     * <li>handed in before, but too late to start (still waiting when closing began): fails with a
+     *     {@link CancelledException};</li>
+     * <li>started, and still running when the loop closes: the task is cancelled and the future fails with
+     *     its {@link CancelledException}, also if the task ignores its cancellation and the loop gives up on
+     *     it.</li>
+     * </ul>
+     *
+     * <p>So a thread that keeps submitting cannot keep a closing loop alive: closing takes as
+     * long as what was already running takes to finish.
      *
      * @param <T> the type of the body's result
      * @param body the coroutine to run as a new task; not {@code null}
@@ -825,6 +853,9 @@ public final class EventLoop {
             for (Handle h; (h = inbox.poll()) != null; ) {
                 abandonIfSubmission(h);
             }
+            for (ThreadBridge.Submission<?> s : new ArrayList<>(submissions)) {
+                s.closeOut(); // every future submit handed out ends, whatever became of its task
+            }
             for (Completion<?> c : new ArrayList<>(unretrieved)) {
                 Task<?> task = c instanceof Task<?> t ? t : null;
                 report(new ErrorReport((task != null ? "Task '" + task.name() + "'" : c.toString())
@@ -1025,6 +1056,34 @@ public final class EventLoop {
     /** The result of thread-side work arrived (called on the loop thread). */
     void endExternal() {
         inFlight--;
+    }
+
+    /** A submitted coroutine's task was made: its future must end by the time the loop has closed. */
+    void submissionStarted(ThreadBridge.Submission<?> s) {
+        submissions.add(s);
+    }
+
+    void submissionEnded(ThreadBridge.Submission<?> s) {
+        submissions.remove(s);
+    }
+
+    /** Closing has begun (LoopThread.close): work from other threads is refused from now on. Any thread. */
+    void refuseNewWork() {
+        refusing = true;
+    }
+
+    /** Whether closing has begun (the main task has ended, or LoopThread.close() was called). Any thread. */
+    boolean closingBegun() {
+        return refusing || state != LoopState.RUNNING;
+    }
+
+    /**
+     * Whether work handed in from the calling thread is refused because the loop is closing:
+     * once closing has begun, and until it has closed (then post() refuses everything), only
+     * the loop's own tasks and callbacks may still hand it work. Any thread.
+     */
+    boolean refusesWorkFromHere() {
+        return closingBegun() && state != LoopState.CLOSED && CURRENT.get() != this;
     }
 
     /** Hands an entry to the loop from any thread; false if the loop is closed. */
