@@ -19,8 +19,9 @@ abstract sealed class Completion<T> permits Promise, Task {
      * next pass, as asyncio's call_soon would. `callbacks` is null, one entry, or an
      * ArrayList of entries, so the common case (one waiter) allocates nothing extra.
      *
-     * A failure that nobody retrieves (await, result, exception, gather, ...) is remembered
-     * by the loop and reported through its exception handler when the loop closes.
+     * A failure that nobody retrieves (await, result, exception, gather, ...) is reported
+     * through the loop's exception handler once: when this is garbage collected, or when the
+     * loop closes (see UnretrievedFailures).
      */
     enum State { PENDING, SUCCEEDED, FAILED, CANCELLED }
 
@@ -32,6 +33,7 @@ abstract sealed class Completion<T> permits Promise, Task {
     private CancelledException cancelCause; // what ended a task cancelled, when it carries more than a message
     private boolean retrieved;
     private Object callbacks;
+    UnretrievedFailures.Watch unretrievedWatch; // while the loop watches this unretrieved failure weakly
 
     Completion(EventLoop loop) {
         this.loop = loop;
@@ -181,6 +183,10 @@ abstract sealed class Completion<T> permits Promise, Task {
             case CANCELLED -> throw cancelled();
             case PENDING -> throw new IllegalStateException("Simmer retrieved a pending result; please report");
         };
+    }
+
+    final boolean isRetrieved() {
+        return retrieved;
     }
 
     final void markRetrieved() {

@@ -98,7 +98,7 @@ public final class EventLoop {
     private long passes;
     private long longestStep;
     private int readyHighWater;
-    private final Set<Completion<?>> unretrieved = new LinkedHashSet<>();
+    final UnretrievedFailures unretrieved = new UnretrievedFailures(this);
     private final Set<ThreadBridge.Submission<?>> submissions = new LinkedHashSet<>(); // started, future not yet ended
     private volatile boolean refusing; // LoopThread.close(): closing has begun, before the main task ends
     private ExecutorService executor;
@@ -521,7 +521,9 @@ public final class EventLoop {
      *     them first, so tests can show they do not depend on one order.
      */
     void runOnce() {
+        unretrieved.passBegins(); // failures unretrieved for a whole pass are no longer held strongly
         if (ready.isEmpty() && inbox.isEmpty()) {
+            unretrieved.loopIdles();
             waitForWork();
         } else if (io != null && io.wantsSelect()) {
             io.select(0, readySink, inboxFilled); // a busy loop still polls I/O every pass
@@ -856,14 +858,7 @@ public final class EventLoop {
             for (ThreadBridge.Submission<?> s : new ArrayList<>(submissions)) {
                 s.closeOut(); // every future submit handed out ends, whatever became of its task
             }
-            for (Completion<?> c : new ArrayList<>(unretrieved)) {
-                Task<?> task = c instanceof Task<?> t ? t : null;
-                report(new ErrorReport((task != null ? "Task '" + task.name() + "'" : c.toString())
-                        + (c.isCancelled() ? " was cancelled, and failures attached to its cancellation were never retrieved"
-                                : " failed and nobody retrieved its exception")
-                        + (creationSites != null ? creationSites.suffix(task) : ""), c.peekFailure(), task));
-            }
-            unretrieved.clear();
+            unretrieved.reportAll();
             shutDownExecutor();
             if (io != null) {
                 io.close();
@@ -1195,11 +1190,16 @@ public final class EventLoop {
     }
 
     void rememberUnretrieved(Completion<?> c) {
-        unretrieved.add(c);
+        unretrieved.failed(c);
     }
 
     void forgetUnretrieved(Completion<?> c) {
-        unretrieved.remove(c);
+        unretrieved.retrieved(c);
+    }
+
+    /** Debug mode: " (task created at ...)" for a report on {@code task}; else "". */
+    String creationSuffix(Task<?> task) {
+        return creationSites != null ? creationSites.suffix(task) : "";
     }
 
     /**
