@@ -226,11 +226,11 @@ public final class EventLoop {
      *     {@link LoopThread#close()} was called): fails at once with a
      *     {@link java.util.concurrent.RejectedExecutionException} saying the loop is closing;</li>
      * <li>handed in after the loop has closed: fails at once with an {@link IllegalStateException};</li>
-     * <li>handed in before, but too late to start (still waiting when closing began): fails with a
-     *     {@link CancelledException};</li>
-     * <li>started, and still running when the loop closes: the task is cancelled and the future fails with
-     *     its {@link CancelledException}, also if the task ignores its cancellation and the loop gives up on
-     *     it.</li>
+     * <li>handed in before closing began: its task is made as usual, and if it is still running (or has not
+     *     started) when the loop finishes its tasks, it is cancelled and the future fails with its
+     *     {@link CancelledException}, also if the task ignores its cancellation and the loop gives up on it;
+     *     one still in the loop's inbox when the loop has closed fails with a {@link CancelledException}
+     *     too.</li>
      * </ul>
      *
      * <p>So a thread that keeps submitting cannot keep a closing loop alive: closing takes as
@@ -1067,18 +1067,14 @@ public final class EventLoop {
         refusing = true;
     }
 
-    /** Whether closing has begun (the main task has ended, or LoopThread.close() was called). Any thread. */
-    boolean closingBegun() {
-        return refusing || state != LoopState.RUNNING;
-    }
-
     /**
      * Whether work handed in from the calling thread is refused because the loop is closing:
      * once closing has begun, and until it has closed (then post() refuses everything), only
      * the loop's own tasks and callbacks may still hand it work. Any thread.
      */
     boolean refusesWorkFromHere() {
-        return closingBegun() && state != LoopState.CLOSED && CURRENT.get() != this;
+        LoopState now = state;
+        return now != LoopState.CLOSED && (refusing || now == LoopState.CLOSING) && CURRENT.get() != this;
     }
 
     /** Hands an entry to the loop from any thread; false if the loop is closed. */

@@ -216,10 +216,6 @@ final class ThreadBridge {
             if (future.isDone()) {
                 return; // cancelled before it could start
             }
-            if (loop.closingBegun()) {
-                abandon(); // handed in as the loop began to close: too late to start
-                return;
-            }
             Task<T> t = loop.createTask(body, name);
             task = t;
             loop.submissionStarted(this);

@@ -492,10 +492,12 @@ class LoopThreadTest {
     @Test
     void aClosingLoopRefusesWorkFromOtherThreadsAtOnce() throws Exception {
         LoopThread lt = LoopThread.start();
+        CountDownLatch started = new CountDownLatch(1);
         CountDownLatch inFinally = new CountDownLatch(1);
         CountDownLatch checked = new CountDownLatch(1);
         lt.submit(() -> {
             try {
+                started.countDown();
                 Async.sleep(Duration.ofHours(1));
             } finally {
                 inFinally.countDown();
@@ -505,6 +507,7 @@ class LoopThreadTest {
                 });
             }
         });
+        started.await();
         Thread closer = Thread.ofPlatform().start(lt::close);
         inFinally.await();
         CompletableFuture<Integer> refused = lt.submit(() -> 1);

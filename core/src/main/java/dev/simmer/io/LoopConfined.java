@@ -42,6 +42,22 @@ final class LoopConfined {
         }
     }
 
+    /**
+     * The running loop, for a static entry point that may suspend and has side effects before
+     * its first suspension (it starts a process, say): refuses another thread or a plain
+     * callback before anything happens.
+     */
+    static EventLoop requireTask(String call) {
+        EventLoop loop = runningLoop();
+        if (loop == null) {
+            throw new IllegalStateException(call + " must be called from inside a task of a running event loop, not "
+                    + "from thread '" + Thread.currentThread().getName() + "'; it did nothing. Hand it to a loop: "
+                    + "loopThread.submit(() -> ...) or loop.submit(...), or start one with Async.run(() -> ...).");
+        }
+        checkTask(loop, call);
+        return loop;
+    }
+
     private static EventLoop runningLoop() {
         try {
             return Async.loop();

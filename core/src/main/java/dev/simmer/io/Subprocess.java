@@ -114,6 +114,7 @@ public final class Subprocess implements AutoCloseable {
      */
     public static Subprocess start(ProcessBuilder builder) throws Exception {
         Objects.requireNonNull(builder, "builder");
+        EventLoop loop = LoopConfined.requireTask("Subprocess.start(...)"); // before a process is started
         builder.redirectInput(ProcessBuilder.Redirect.PIPE)
                 .redirectOutput(ProcessBuilder.Redirect.PIPE)
                 .redirectError(ProcessBuilder.Redirect.PIPE);
@@ -143,7 +144,7 @@ public final class Subprocess implements AutoCloseable {
             }
             throw e;
         }
-        return new Subprocess(Async.loop(), p, StreamOptions.DEFAULT_LIMIT);
+        return new Subprocess(loop, p, StreamOptions.DEFAULT_LIMIT);
     }
 
     /** Kills a process nobody will own and closes its pipes; from any thread. */

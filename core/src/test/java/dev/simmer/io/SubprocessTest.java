@@ -66,6 +66,21 @@ class SubprocessTest {
     }
 
     @Test
+    void startOutsideATaskIsRefusedBeforeAnyProcessStarts(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path mark = dir.resolve("started");
+        Throwable refused = catchThrowable(() -> Subprocess.start("touch", mark.toString()));
+        assertThat(refused).isInstanceOf(IllegalStateException.class).hasMessageContaining("Subprocess.start(...)")
+                .hasMessageContaining("it did nothing");
+        Async.run(() -> {
+            try (Subprocess p = Subprocess.start("true")) {
+                p.waitFor(); // a process run after the refusal has ended: one started by it would have too
+            }
+        });
+        assertThat(mark).as("no process was started").doesNotExist();
+    }
+
+    @Test
     void stderrAndANonZeroExit() throws Exception {
         List<String> got = Runner.create().virtualTime(true).run(() -> {
             try (Subprocess p = Subprocess.start("sh", "-c", "echo out; echo err >&2; exit 3")) {
