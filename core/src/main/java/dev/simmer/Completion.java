@@ -33,7 +33,6 @@ abstract sealed class Completion<T> permits Promise, Task {
     private CancelledException cancelCause; // what ended a task cancelled, when it carries more than a message
     private boolean retrieved;
     private Object callbacks;
-    UnretrievedFailures.Watch unretrievedWatch; // while the loop watches this unretrieved failure weakly
 
     Completion(EventLoop loop) {
         this.loop = loop;

@@ -1230,7 +1230,8 @@ public final class EventLoop {
         if (loop == null) {
             throw new IllegalStateException(call + " needs a running event loop, and there is none on thread '"
                     + Thread.currentThread().getName() + "'. Start one with Async.run(() -> ...) and call it from "
-                    + "inside; from another thread, hand work to a loop with EventLoop.callSoonThreadsafe.");
+                    + "inside; from another thread, hand work to a running loop with loop.submit(() -> ...) (or "
+                    + "LoopThread.submit), or loop.callSoonThreadsafe(...) for a plain callback.");
         }
         return loop;
     }
@@ -1252,7 +1253,8 @@ public final class EventLoop {
             }
             throw new IllegalStateException(call + " must be called from the event loop's thread (a task or "
                     + "callback of the loop), not from thread '" + Thread.currentThread().getName()
-                    + "'. From another thread use loop.callSoonThreadsafe(...).");
+                    + "'. From another thread hand the call to the loop: loop.submit(() -> ...) (or LoopThread.submit),"
+                    + " or loop.callSoonThreadsafe(...) for a plain callback.");
         }
     }
 

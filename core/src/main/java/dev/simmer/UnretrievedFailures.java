@@ -5,7 +5,9 @@ import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.WeakHashMap;
 
 /**
  * A loop's failures that nobody has retrieved (asyncio's "Task exception was never
@@ -31,7 +33,9 @@ final class UnretrievedFailures {
      *                             reports it; the loop closes: reported then
      *
      * A watch is a WeakReference to the completion, carrying what the report needs (the
-     * message with the task's name, the exception), never the completion itself. Membership in
+     * message with the task's name, the exception), never the completion itself; `watchOf`
+     * (weak keys) finds it from its completion, so a completion carries no field for this,
+     * and a task that succeeds or whose failure is retrieved in time costs nothing. Membership in
      * `watched` is the claim to report: whoever removes a watch from it (retrieval, the
      * collected report, the close) is the only one to act on it, so each failure is reported
      * once. All three happen on the loop thread; the reaper only posts.
@@ -40,6 +44,7 @@ final class UnretrievedFailures {
     private ArrayList<Completion<?>> fresh = new ArrayList<>();
     private ArrayList<Completion<?>> older = new ArrayList<>();
     private final Set<Watch> watched = new LinkedHashSet<>();
+    private final Map<Completion<?>, Watch> watchOf = new WeakHashMap<>(); // identity: completions keep Object's equals
 
     UnretrievedFailures(EventLoop loop) {
         this.loop = loop;
@@ -52,11 +57,17 @@ final class UnretrievedFailures {
 
     /** {@code c}'s failure was retrieved: if it is watched already, it is no longer. */
     void retrieved(Completion<?> c) {
-        Watch w = c.unretrievedWatch;
-        if (w != null) {
-            c.unretrievedWatch = null;
-            watched.remove(w);
+        if (!watchOf.isEmpty()) {
+            Watch w = watchOf.remove(c);
+            if (w != null) {
+                watched.remove(w);
+            }
         }
+    }
+
+    /** Whether {@code c}'s failure is watched (held weakly) now. */
+    boolean isWatched(Completion<?> c) {
+        return watchOf.containsKey(c);
     }
 
     /** A pass begins: failures unretrieved for a whole pass are watched rather than held. Cheap when none. */
@@ -85,12 +96,10 @@ final class UnretrievedFailures {
     void reportAll() {
         for (Watch w : new ArrayList<>(watched)) {
             Completion<?> c = w.get();
-            if (c != null) {
-                c.unretrievedWatch = null;
-            }
             loop.report(new ErrorReport(w.message, w.failure, c instanceof Task<?> t ? t : null));
         }
         watched.clear();
+        watchOf.clear();
         for (ArrayList<Completion<?>> young : List.of(older, fresh)) {
             for (Completion<?> c : young) {
                 if (!c.isRetrieved()) {
@@ -103,9 +112,9 @@ final class UnretrievedFailures {
 
     private void watchUnretrieved(ArrayList<Completion<?>> list) {
         for (Completion<?> c : list) {
-            if (!c.isRetrieved() && c.unretrievedWatch == null) {
+            if (!c.isRetrieved() && !watchOf.containsKey(c)) {
                 Watch w = new Watch(c, loop, describe(c), c.peekFailure());
-                c.unretrievedWatch = w;
+                watchOf.put(c, w);
                 watched.add(w);
             }
         }

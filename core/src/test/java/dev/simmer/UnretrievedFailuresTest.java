@@ -97,7 +97,7 @@ class UnretrievedFailuresTest {
             } catch (IllegalStateException expected) {
                 // retrieved
             }
-            return t.unretrievedWatch == null ? 0 : 1;
+            return Async.loop().unretrieved.isWatched(t) ? 1 : 0;
         });
         assertThat(watched).isZero();
         assertThat(reports).isEmpty();
