@@ -19,8 +19,9 @@ abstract sealed class Completion<T> permits Promise, Task {
      * next pass, as asyncio's call_soon would. `callbacks` is null, one entry, or an
      * ArrayList of entries, so the common case (one waiter) allocates nothing extra.
      *
-     * A failure that nobody retrieves (await, result, exception, gather, ...) is remembered
-     * by the loop and reported through its exception handler when the loop closes.
+     * A failure that nobody retrieves (await, result, exception, gather, ...) is reported
+     * through the loop's exception handler once: when this is garbage collected, or when the
+     * loop closes (see UnretrievedFailures).
      */
     enum State { PENDING, SUCCEEDED, FAILED, CANCELLED }
 
@@ -181,6 +182,10 @@ abstract sealed class Completion<T> permits Promise, Task {
             case CANCELLED -> throw cancelled();
             case PENDING -> throw new IllegalStateException("Simmer retrieved a pending result; please report");
         };
+    }
+
+    final boolean isRetrieved() {
+        return retrieved;
     }
 
     final void markRetrieved() {

@@ -99,7 +99,9 @@ public final class EventLoop {
     private long passes;
     private long longestStep;
     private int readyHighWater;
-    private final Set<Completion<?>> unretrieved = new LinkedHashSet<>();
+    final UnretrievedFailures unretrieved = new UnretrievedFailures(this);
+    private final Set<ThreadBridge.Submission<?>> submissions = new LinkedHashSet<>(); // started, future not yet ended
+    private volatile boolean refusing; // LoopThread.close(): closing has begun, before the main task ends
     private ExecutorService executor;
     private IoSelector io; // made by the first addReader/addWriter; read by post() after `idle`
     private final Consumer<Object> readySink = this::readyFromIo; // where the selector hands what it found ready
@@ -184,12 +186,25 @@ public final class EventLoop {
      * new Thread(() -> loop.callSoonThreadsafe(() -> promise.complete("done"))).start();
      * }</pre>
      *
+     * <p>Once the loop has begun to close (its main task has ended, or
+     * {@link LoopThread#close()} was called), a call from another thread is refused with a
+     * {@link java.util.concurrent.RejectedExecutionException}: a closing loop takes no new work
+     * from outside, so a thread that keeps handing it callbacks cannot keep it from closing.
+     * The loop's own tasks and callbacks may still call it while it closes (it then works as
+     * {@link #callSoon}). Once closed, it throws {@link IllegalStateException} (asyncio's
+     * {@code RuntimeError('Event loop is closed')}).
+     *
      * @param callback a plain callback; it runs on the loop thread and must not suspend
      * @return a handle that can cancel the callback before it runs
+     * @throws java.util.concurrent.RejectedExecutionException if called from another thread while the loop is
+     *     closing
      * @throws IllegalStateException if the loop is closed
      */
     public Handle callSoonThreadsafe(Runnable callback) {
         Handle h = new Handle(Objects.requireNonNull(callback, "callback"));
+        if (refusesWorkFromHere()) {
+            throw ThreadBridge.closing(this, "callSoonThreadsafe");
+        }
         if (!post(h)) {
             throw new IllegalStateException("The event loop is closed: callSoonThreadsafe cannot run anything on it any more.");
         }
@@ -206,10 +221,23 @@ public final class EventLoop {
      * String page = f.get(5, TimeUnit.SECONDS);
      * }</pre>
      *
-     * <p>The loop must be kept running meanwhile: {@link LoopThread} does that. A future of a
-     * loop that has closed fails with {@link IllegalStateException}; one handed in while the
-     * loop was closing, too late to start, fails with {@link CancelledException}; a task still
-     * running when the loop closes is cancelled, and its future says so.
+     * <p>The loop must be kept running meanwhile: {@link LoopThread} does that. Every future it
+     * returns ends, also when the loop closes:
+     *
+     * <ul>
+     * <li>handed in from another thread once the loop has begun to close (its main task ended, or
+     *     {@link LoopThread#close()} was called): fails at once with a
+     *     {@link java.util.concurrent.RejectedExecutionException} saying the loop is closing;</li>
+     * <li>handed in after the loop has closed: fails at once with an {@link IllegalStateException};</li>
+     * <li>handed in before closing began: its task is made as usual, and if it is still running (or has not
+     *     started) when the loop finishes its tasks, it is cancelled and the future fails with its
+     *     {@link CancelledException}, also if the task ignores its cancellation and the loop gives up on it;
+     *     one still in the loop's inbox when the loop has closed fails with a {@link CancelledException}
+     *     too.</li>
+     * </ul>
+     *
+     * <p>So a thread that keeps submitting cannot keep a closing loop alive: closing takes as
+     * long as what was already running takes to finish.
      *
      * @param <T> the type of the body's result
      * @param body the coroutine to run as a new task; not {@code null}
@@ -496,7 +524,9 @@ public final class EventLoop {
      *     them first, so tests can show they do not depend on one order.
      */
     void runOnce() {
+        unretrieved.passBegins(); // failures unretrieved for a whole pass are no longer held strongly
         if (ready.isEmpty() && inbox.isEmpty()) {
+            unretrieved.loopIdles();
             waitForWork();
         } else if (io != null && io.wantsSelect()) {
             io.select(0, readySink, inboxFilled); // a busy loop still polls I/O every pass
@@ -842,14 +872,10 @@ public final class EventLoop {
             for (Handle h; (h = inbox.poll()) != null; ) {
                 abandonIfSubmission(h);
             }
-            for (Completion<?> c : new ArrayList<>(unretrieved)) {
-                Task<?> task = c instanceof Task<?> t ? t : null;
-                report(new ErrorReport((task != null ? "Task '" + task.name() + "'" : c.toString())
-                        + (c.isCancelled() ? " was cancelled, and failures attached to its cancellation were never retrieved"
-                                : " failed and nobody retrieved its exception")
-                        + (creationSites != null ? creationSites.suffix(task) : ""), c.peekFailure(), task));
+            for (ThreadBridge.Submission<?> s : new ArrayList<>(submissions)) {
+                s.closeOut(); // every future submit handed out ends, whatever became of its task
             }
-            unretrieved.clear();
+            unretrieved.reportAll();
             shutDownExecutor();
             if (io != null) {
                 io.close();
@@ -1085,6 +1111,30 @@ public final class EventLoop {
         inFlight--;
     }
 
+    /** A submitted coroutine's task was made: its future must end by the time the loop has closed. */
+    void submissionStarted(ThreadBridge.Submission<?> s) {
+        submissions.add(s);
+    }
+
+    void submissionEnded(ThreadBridge.Submission<?> s) {
+        submissions.remove(s);
+    }
+
+    /** Closing has begun (LoopThread.close): work from other threads is refused from now on. Any thread. */
+    void refuseNewWork() {
+        refusing = true;
+    }
+
+    /**
+     * Whether work handed in from the calling thread is refused because the loop is closing:
+     * once closing has begun, and until it has closed (then post() refuses everything), only
+     * the loop's own tasks and callbacks may still hand it work. Any thread.
+     */
+    boolean refusesWorkFromHere() {
+        LoopState now = state;
+        return now != LoopState.CLOSED && (refusing || now == LoopState.CLOSING) && CURRENT.get() != this;
+    }
+
     /** Hands an entry to the loop from any thread; false if the loop is closed. */
     boolean post(Handle h) {
         if (state == LoopState.CLOSED) {
@@ -1194,11 +1244,16 @@ public final class EventLoop {
     }
 
     void rememberUnretrieved(Completion<?> c) {
-        unretrieved.add(c);
+        unretrieved.failed(c);
     }
 
     void forgetUnretrieved(Completion<?> c) {
-        unretrieved.remove(c);
+        unretrieved.retrieved(c);
+    }
+
+    /** Debug mode: " (task created at ...)" for a report on {@code task}; else "". */
+    String creationSuffix(Task<?> task) {
+        return creationSites != null ? creationSites.suffix(task) : "";
     }
 
     /**
@@ -1233,7 +1288,8 @@ public final class EventLoop {
         if (loop == null) {
             throw new IllegalStateException(call + " needs a running event loop, and there is none on thread '"
                     + Thread.currentThread().getName() + "'. Start one with Async.run(() -> ...) and call it from "
-                    + "inside; from another thread, hand work to a loop with EventLoop.callSoonThreadsafe.");
+                    + "inside; from another thread, hand work to a running loop with loop.submit(() -> ...) (or "
+                    + "LoopThread.submit), or loop.callSoonThreadsafe(...) for a plain callback.");
         }
         return loop;
     }
@@ -1255,7 +1311,8 @@ public final class EventLoop {
             }
             throw new IllegalStateException(call + " must be called from the event loop's thread (a task or "
                     + "callback of the loop), not from thread '" + Thread.currentThread().getName()
-                    + "'. From another thread use loop.callSoonThreadsafe(...).");
+                    + "'. From another thread hand the call to the loop: loop.submit(() -> ...) (or LoopThread.submit),"
+                    + " or loop.callSoonThreadsafe(...) for a plain callback.");
         }
     }
 

@@ -108,9 +108,11 @@ public final class LoopThread implements AutoCloseable {
 
     /**
      * Runs {@code body} as a task on the loop and returns a future of its result. Cancelling
-     * the future cancels the task. After {@link #close()}, the future fails with an
-     * {@link IllegalStateException} (whose cause is what the loop died of, if it did); a task
-     * still running at close ends cancelled.
+     * the future cancels the task. Once {@link #close()} has been called, the future fails at
+     * once with a {@link java.util.concurrent.RejectedExecutionException} while the loop closes,
+     * and with an {@link IllegalStateException} once it has (whose cause is what the loop died
+     * of, if it did); a task still running at close ends cancelled. Every future ends (see
+     * {@link EventLoop#submit}).
      *
      * @param <T> the type of the body's result
      * @param body the coroutine to run as a new task; not {@code null}
@@ -143,6 +145,8 @@ public final class LoopThread implements AutoCloseable {
      *
      * @param callback a plain callback; it must not suspend
      * @return a handle that can cancel the callback before it runs
+     * @throws java.util.concurrent.RejectedExecutionException if {@link #close()} has been called and the loop
+     *     is closing (it takes no new work from other threads)
      * @throws IllegalStateException if the loop is closed; its cause is what the loop died of, if it did
      */
     public Handle execute(Runnable callback) {
@@ -163,7 +167,9 @@ public final class LoopThread implements AutoCloseable {
     }
 
     /**
-     * Stops the loop: tasks still running are cancelled and run until they have ended (their
+     * Stops the loop: from the moment it is called, work handed in from other threads is
+     * refused ({@link #submit} and {@link #execute}: a thread that keeps submitting cannot keep
+     * the loop alive); tasks still running are cancelled and run until they have ended (their
      * {@code finally} blocks may suspend), then the thread ends; waits for that. If the loop
      * died instead, throws what it died of, once. Calling it again does nothing.
      *
@@ -190,11 +196,8 @@ public final class LoopThread implements AutoCloseable {
                     + "working for the loop (the one that started it, say).");
         }
         closing = true;
-        try {
-            loop.callSoonThreadsafe(() -> stop.complete(null));
-        } catch (IllegalStateException closedAlready) {
-            // nothing to stop
-        }
+        loop.refuseNewWork(); // at once: a thread submitting at full speed cannot keep the loop alive
+        loop.post(new Handle(() -> stop.complete(null))); // false if it has closed already: nothing to stop
         boolean interrupted = false;
         while (thread.isAlive()) {
             try {

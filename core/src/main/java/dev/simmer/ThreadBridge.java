@@ -134,13 +134,18 @@ final class ThreadBridge {
         }
         Promise<T> result = new Promise<T>(loop).label(COMPLETION_STAGE);
         loop.beginExternal();
-        stage.whenComplete((value, error) -> {
-            Outcome<T> outcome = error == null ? new Outcome.Success<>(value) : failureOf(error);
-            loop.post(new Handle(() -> {
-                loop.endExternal();
-                settle(result, outcome);
-            }));
-        });
+        try {
+            stage.whenComplete((value, error) -> {
+                Outcome<T> outcome = error == null ? new Outcome.Success<>(value) : failureOf(error);
+                loop.post(new Handle(() -> {
+                    loop.endExternal();
+                    settle(result, outcome);
+                }));
+            });
+        } catch (RuntimeException | Error refused) {
+            loop.endExternal(); // nothing will report back: the loop must not wait for it
+            throw refused;
+        }
         result.addCallback(() -> {
             if (result.isCancelled()) {
                 try {
@@ -159,10 +164,19 @@ final class ThreadBridge {
      */
     static <T> CompletableFuture<T> submit(EventLoop loop, AsyncCallable<T> body, String name) {
         Submission<T> submission = new Submission<>(loop, body, name);
-        if (!loop.post(new Handle(submission))) {
+        if (loop.refusesWorkFromHere()) {
+            submission.future.completeExceptionally(closing(loop, "submit"));
+        } else if (!loop.post(new Handle(submission))) {
             submission.future.completeExceptionally(closed(loop, "submit"));
         }
         return submission.future;
+    }
+
+    /** Why {@code call} from another thread is refused while {@code loop} closes. */
+    static RejectedExecutionException closing(EventLoop loop, String call) {
+        return new RejectedExecutionException("The event loop is closing: " + call + " from another thread is refused "
+                + "(the loop takes no new work while it finishes what it runs already). Hand work to a loop before "
+                + "closing it, or to another loop.");
     }
 
     /** Why {@code call} cannot hand anything to {@code loop}: it closed, or it died of something (the cause). */
@@ -197,6 +211,7 @@ final class ThreadBridge {
         private final EventLoop loop;
         private final AsyncCallable<T> body;
         private final String name;
+        private Task<T> task; // once it runs; the loop holds the submission until the task's end is mirrored
 
         Submission(EventLoop loop, AsyncCallable<T> body, String name) {
             this.loop = loop;
@@ -209,19 +224,40 @@ final class ThreadBridge {
             if (future.isDone()) {
                 return; // cancelled before it could start
             }
-            Task<T> task = loop.createTask(body, name);
-            task.addCallback(() -> {
-                switch (task.outcome()) {
-                    case Outcome.Success<T> s -> future.complete(s.value());
-                    case Outcome.Failure<T> f -> future.completeExceptionally(f.exception());
-                    case Outcome.Cancelled<T> c -> future.completeExceptionally(withDeath(loop, c.exception()));
-                }
-            });
+            Task<T> t = loop.createTask(body, name);
+            task = t;
+            loop.submissionStarted(this);
+            t.addCallback(this::mirror);
             future.whenComplete((value, error) -> {
-                if (future.isCancelled() && !task.isDone()) {
-                    loop.post(new Handle(() -> task.cancel("its future was cancelled")));
+                if (future.isCancelled() && !t.isDone()) {
+                    loop.post(new Handle(() -> t.cancel("its future was cancelled")));
                 }
             });
+        }
+
+        /** The task has ended: its outcome goes to the future. */
+        private void mirror() {
+            loop.submissionEnded(this);
+            switch (task.outcome()) {
+                case Outcome.Success<T> s -> future.complete(s.value());
+                case Outcome.Failure<T> f -> future.completeExceptionally(f.exception());
+                case Outcome.Cancelled<T> c -> future.completeExceptionally(withDeath(loop, c.exception()));
+            }
+        }
+
+        /**
+         * The loop is closing for good: whatever became of the task, the future ends now. A task
+         * that ended mirrors its outcome (its done callback may not have had a pass to run); one the
+         * loop gave up on (it ignored its cancellation) ends the future cancelled.
+         */
+        void closeOut() {
+            if (task.isDone()) {
+                mirror();
+            } else {
+                loop.submissionEnded(this);
+                future.completeExceptionally(withDeath(loop, new CancelledException("the event loop closed before "
+                        + "this submitted coroutine ended (it ignored its cancellation)")));
+            }
         }
 
         /** The loop closed with this still in its inbox: it never ran. */

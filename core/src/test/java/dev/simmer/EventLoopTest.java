@@ -291,4 +291,50 @@ class EventLoopTest {
             assertThat(Async.engine().toString()).isEqualTo(forced);
         }
     }
+
+    @Test
+    void aFutureSubmittedAfterTheClosingLoopsCallbackPassesAreSpentStillEnds() throws Exception {
+        @SuppressWarnings("unchecked")
+        CompletableFuture<Integer>[] f = new CompletableFuture[1];
+        Async.run(() -> {
+            EventLoop loop = Async.loop();
+            Async.createTask(() -> {
+                try {
+                    Async.sleep(Duration.ofHours(1));
+                } finally {
+                    loop.callSoon(() -> loop.callSoon(() -> loop.callSoon(() -> {
+                        Async.createTask(() -> null);
+                        f[0] = loop.submit(() -> 1);
+                    })));
+                }
+                return null;
+            });
+            Async.yieldNow();
+        });
+        assertThat(f[0]).as("every future submit hands out ends").isDone();
+        assertThatThrownBy(f[0]::get).hasCauseInstanceOf(CancelledException.class);
+    }
+
+    @Test
+    void aFutureOfASubmittedTaskThatNeverEndsEndsWhenTheLoopGivesUpOnIt() throws Exception {
+        @SuppressWarnings("unchecked")
+        CompletableFuture<Integer>[] f = new CompletableFuture[1];
+        List<ErrorReport> reports = new ArrayList<>();
+        Runner.create().exceptionHandler(reports::add).run(() -> {
+            f[0] = Async.loop().submit(() -> {
+                while (true) {
+                    try {
+                        return new Promise<Integer>().await(); // swallows every cancellation: the loop gives up
+                    } catch (CancelledException stubborn) {
+                        // once more
+                    }
+                }
+            });
+            Async.yieldNow();
+            Async.yieldNow();
+        });
+        assertThat(reports).anySatisfy(r -> assertThat(r.message()).contains("ignored its cancellation"));
+        assertThat(f[0]).isDone();
+        assertThatThrownBy(f[0]::get).hasCauseInstanceOf(CancelledException.class);
+    }
 }

@@ -437,11 +437,91 @@ class LoopThreadTest {
             assertThat(futures).as("round %d: every future completes", round0).allSatisfy(f -> {
                 assertThat(f).isDone();
                 Object outcome = f.handle((v, e) -> e != null ? e : v).join();
-                assertThat(outcome).isInstanceOfAny(Integer.class, IllegalStateException.class, CancelledException.class);
+                assertThat(outcome).isInstanceOfAny(Integer.class, IllegalStateException.class, CancelledException.class,
+                        RejectedExecutionException.class);
                 if (outcome instanceof Integer i) {
                     assertThat(i).isEqualTo(1);
                 }
             });
         }
+    }
+
+    @Test
+    void closeReturnsPromptlyWhileAnotherThreadKeepsSubmittingAndRefusesTheLateOnes() throws Exception {
+        LoopThread lt = LoopThread.start();
+        AtomicBoolean stop = new AtomicBoolean();
+        List<CompletableFuture<Integer>> futures = Collections.synchronizedList(new ArrayList<>());
+        List<CompletableFuture<Integer>> viaLoop = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch going = new CountDownLatch(1);
+        Thread submitter = Thread.ofPlatform().start(() -> {
+            while (!stop.get()) {
+                futures.add(lt.submit(() -> {
+                    Async.sleep(Duration.ofMillis(1));
+                    return 1;
+                }));
+                viaLoop.add(lt.loop().submit(() -> 2));
+                going.countDown();
+            }
+        });
+        going.await();
+        while (futures.size() < 1_000) {
+            Thread.onSpinWait(); // the submitter at full speed
+        }
+        long began = System.nanoTime();
+        lt.close();
+        long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began);
+        Throwable lateCallback = null;
+        try {
+            lt.loop().callSoonThreadsafe(() -> { });
+        } catch (RuntimeException e) {
+            lateCallback = e;
+        }
+        stop.set(true);
+        submitter.join();
+        assertThat(tookMillis).as("close() bounded by what was running, not by the submitter").isLessThan(5_000);
+        assertThat(lateCallback).isInstanceOf(IllegalStateException.class);
+        List<CompletableFuture<Integer>> all = new ArrayList<>(futures);
+        all.addAll(viaLoop);
+        assertThat(all.stream().filter(f -> !f.isDone()).count()).as("futures left pending").isZero();
+        Throwable refusal = all.stream().map(f -> f.handle((v, e) -> e).join())
+                .filter(e -> e instanceof RejectedExecutionException).findFirst().orElse(null);
+        assertThat(refusal).as("a submission during the close is refused").isNotNull()
+                .hasMessageContaining("closing");
+    }
+
+    @Test
+    void aClosingLoopRefusesWorkFromOtherThreadsAtOnce() throws Exception {
+        LoopThread lt = LoopThread.start();
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch inFinally = new CountDownLatch(1);
+        CountDownLatch checked = new CountDownLatch(1);
+        lt.submit(() -> {
+            try {
+                started.countDown();
+                Async.sleep(Duration.ofHours(1));
+            } finally {
+                inFinally.countDown();
+                Async.toThread(() -> {
+                    checked.await(); // the test checks what is refused while this task still finishes
+                    return null;
+                });
+            }
+        });
+        started.await();
+        Thread closer = Thread.ofPlatform().start(lt::close);
+        inFinally.await();
+        CompletableFuture<Integer> refused = lt.submit(() -> 1);
+        Throwable callback = null;
+        try {
+            lt.execute(() -> { });
+        } catch (RuntimeException e) {
+            callback = e;
+        }
+        checked.countDown();
+        closer.join();
+        assertThat(refused).isCompletedExceptionally();
+        assertThatThrownBy(refused::get).cause().isInstanceOf(RejectedExecutionException.class)
+                .hasMessageContaining("closing");
+        assertThat(callback).isInstanceOf(RejectedExecutionException.class).hasMessageContaining("closing");
     }
 }

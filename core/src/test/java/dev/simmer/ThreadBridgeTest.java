@@ -713,4 +713,21 @@ class ThreadBridgeTest {
             assertThatThrownBy(() -> Async.await((CompletionStage<Object>) null)).isInstanceOf(NullPointerException.class);
         });
     }
+
+    @Test
+    void aStageThatRefusesItsCallbackIsThrownAndLeavesTheLoopFreeToReportADeadlockOrJump() throws Exception {
+        String got = Runner.create().virtualTime(true).run(() -> {
+            CompletableFuture<Integer> hostile = new CompletableFuture<>() {
+                @Override
+                public CompletableFuture<Integer> whenComplete(
+                        java.util.function.BiConsumer<? super Integer, ? super Throwable> action) {
+                    throw new UnsupportedOperationException("no callbacks here");
+                }
+            };
+            Throwable refused = catchThrowable(() -> Async.await(hostile));
+            Async.sleep(Duration.ofHours(1)); // a virtual clock jumps: nothing is left in flight
+            return refused.getMessage();
+        });
+        assertThat(got).isEqualTo("no callbacks here");
+    }
 }

@@ -13,7 +13,8 @@ import dev.simmer.internal.Rethrow;
  * }   // close(): sends what is buffered, closes, waits until closed
  * }</pre>
  *
- * <p>Must be called from the loop thread; {@link #close()} from inside a task.
+ * <p>Must be called from the loop thread; {@link #close()} from inside a task. A call from
+ * another thread is refused with an {@link IllegalStateException} that changes nothing.
  *
  * @param reader the reading half
  * @param writer the writing half
@@ -24,12 +25,29 @@ public record Connection(StreamReader reader, StreamWriter writer) implements Au
      * {@link StreamWriter#close()} then {@link StreamWriter#waitClosed()}; may suspend. Declares
      * no checked exception (no {@code -Xlint:try} warning at each use); what the wait throws
      * comes out unchanged.
+     *
+     * <p>A failure of sending is thrown here only if no call has thrown it yet: if a
+     * {@code write} or {@code drain} in the block already threw it, {@code close()} returns
+     * quietly, so that a {@code catch (IOException e)} around try-with-resources gets that
+     * exception itself, with nothing added. A failure met while sending what was still buffered
+     * at the close (which nobody has seen) is thrown. ({@link StreamWriter#waitClosed()} itself
+     * throws the failure every time, as asyncio's {@code wait_closed} does.)
+     *
+     * <pre>{@code
+     * try (Connection c = Streams.openConnection(host, port)) {
+     *     c.writer().write(request);
+     *     c.writer().drain();                 // the peer resets: IOException
+     * } catch (IOException e) {
+     *     log("lost " + host + ": " + e);     // the drain's own exception; close() added nothing
+     * }
+     * }</pre>
+     *
+     * @throws IllegalStateException if called from another thread than the loop's
      */
     @Override
     public void close() {
-        writer.close();
         try {
-            writer.waitClosed();
+            writer.closeAndWait();
         } catch (Exception e) {
             throw Rethrow.unchecked(e);
         }

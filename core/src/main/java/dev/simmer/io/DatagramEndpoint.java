@@ -34,7 +34,10 @@ import java.util.Objects;
  * {@code receive} loses no datagram.
  *
  * <p>Must be called from the loop thread; {@code bind}, {@code connect}, {@code send} and
- * {@code receive} from inside a task. One task at a time may receive; any number may send.
+ * {@code receive} from inside a task. One task at a time may receive; any number may send. A
+ * call from another thread is refused with an {@link IllegalStateException} that changes
+ * nothing ({@link #localAddress()}, {@link #port()}, {@link #maxDatagramSize()} and
+ * {@code toString()} are thread-safe).
  */
 public final class DatagramEndpoint implements AutoCloseable {
     /** The largest payload a UDP datagram can carry over IPv4. */
@@ -169,6 +172,7 @@ public final class DatagramEndpoint implements AutoCloseable {
      *     for UDP); {@link dev.simmer.CancelledException} if cancelled while waiting for buffer space
      */
     public void send(byte[] data, SocketAddress target) throws Exception {
+        LoopConfined.check(loop, "DatagramEndpoint.send(...)");
         Objects.requireNonNull(target, "target");
         ByteBuffer out = ByteBuffer.wrap(data);
         while (channel.send(out, target) == 0 && data.length > 0) {
@@ -204,6 +208,7 @@ public final class DatagramEndpoint implements AutoCloseable {
      *     {@link dev.simmer.CancelledException} if cancelled while waiting for buffer space
      */
     public void send(byte[] data) throws Exception {
+        LoopConfined.check(loop, "DatagramEndpoint.send(...)");
         if (!channel.isConnected()) {
             throw new IllegalStateException("send(data) needs a connected endpoint (DatagramEndpoint.connect); "
                     + "name the target with send(data, target)");
@@ -225,6 +230,7 @@ public final class DatagramEndpoint implements AutoCloseable {
      *     {@link dev.simmer.CancelledException} if the task is cancelled while it waits
      */
     public Datagram receive() throws Exception {
+        LoopConfined.check(loop, "DatagramEndpoint.receive()");
         if (receiving) {
             throw new IllegalStateException("receive() was called while another task already waits on this endpoint;"
                     + " receive from one task and hand the datagrams on through a Queue.");
@@ -253,6 +259,7 @@ public final class DatagramEndpoint implements AutoCloseable {
      */
     @Override
     public void close() {
+        LoopConfined.check(loop, "DatagramEndpoint.close()");
         try {
             loop.closeChannel(channel);
         } catch (IOException e) {

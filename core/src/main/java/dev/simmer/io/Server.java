@@ -46,7 +46,12 @@ import java.util.Set;
  * {@link #abortClients()} (nothing more is sent), then {@link #waitClosed()}. A loop shutting
  * down with the server still open cancels its tasks, and that aborts every connection too.
  *
- * <p>Must be called from the loop thread; the waiting calls from inside a task.
+ * <p>Must be called from the loop thread; the waiting calls ({@code serveForever},
+ * {@code waitClosed}, {@code close}) from inside a task. A call from another thread (a JVM
+ * shutdown hook, say) or a waiting call from a plain callback is refused with an
+ * {@link IllegalStateException} before it changes anything: hand it to the loop instead,
+ * {@code loopThread.submit(server::close)}. {@link #address()}, {@link #port()} and
+ * {@code toString()} are thread-safe.
  */
 public final class Server implements AutoCloseable {
     /*
@@ -140,6 +145,7 @@ public final class Server implements AutoCloseable {
      * @return {@code true} until {@link #stopAccepting()} or {@link #close()}
      */
     public boolean isServing() {
+        LoopConfined.check(loop, "Server.isServing()");
         return accepting;
     }
 
@@ -150,6 +156,7 @@ public final class Server implements AutoCloseable {
      * @return the number of connections accepted and not yet closed
      */
     public int activeConnections() {
+        LoopConfined.check(loop, "Server.activeConnections()");
         return clients.size();
     }
 
@@ -159,6 +166,7 @@ public final class Server implements AutoCloseable {
      * @return the number of connections accepted since the server started
      */
     public long acceptedConnections() {
+        LoopConfined.check(loop, "Server.acceptedConnections()");
         return accepted;
     }
 
@@ -170,6 +178,7 @@ public final class Server implements AutoCloseable {
      *     is closed first)
      */
     public void serveForever() throws Exception {
+        LoopConfined.checkTask(loop, "Server.serveForever()");
         try {
             while (accepting) {
                 stopWaiters.await();
@@ -182,6 +191,7 @@ public final class Server implements AutoCloseable {
 
     /** Stops accepting and closes the listening socket; running handlers go on (asyncio's {@code close}). */
     public void stopAccepting() {
+        LoopConfined.check(loop, "Server.stopAccepting()");
         if (!accepting) {
             return;
         }
@@ -203,6 +213,7 @@ public final class Server implements AutoCloseable {
      * however long the peer takes to read (asyncio's {@code close_clients}). Never suspends.
      */
     public void closeClients() {
+        LoopConfined.check(loop, "Server.closeClients()");
         for (Client c : new ArrayList<>(clients)) {
             if (c.phase == Phase.HANDLING) {
                 c.task.cancel("the server is closing");
@@ -217,6 +228,7 @@ public final class Server implements AutoCloseable {
      * blocks run and may suspend).
      */
     public void abortClients() {
+        LoopConfined.check(loop, "Server.abortClients()");
         for (Client c : new ArrayList<>(clients)) {
             c.writer.abort();
             if (c.phase == Phase.HANDLING) {
@@ -233,6 +245,7 @@ public final class Server implements AutoCloseable {
      *     goes on closing
      */
     public void waitClosed() throws Exception {
+        LoopConfined.checkTask(loop, "Server.waitClosed()");
         while (accepting) {
             stopWaiters.await();
         }
@@ -254,6 +267,7 @@ public final class Server implements AutoCloseable {
      */
     @Override
     public void close() {
+        LoopConfined.checkTask(loop, "Server.close()");
         stopAccepting();
         closeClients();
         try {

@@ -1,6 +1,7 @@
 package dev.simmer.io;
 
-import java.io.ByteArrayOutputStream;
+import dev.simmer.EventLoop;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -32,7 +33,9 @@ import java.util.Arrays;
  * <p>Cancellation loses nothing: a read cancelled while it waits leaves every byte that had
  * arrived in the reader, for the next read. Cancelling a read closes nothing.
  *
- * <p>Must be called from the loop thread, from inside a task (reads suspend). One task at a
+ * <p>Must be called from the loop thread, from inside a task (reads suspend); a call from
+ * another thread is refused with an {@link IllegalStateException} and takes nothing
+ * ({@link #limit()} and {@code toString()} are thread-safe). One task at a
  * time may read: a second read while one waits is an {@link IllegalStateException}.
  */
 public final class StreamReader {
@@ -51,6 +54,7 @@ public final class StreamReader {
     /** A read into the caller's buffer at least this large, with nothing buffered, bypasses the buffer. */
     private static final int DIRECT_READ = 8 * 1024;
 
+    private final EventLoop loop;
     private final ByteSource source;
     private final int limit;
     private final int cap;
@@ -61,7 +65,8 @@ public final class StreamReader {
     private IOException failure;
     private boolean waiting;
 
-    StreamReader(ByteSource source, int limit) {
+    StreamReader(EventLoop loop, ByteSource source, int limit) {
+        this.loop = loop;
         this.source = source;
         this.limit = limit;
         this.cap = limit + CHUNK;
@@ -95,16 +100,17 @@ public final class StreamReader {
      *     lost)
      */
     public byte[] read(int n) throws Exception {
+        LoopConfined.check(loop, "StreamReader.read(...)");
         if (n < 0) {
             return readToEnd();
         }
         if (n == 0) {
             return new byte[0];
         }
-        if (buffered() == 0) {
+        if (held() == 0) {
             fill(Math.min(n, cap));
         }
-        return take(Math.min(n, buffered()));
+        return take(Math.min(n, held()));
     }
 
     /**
@@ -117,12 +123,13 @@ public final class StreamReader {
      * @throws IllegalArgumentException if {@code n} is negative
      */
     public byte[] readExactly(int n) throws Exception {
+        LoopConfined.check(loop, "StreamReader.readExactly(...)");
         if (n < 0) {
             throw new IllegalArgumentException("readExactly needs a count of zero or more, not " + n);
         }
-        while (buffered() < n) {
+        while (held() < n) {
             if (!fill(n)) {
-                throw new IncompleteReadException(take(buffered()), n);
+                throw new IncompleteReadException(take(held()), n);
             }
         }
         return take(n);
@@ -154,6 +161,7 @@ public final class StreamReader {
      *     {@code dst} is left as it was)
      */
     public int read(byte[] dst, int offset, int length) throws Exception {
+        LoopConfined.check(loop, "StreamReader.read(...)");
         java.util.Objects.checkFromIndexSize(offset, length, dst.length);
         return length == 0 ? 0 : readSome(ByteBuffer.wrap(dst, offset, length));
     }
@@ -182,6 +190,7 @@ public final class StreamReader {
      *     {@link dev.simmer.CancelledException} if the task is cancelled while it waits
      */
     public int read(ByteBuffer dst) throws Exception {
+        LoopConfined.check(loop, "StreamReader.read(...)");
         if (dst.isReadOnly()) {
             throw new java.nio.ReadOnlyBufferException();
         }
@@ -209,6 +218,7 @@ public final class StreamReader {
      *     bytes that had come stay in the reader, for the next read)
      */
     public void readExactly(byte[] dst, int offset, int length) throws Exception {
+        LoopConfined.check(loop, "StreamReader.readExactly(...)");
         java.util.Objects.checkFromIndexSize(offset, length, dst.length);
         readFully(ByteBuffer.wrap(dst, offset, length));
     }
@@ -224,6 +234,7 @@ public final class StreamReader {
      *     bytes that had come stay in the reader, and {@code dst}'s position is where it was)
      */
     public void readExactly(ByteBuffer dst) throws Exception {
+        LoopConfined.check(loop, "StreamReader.readExactly(...)");
         if (dst.isReadOnly()) {
             throw new java.nio.ReadOnlyBufferException();
         }
@@ -234,14 +245,41 @@ public final class StreamReader {
      * One line, with its {@code '\n'}; at the end of the stream, what is left without it
      * (empty once nothing is left), as asyncio's {@code readline}.
      *
+     * <p>A line longer than the limit is a {@link LimitOverrunException}, and what had come of
+     * it is discarded: up to its newline if that had come, else everything buffered. In the
+     * second case the rest of the overlong line is still on its way, and <b>its tail comes out
+     * of the next {@code readLine} as an ordinary line</b> (ending in {@code '\n'}, or throwing
+     * again if it too is over the limit): the reader cannot tell it from a line of its own. A
+     * protocol for which a fragment could pass for a command should end the connection after
+     * the exception, as the chat server example does:
+     *
+     * <pre>{@code
+     * try {
+     *     line = reader.readLine();
+     * } catch (LimitOverrunException e) {
+     *     writer.write("ERR line too long\n");
+     *     writer.close();                        // do not read on: the next "line" is its tail
+     *     return;
+     * }
+     * }</pre>
+     *
      * @return the line's bytes including the {@code '\n'}; the unterminated rest at the end; empty when
      *     nothing is left
      * @throws LimitOverrunException if the line is longer than the limit; the overlong line
-     *         is discarded (up to its newline if it has come, else everything buffered)
+     *         is discarded (up to its newline if it has come, else everything buffered, and its
+     *         tail then comes out of the next {@code readLine} as a line of its own)
+     * @throws Exception an {@link java.io.IOException} if the connection fails;
+     *     {@link dev.simmer.CancelledException} if the task is cancelled while it waits (nothing buffered is
+     *     lost)
      */
     public byte[] readLine() throws Exception {
+        LoopConfined.check(loop, "StreamReader.readLine()");
+        return readLine0();
+    }
+
+    private byte[] readLine0() throws Exception {
         try {
-            return readUntil(NEWLINE);
+            return readUntil0(NEWLINE);
         } catch (IncompleteReadException e) {
             return e.partial();
         } catch (LimitOverrunException e) {
@@ -262,7 +300,8 @@ public final class StreamReader {
      *     {@link dev.simmer.CancelledException} if the task is cancelled while it waits
      */
     public String readLineUtf8() throws Exception {
-        byte[] line = readLine();
+        LoopConfined.check(loop, "StreamReader.readLineUtf8()");
+        byte[] line = readLine0();
         if (line.length == 0) {
             return null;
         }
@@ -292,9 +331,14 @@ public final class StreamReader {
      * @throws IllegalArgumentException if {@code separator} is empty
      */
     public byte[] readUntil(byte[] separator) throws Exception {
+        LoopConfined.check(loop, "StreamReader.readUntil(...)");
         if (separator.length == 0) {
             throw new IllegalArgumentException("readUntil needs a separator of at least one byte");
         }
+        return readUntil0(separator);
+    }
+
+    private byte[] readUntil0(byte[] separator) throws Exception {
         int searched = 0; // bytes after `start` known to hold no whole separator start
         while (true) {
             int at = indexOf(separator, start + searched, end);
@@ -305,13 +349,13 @@ public final class StreamReader {
                 }
                 return take(at + separator.length - start);
             }
-            searched = Math.max(0, buffered() - separator.length + 1);
+            searched = Math.max(0, held() - separator.length + 1);
             if (searched > limit) {
                 throw new LimitOverrunException("no separator within the limit of " + limit + " bytes ("
-                        + buffered() + " buffered): the peer sends a chunk longer than allowed", buffered());
+                        + held() + " buffered): the peer sends a chunk longer than allowed", held());
             }
             if (!fill(cap)) {
-                throw new IncompleteReadException(take(buffered()), -1);
+                throw new IncompleteReadException(take(held()), -1);
             }
         }
     }
@@ -325,7 +369,8 @@ public final class StreamReader {
      * @return {@code true} once a read has met the end of the stream and nothing is left to read
      */
     public boolean atEof() {
-        return eof && buffered() == 0;
+        LoopConfined.check(loop, "StreamReader.atEof()");
+        return eof && held() == 0;
     }
 
     /**
@@ -334,31 +379,35 @@ public final class StreamReader {
      * @return the number of bytes readable without suspending
      */
     public int buffered() {
+        LoopConfined.check(loop, "StreamReader.buffered()");
         return end - start;
     }
 
     @Override
     public String toString() {
-        return "StreamReader[" + source + ", " + buffered() + " bytes buffered" + (eof ? ", at end" : "")
+        return "StreamReader[" + source + ", " + held() + " bytes buffered" + (eof ? ", at end" : "")
                 + (failure != null ? ", failed: " + failure : "") + "]";
     }
 
     // ------------------------------------------------------------------ internals
 
+    /** How many bytes are buffered ({@link #buffered()} without the check). */
+    private int held() {
+        return end - start;
+    }
+
     private static final byte[] NEWLINE = {'\n'};
 
+    /**
+     * Everything until the end. The bytes stay in the buffer (which grows) until the end has
+     * come, and only then are taken: a read cut short (a cancellation, a failure of the
+     * source) leaves every byte for the next read.
+     */
     private byte[] readToEnd() throws Exception {
-        ByteArrayOutputStream all = new ByteArrayOutputStream();
-        while (true) {
-            if (buffered() > 0) {
-                all.write(buf, start, buffered());
-                start = end;
-                compactIfEmpty();
-            }
-            if (!fill(cap)) {
-                return all.toByteArray();
-            }
+        while (fill(held() + CHUNK)) {
+            // keep reading: everything arrived so far stays buffered
         }
+        return take(held());
     }
 
     /**
@@ -384,7 +433,7 @@ public final class StreamReader {
 
     /** Up to {@code dst.remaining() > 0} bytes into {@code dst}: buffered ones first, else from the source; -1 at the end. */
     private int readSome(ByteBuffer dst) throws Exception {
-        int have = buffered();
+        int have = held();
         if (have == 0 && dst.remaining() >= DIRECT_READ) {
             if (failure != null) {
                 throw failure;
@@ -408,7 +457,7 @@ public final class StreamReader {
             if (!fill(Math.min(dst.remaining(), cap))) {
                 return -1;
             }
-            have = buffered();
+            have = held();
         }
         int n = Math.min(have, dst.remaining());
         dst.put(buf, start, n);
@@ -447,7 +496,7 @@ public final class StreamReader {
         if (count == 0) {
             return;
         }
-        int have = buffered();
+        int have = held();
         byte[] into = count + have <= buf.length ? buf : new byte[count + have];
         System.arraycopy(buf, start, into, count, have);
         dst.get(from, into, 0, count);
@@ -501,10 +550,10 @@ public final class StreamReader {
 
     /** Makes space after `end` (at least one byte) for the buffer to hold up to {@code want} bytes, growing by doubling. */
     private void makeRoom(int want) {
-        int max = Math.max(want, buffered() + 1);
-        int wanted = Math.min(CHUNK, max - buffered());
+        int max = Math.max(want, held() + 1);
+        int wanted = Math.min(CHUNK, max - held());
         if (start > 0 && buf.length - end < wanted) {
-            System.arraycopy(buf, start, buf, 0, buffered());
+            System.arraycopy(buf, start, buf, 0, held());
             end -= start;
             start = 0;
         }

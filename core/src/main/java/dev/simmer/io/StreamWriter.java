@@ -1,5 +1,7 @@
 package dev.simmer.io;
 
+import dev.simmer.EventLoop;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +29,9 @@ import java.util.ArrayDeque;
  * nothing: the buffered data is still sent.
  *
  * <p>Must be called from the loop thread; {@code drain} and {@code waitClosed} from inside a
- * task.
+ * task. A call from another thread is refused with an {@link IllegalStateException} and
+ * changes nothing: nothing is sent, queued or closed ({@link #peer()} and {@code toString()}
+ * are thread-safe).
  */
 public final class StreamWriter {
     /*
@@ -45,6 +49,7 @@ public final class StreamWriter {
      */
     private enum State { OPEN, CLOSING, CLOSED }
 
+    private final EventLoop loop;
     private final ByteSink sink;
     private final int highWater;
     private final int lowWater;
@@ -54,11 +59,13 @@ public final class StreamWriter {
     private boolean eofAfterFlush;
     private State state = State.OPEN;
     private IOException failure;
+    private boolean failureThrown; // by write, drain or waitClosed: Connection.close() need not throw it again
     private final Waiters drainers = new Waiters();
     private final Waiters closers = new Waiters();
     private final Runnable flush = this::flush;
 
-    StreamWriter(ByteSink sink, int highWater, int lowWater) {
+    StreamWriter(EventLoop loop, ByteSink sink, int highWater, int lowWater) {
+        this.loop = loop;
         this.sink = sink;
         this.highWater = highWater;
         this.lowWater = lowWater;
@@ -72,7 +79,8 @@ public final class StreamWriter {
      * @throws IllegalStateException after {@link #close()} or {@link #writeEof()}
      */
     public void write(byte[] data) throws IOException {
-        write(data, 0, data.length);
+        LoopConfined.check(loop, "StreamWriter.write(...)");
+        send(ByteBuffer.wrap(data));
     }
 
     /**
@@ -86,8 +94,9 @@ public final class StreamWriter {
      * @throws IndexOutOfBoundsException if {@code offset} and {@code length} do not fit {@code data}
      */
     public void write(byte[] data, int offset, int length) throws IOException {
+        LoopConfined.check(loop, "StreamWriter.write(...)");
         java.util.Objects.checkFromIndexSize(offset, length, data.length);
-        write(ByteBuffer.wrap(data, offset, length));
+        send(ByteBuffer.wrap(data, offset, length));
     }
 
     /**
@@ -108,6 +117,11 @@ public final class StreamWriter {
      * @throws IllegalStateException after {@link #close()} or {@link #writeEof()}
      */
     public void write(ByteBuffer src) throws IOException {
+        LoopConfined.check(loop, "StreamWriter.write(...)");
+        send(src);
+    }
+
+    private void send(ByteBuffer src) throws IOException {
         checkWritable("write");
         if (!src.hasRemaining()) {
             return;
@@ -117,7 +131,7 @@ public final class StreamWriter {
                 sink.write(src);
             } catch (IOException e) {
                 fail(e);
-                throw e;
+                throw failed();
             }
             if (!src.hasRemaining()) {
                 return;
@@ -125,12 +139,12 @@ public final class StreamWriter {
         }
         ByteBuffer copy = ByteBuffer.allocate(src.remaining());
         copy.put(src).flip();
+        if (!watching) {
+            sink.watch(flush); // first: if it refuses, nothing is queued that no watch would send
+            watching = true;
+        }
         pending.add(copy);
         pendingBytes += copy.remaining();
-        if (!watching) {
-            watching = true;
-            sink.watch(flush);
-        }
     }
 
     /**
@@ -141,7 +155,8 @@ public final class StreamWriter {
      * @throws IllegalStateException after {@link #close()} or {@link #writeEof()}
      */
     public void write(String text) throws IOException {
-        write(text.getBytes(StandardCharsets.UTF_8));
+        LoopConfined.check(loop, "StreamWriter.write(...)");
+        send(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     /**
@@ -151,9 +166,10 @@ public final class StreamWriter {
      * @throws IOException if sending failed (the stream is closed)
      */
     public void drain() throws Exception {
+        LoopConfined.check(loop, "StreamWriter.drain()");
         while (true) {
             if (failure != null) {
-                throw failure;
+                throw failed();
             }
             if (pendingBytes <= highWater || state == State.CLOSED) {
                 return;
@@ -177,6 +193,7 @@ public final class StreamWriter {
      * @throws UnsupportedOperationException if the stream has no half close ({@link #canWriteEof()})
      */
     public void writeEof() throws IOException {
+        LoopConfined.check(loop, "StreamWriter.writeEof()");
         checkWritable("writeEof");
         if (!sink.canWriteEof()) {
             throw new UnsupportedOperationException("writeEof() on " + sink + ": this stream has no half close "
@@ -194,6 +211,7 @@ public final class StreamWriter {
      * {@link #waitClosed()} waits for it. Calling it again does nothing.
      */
     public void close() {
+        LoopConfined.check(loop, "StreamWriter.close()");
         if (state != State.OPEN) {
             return;
         }
@@ -205,6 +223,7 @@ public final class StreamWriter {
 
     /** Closes the stream at once, dropping buffered data (asyncio's {@code transport.abort()}). */
     public void abort() {
+        LoopConfined.check(loop, "StreamWriter.abort()");
         pending.clear();
         pendingBytes = 0;
         closeNow();
@@ -217,11 +236,30 @@ public final class StreamWriter {
      * @throws IOException if sending the buffered data failed
      */
     public void waitClosed() throws Exception {
+        LoopConfined.check(loop, "StreamWriter.waitClosed()");
+        awaitClosed();
+        if (failure != null) {
+            throw failed();
+        }
+    }
+
+    /**
+     * {@link Connection#close()}: close, wait, and throw a failure only if no call has thrown it
+     * yet. Its caller has already been told of one thrown before (the very exception a
+     * try-with-resources block is ending with, which must not come back as its own suppressed).
+     */
+    void closeAndWait() throws Exception {
+        LoopConfined.checkTask(loop, "Connection.close()");
+        close();
+        awaitClosed();
+        if (failure != null && !failureThrown) {
+            throw failed();
+        }
+    }
+
+    private void awaitClosed() throws Exception {
         while (state != State.CLOSED) {
             closers.await();
-        }
-        if (failure != null) {
-            throw failure;
         }
     }
 
@@ -239,6 +277,7 @@ public final class StreamWriter {
      * @return {@code true} if a half close is possible
      */
     public boolean canWriteEof() {
+        LoopConfined.check(loop, "StreamWriter.canWriteEof()");
         return sink.canWriteEof();
     }
 
@@ -248,6 +287,7 @@ public final class StreamWriter {
      * @return {@code true} once closing has begun, or the stream has failed
      */
     public boolean isClosing() {
+        LoopConfined.check(loop, "StreamWriter.isClosing()");
         return state != State.OPEN;
     }
 
@@ -257,6 +297,7 @@ public final class StreamWriter {
      * @return the number of bytes accepted by {@code write} but not yet taken by the network
      */
     public long bufferedBytes() {
+        LoopConfined.check(loop, "StreamWriter.bufferedBytes()");
         return pendingBytes;
     }
 
@@ -288,9 +329,15 @@ public final class StreamWriter {
         return lowWater;
     }
 
+    /** The failure, noted as thrown to a caller. */
+    private IOException failed() {
+        failureThrown = true;
+        return failure;
+    }
+
     private void checkWritable(String call) throws IOException {
         if (failure != null) {
-            throw failure;
+            throw failed();
         }
         if (state != State.OPEN || eofAfterFlush) {
             throw new IllegalStateException(call + "() after " + (eofAfterFlush ? "writeEof()" : "close()")
@@ -340,8 +387,8 @@ public final class StreamWriter {
             }
             if (unsent) {
                 if (!watching) {
-                    watching = true;
                     sink.watch(flush);
+                    watching = true;
                 }
                 return;
             }

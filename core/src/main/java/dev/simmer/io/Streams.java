@@ -368,7 +368,8 @@ public final class Streams {
             engine = context.createSSLEngine();
         }
         engine.setUseClientMode(client);
-        TlsTransport tls = new TlsTransport(Async.loop(), raw, engine);
+        EventLoop loop = Async.loop(); // plain's own: buffered() above has checked that
+        TlsTransport tls = new TlsTransport(loop, raw, engine);
         boolean ok = false;
         try {
             within(handshakeTimeout, tls::handshake, () -> "the TLS handshake "
@@ -381,16 +382,16 @@ public final class Streams {
                 plain.writer().abort();
             }
         }
-        return new Connection(new StreamReader(tls, plain.reader().limit()),
-                new StreamWriter(tls, plain.writer().highWater(), plain.writer().lowWater()));
+        return new Connection(new StreamReader(loop, tls, plain.reader().limit()),
+                new StreamWriter(loop, tls, plain.writer().highWater(), plain.writer().lowWater()));
     }
 
     // ------------------------------------------------------------------ shared with Server
 
     static Connection wrap(EventLoop loop, SocketChannel channel, StreamOptions options) {
         ChannelTransport transport = new ChannelTransport(loop, channel);
-        return new Connection(new StreamReader(transport, options.limit()),
-                new StreamWriter(transport, options.highWater(), options.lowWater()));
+        return new Connection(new StreamReader(loop, transport, options.limit()),
+                new StreamWriter(loop, transport, options.highWater(), options.lowWater()));
     }
 
     static void configure(NetworkChannel channel, StreamOptions options, SocketAddress address) throws IOException {

@@ -2,6 +2,7 @@ package dev.simmer.io;
 
 import dev.simmer.Async;
 import dev.simmer.CancelledException;
+import dev.simmer.EventLoop;
 import dev.simmer.internal.Rethrow;
 
 import java.io.IOException;
@@ -40,9 +41,13 @@ import java.util.concurrent.CompletableFuture;
  * meanwhile wait for the read to complete. Test code that sleeps while a subprocess runs on
  * the real clock.
  *
- * <p>Must be called from the loop thread; waiting calls from inside a task.
+ * <p>Must be called from the loop thread; waiting calls ({@code waitFor}, {@code close}) from
+ * inside a task. A call from another thread is refused with an {@link IllegalStateException}
+ * that changes nothing; {@link #pid()}, {@link #isAlive()}, the stream getters and
+ * {@code toString()} are thread-safe.
  */
 public final class Subprocess implements AutoCloseable {
+    private final EventLoop loop;
     private final Process process;
     private final StreamWriter stdin;
     private final StreamReader stdout;
@@ -50,14 +55,15 @@ public final class Subprocess implements AutoCloseable {
     private final PipeSource out;
     private final PipeSource err;
 
-    private Subprocess(Process process, int limit) {
+    private Subprocess(EventLoop loop, Process process, int limit) {
+        this.loop = loop;
         this.process = process;
         String id = "process " + process.pid();
         this.out = new PipeSource(process.getInputStream(), id + " stdout");
         this.err = new PipeSource(process.getErrorStream(), id + " stderr");
-        this.stdout = new StreamReader(out, limit);
-        this.stderr = new StreamReader(err, limit);
-        this.stdin = new StreamWriter(new PipeSink(process.getOutputStream(), id + " stdin",
+        this.stdout = new StreamReader(loop, out, limit);
+        this.stderr = new StreamReader(loop, err, limit);
+        this.stdin = new StreamWriter(loop, new PipeSink(process.getOutputStream(), id + " stdin",
                 e -> stdinFailure(process, e)), 64 * 1024, 16 * 1024);
     }
 
@@ -108,6 +114,7 @@ public final class Subprocess implements AutoCloseable {
      */
     public static Subprocess start(ProcessBuilder builder) throws Exception {
         Objects.requireNonNull(builder, "builder");
+        EventLoop loop = LoopConfined.requireTask("Subprocess.start(...)"); // before a process is started
         builder.redirectInput(ProcessBuilder.Redirect.PIPE)
                 .redirectOutput(ProcessBuilder.Redirect.PIPE)
                 .redirectError(ProcessBuilder.Redirect.PIPE);
@@ -137,7 +144,7 @@ public final class Subprocess implements AutoCloseable {
             }
             throw e;
         }
-        return new Subprocess(p, StreamOptions.DEFAULT_LIMIT);
+        return new Subprocess(loop, p, StreamOptions.DEFAULT_LIMIT);
     }
 
     /** Kills a process nobody will own and closes its pipes; from any thread. */
@@ -216,6 +223,7 @@ public final class Subprocess implements AutoCloseable {
      *     is killed, and has ended)
      */
     public int waitFor() throws Exception {
+        LoopConfined.checkTask(loop, "Subprocess.waitFor()");
         try {
             Async.await(process.onExit().copy());
         } catch (CancelledException e) {
@@ -232,11 +240,13 @@ public final class Subprocess implements AutoCloseable {
 
     /** Asks the process to end (SIGTERM on Unix). */
     public void terminate() {
+        LoopConfined.check(loop, "Subprocess.terminate()");
         process.destroy();
     }
 
     /** Ends the process at once (SIGKILL on Unix). */
     public void kill() {
+        LoopConfined.check(loop, "Subprocess.kill()");
         process.destroyForcibly();
     }
 
@@ -247,6 +257,7 @@ public final class Subprocess implements AutoCloseable {
      */
     @Override
     public void close() {
+        LoopConfined.checkTask(loop, "Subprocess.close()");
         try {
             if (process.isAlive()) {
                 kill();

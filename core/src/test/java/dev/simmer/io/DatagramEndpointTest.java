@@ -41,6 +41,28 @@ class DatagramEndpointTest {
     }
 
     @Test
+    void callsFromAnotherThreadAreRefusedAndChangeNothing() throws Exception {
+        try (dev.simmer.LoopThread lt = dev.simmer.LoopThread.start()) {
+            DatagramEndpoint server = lt.submit(() -> DatagramEndpoint.bind("127.0.0.1", 0)).get(10, TimeUnit.SECONDS);
+            for (org.assertj.core.api.ThrowableAssert.ThrowingCallable call : List.<org.assertj.core.api.ThrowableAssert
+                    .ThrowingCallable>of(server::close, server::receive,
+                    () -> server.send(new byte[1], new java.net.InetSocketAddress("127.0.0.1", server.port())))) {
+                assertThat(org.assertj.core.api.Assertions.catchThrowable(call)).isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("DatagramEndpoint.").hasMessageContaining("submit(");
+            }
+            String got = lt.submit(() -> {
+                try (DatagramEndpoint client = DatagramEndpoint.connect("127.0.0.1", server.port())) {
+                    client.send("still open".getBytes(StandardCharsets.UTF_8));
+                    return text(server.receive());
+                } finally {
+                    server.close();
+                }
+            }).get(10, TimeUnit.SECONDS);
+            assertThat(got).isEqualTo("still open");
+        }
+    }
+
+    @Test
     void aCancelledReceiveLosesNoDatagram() throws Exception {
         String got = Runner.create().virtualTime(true).run(() -> {
             try (DatagramEndpoint server = DatagramEndpoint.bind("127.0.0.1", 0);

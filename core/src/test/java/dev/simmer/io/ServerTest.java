@@ -3,6 +3,8 @@ package dev.simmer.io;
 import dev.simmer.Async;
 import dev.simmer.AsyncCallable;
 import dev.simmer.ErrorReport;
+import dev.simmer.LoopThread;
+import dev.simmer.Promise;
 import dev.simmer.Runner;
 import dev.simmer.Task;
 import dev.simmer.sync.Event;
@@ -10,7 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,6 +23,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -58,6 +65,50 @@ class ServerTest {
             // the server aborted: a reset is as good an end as any
         }
         return total;
+    }
+
+    // ================================================================== the loop's thread
+
+    @Test
+    void closeFromAnotherThreadIsRefusedChangesNothingAndSaysToSubmitIt() throws Exception {
+        try (LoopThread lt = LoopThread.start()) {
+            Server server = lt.submit(() -> Streams.startServer((reader, writer) -> writer.write("hi\n"),
+                    LOOPBACK, 0)).get(10, TimeUnit.SECONDS);
+            Throwable refused = catchThrowable(server::close); // a shutdown hook's mistake
+            assertThat(refused).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("Server.close()").hasMessageContaining("submit(() -> server.close())");
+            for (Runnable call : List.<Runnable>of(server::stopAccepting, server::closeClients, server::abortClients,
+                    server::isServing, server::activeConnections)) {
+                assertThatThrownBy(call::run).isInstanceOf(IllegalStateException.class);
+            }
+            assertThat(lt.submit(server::isServing).get(10, TimeUnit.SECONDS)).as("still serving").isTrue();
+            try (Socket s = new Socket(LOOPBACK, server.port())) {
+                assertThat(new String(s.getInputStream().readNBytes(3), StandardCharsets.UTF_8)).isEqualTo("hi\n");
+            }
+            lt.submit(server::close).get(10, TimeUnit.SECONDS); // what the error says to do
+            assertThat(lt.submit(server::isServing).get(10, TimeUnit.SECONDS)).isFalse();
+            assertThatThrownBy(() -> new Socket(LOOPBACK, server.port()).close()).isInstanceOf(IOException.class);
+            try (ServerSocket again = new ServerSocket()) {
+                again.setReuseAddress(true);
+                again.bind(new InetSocketAddress(LOOPBACK, server.port())); // the listening socket was released
+            }
+        }
+    }
+
+    @Test
+    void closeFromAPlainCallbackIsRefusedBeforeItStopsAnything() throws Exception {
+        List<Object> got = virtual(() -> {
+            Server server = Streams.startServer((reader, writer) -> { }, LOOPBACK, 0);
+            Promise<Throwable> refused = new Promise<>();
+            Async.loop().callSoon(() -> refused.complete(catchThrowable(server::close)));
+            List<Object> out = new ArrayList<>();
+            out.add(refused.await().getMessage().contains("inside a task"));
+            out.add(server.isServing());
+            server.close();
+            out.add(server.isServing());
+            return out;
+        });
+        assertThat(got).containsExactly(true, true, false);
     }
 
     // ================================================================== a returned handler's connection

@@ -5,6 +5,7 @@ import dev.simmer.AsyncCallable;
 import dev.simmer.AsyncTimeoutException;
 import dev.simmer.CancelledException;
 import dev.simmer.ErrorReport;
+import dev.simmer.LoopThread;
 import dev.simmer.Promise;
 import dev.simmer.Runner;
 import dev.simmer.Task;
@@ -455,6 +456,55 @@ class StreamsTest {
         assertThat(got).isEqualTo("0123456789");
     }
 
+    @Test
+    void aCancelledReadToTheEndLosesNoData() throws Exception {
+        int[] got = virtual(() -> {
+            Promise<Void> more = new Promise<>();
+            ConnectionHandler peer = (reader, writer) -> {
+                writer.write(new byte[10_000]);
+                writer.drain();
+                more.await();
+                writer.write(new byte[10_000]);
+            };
+            try (Server server = Streams.startServer(peer, LOOPBACK, 0);
+                 Connection c = Streams.openConnection(LOOPBACK, server.port())) {
+                byte[] cut = Async.timeoutOrNull(Duration.ofMillis(100), () -> c.reader().read(-1));
+                int kept = c.reader().buffered();
+                more.complete(null);
+                return new int[] {cut == null ? -1 : cut.length, kept, c.reader().read(-1).length};
+            }
+        });
+        assertThat(got).as("cut short; kept buffered; then everything").containsExactly(-1, 10_000, 20_000);
+    }
+
+    @Test
+    void aReadToTheEndThatMeetsAResetKeepsWhatCameBefore() throws Exception {
+        List<Object> got = virtual(() -> {
+            List<Object> out = new ArrayList<>();
+            Promise<Void> done = new Promise<>();
+            ConnectionHandler victim = (reader, writer) -> {
+                try {
+                    reader.read(-1); // the peer resets after 10 bytes
+                } catch (IOException first) {
+                    out.add(first.getClass().getSimpleName());
+                    out.add(reader.read(100).length); // the 10 bytes that came before the reset: not lost
+                } finally {
+                    done.complete(null);
+                }
+            };
+            try (Server server = Streams.startServer(victim, LOOPBACK, 0)) {
+                Connection bad = Streams.openConnection(LOOPBACK, server.port());
+                bad.writer().write(new byte[10]);
+                socketOf(bad).setOption(StandardSocketOptions.SO_LINGER, 0);
+                Async.sleep(Duration.ofSeconds(1));
+                bad.writer().abort(); // RST instead of FIN
+                done.await();
+            }
+            return out;
+        });
+        assertThat(got).containsExactly("SocketException", 10);
+    }
+
     /** {@code size} bytes of a pattern that does not repeat within 251 bytes, so a misplaced byte shows. */
     private static byte[] pattern(int size) {
         byte[] b = new byte[size];
@@ -659,6 +709,106 @@ class StreamsTest {
             }
         });
         assertThat(got).isEqualTo(sent);
+    }
+
+    @Test
+    void aWriteFailureInsideTryWithResourcesIsCaughtAsItselfAndCloseAddsNothing() throws Exception {
+        List<Object> got = virtual(() -> {
+            List<Object> out = new ArrayList<>();
+            ConnectionHandler resetter = (reader, writer) -> {
+                reader.readExactly(1);
+                socketOf(new Connection(reader, writer)).setOption(StandardSocketOptions.SO_LINGER, 0);
+                writer.abort(); // RST: the client's next writes fail
+            };
+            try (Server server = Streams.startServer(resetter, LOOPBACK, 0)) {
+                IOException thrown = null;
+                try (Connection c = Streams.openConnection(LOOPBACK, server.port())) {
+                    c.writer().write("x");
+                    while (true) {
+                        try {
+                            c.writer().write(new byte[64 * 1024]);
+                            c.writer().drain();
+                        } catch (IOException e) {
+                            thrown = e;
+                            throw e;
+                        }
+                        Async.sleep(Duration.ofMillis(10));
+                    }
+                } catch (IOException e) {
+                    out.add(e == thrown ? "the write's own failure" : "another: " + e);
+                    out.add(e.getSuppressed().length);
+                } catch (RuntimeException e) {
+                    out.add(e.toString());
+                }
+            }
+            return out;
+        });
+        assertThat(got).containsExactly("the write's own failure", 0);
+    }
+
+    @Test
+    void closeThrowsAFailureOfSendingNobodyHasSeen() throws Exception {
+        Object got = virtual(() -> {
+            Promise<Void> go = new Promise<>();
+            ConnectionHandler resetter = (reader, writer) -> {
+                reader.readExactly(1);
+                go.await();
+                socketOf(new Connection(reader, writer)).setOption(StandardSocketOptions.SO_LINGER, 0);
+                writer.abort();
+            };
+            try (Server server = Streams.startServer(resetter, LOOPBACK, 0)) {
+                Connection c = Streams.openConnection(LOOPBACK, server.port());
+                c.writer().write("x");
+                c.writer().write(new byte[16 * 1024 * 1024]); // mostly buffered: the peer does not read
+                go.complete(null); // the peer resets: sending the rest fails inside close()
+                return catchThrowable(c::close);
+            }
+        });
+        assertThat(got).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void streamsRefuseCallsFromAnotherThreadAndChangeNothing() throws Exception {
+        try (LoopThread lt = LoopThread.start()) {
+            Promise<Void>[] release = new Promise[1];
+            Server server = lt.submit(() -> {
+                release[0] = new Promise<>();
+                return Streams.startServer((reader, writer) -> {
+                    writer.write("line one\nline two\n");
+                    writer.drain();
+                    release[0].await(); // then reads everything, and says how much came
+                    byte[] all = reader.read(-1);
+                    writer.write(all.length + "\n");
+                }, LOOPBACK, 0, StreamOptions.defaults().withBufferSizes(8192, 8192));
+            }).get(10, TimeUnit.SECONDS);
+            Connection c = lt.submit(() -> {
+                Connection conn = Streams.openConnection(LOOPBACK, server.port());
+                conn.reader().readLine(); // "line two" comes with it, and stays buffered
+                return conn;
+            }).get(10, TimeUnit.SECONDS);
+            StreamReader reader = c.reader();
+            StreamWriter writer = c.writer();
+            List<org.assertj.core.api.ThrowableAssert.ThrowingCallable> calls = List.of(
+                    () -> writer.write("small"), () -> writer.write(new byte[8 << 20]), reader::readLine,
+                    () -> reader.read(10), reader::buffered, writer::close, writer::abort, writer::drain,
+                    writer::writeEof, writer::bufferedBytes, writer::isClosing, c::close);
+            for (var call : calls) {
+                assertThat(catchThrowable(call)).isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("it did nothing").hasMessageContaining(".submit(");
+            }
+            String answer = lt.submit(() -> {
+                String first = reader.readLineUtf8(); // still there: the refused readLine took nothing
+                writer.write(new byte[8 << 20]);  // the writer is not wedged
+                release[0].complete(null);
+                writer.writeEof();
+                writer.drain();
+                String count = reader.readLineUtf8();
+                c.close();
+                server.close();
+                return first + " / " + count + " / " + writer.isClosing();
+            }).get(20, TimeUnit.SECONDS);
+            assertThat(answer).isEqualTo("line two / " + (8 << 20) + " / true");
+        }
     }
 
     @Test

@@ -45,6 +45,42 @@ class SubprocessTest {
     }
 
     @Test
+    void callsFromAnotherThreadAreRefusedAndChangeNothing() throws Exception {
+        try (dev.simmer.LoopThread lt = dev.simmer.LoopThread.start()) {
+            Subprocess p = lt.submit(() -> Subprocess.start("cat")).get(10, TimeUnit.SECONDS);
+            for (org.assertj.core.api.ThrowableAssert.ThrowingCallable call : List.<org.assertj.core.api.ThrowableAssert
+                    .ThrowingCallable>of(p::close, p::kill, p::waitFor, () -> p.stdin().write("x\n"),
+                    () -> p.stdin().close(), () -> p.stdout().readLine())) {
+                assertThat(catchThrowable(call)).isInstanceOf(IllegalStateException.class).hasMessageContaining("submit(");
+            }
+            assertThat(p.isAlive()).isTrue();
+            String echoed = lt.submit(() -> {
+                try (p) {
+                    p.stdin().write("still there\n");
+                    return p.stdout().readLineUtf8();
+                }
+            }).get(10, TimeUnit.SECONDS);
+            assertThat(echoed).isEqualTo("still there");
+            assertThat(p.isAlive()).isFalse();
+        }
+    }
+
+    @Test
+    void startOutsideATaskIsRefusedBeforeAnyProcessStarts(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path mark = dir.resolve("started");
+        Throwable refused = catchThrowable(() -> Subprocess.start("touch", mark.toString()));
+        assertThat(refused).isInstanceOf(IllegalStateException.class).hasMessageContaining("Subprocess.start(...)")
+                .hasMessageContaining("it did nothing");
+        Async.run(() -> {
+            try (Subprocess p = Subprocess.start("true")) {
+                p.waitFor(); // a process run after the refusal has ended: one started by it would have too
+            }
+        });
+        assertThat(mark).as("no process was started").doesNotExist();
+    }
+
+    @Test
     void stderrAndANonZeroExit() throws Exception {
         List<String> got = Runner.create().virtualTime(true).run(() -> {
             try (Subprocess p = Subprocess.start("sh", "-c", "echo out; echo err >&2; exit 3")) {
