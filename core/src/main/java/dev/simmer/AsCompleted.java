@@ -1,5 +1,7 @@
 package dev.simmer;
 
+import dev.simmer.internal.WaitLabels;
+
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.NoSuchElementException;
@@ -26,6 +28,7 @@ final class AsCompleted<T> implements AsyncIterable<Task<T>>, AsyncIterator<Task
     private final ArrayDeque<Task<T>> ended = new ArrayDeque<>();
     private final String timeoutDescription;
     private int remaining;
+    private static final WaitLabels.Label NEXT = WaitLabels.of("Async.asCompleted(...): the next task to end", null);
     private Promise<Void> arrival;
     private TimerHandle timer;
     private boolean timedOut;
@@ -88,7 +91,7 @@ final class AsCompleted<T> implements AsyncIterable<Task<T>>, AsyncIterator<Task
                         + " with " + (remaining + 1) + " task(s) still running", null);
             }
             Task<?> me = loop.requireTask("AsCompleted.next");
-            Promise<Void> a = new Promise<>(loop);
+            Promise<Void> a = new Promise<Void>(loop).label(NEXT);
             arrival = a;
             try {
                 me.waitFor(a, false);

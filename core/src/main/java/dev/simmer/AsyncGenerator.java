@@ -1,5 +1,7 @@
 package dev.simmer;
 
+import dev.simmer.internal.WaitLabels;
+
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -64,6 +66,9 @@ import java.util.Set;
  * @param <T> the element type
  */
 public final class AsyncGenerator<T> implements AsyncIterable<T> {
+    // what task dumps say of the consumer and of the producer while each waits for the other
+    private static final WaitLabels.Label NEXT_ELEMENT = WaitLabels.of("AsyncIterator.hasNext(): the generator's next element", null);
+    private static final WaitLabels.Label CONSUMER_WANTS_MORE = WaitLabels.of("emit(...): the consumer to ask for the next element", null);
 
     /**
      * A generator body: emits elements through {@code out}; may suspend anywhere.
@@ -204,7 +209,7 @@ public final class AsyncGenerator<T> implements AsyncIterable<T> {
             if (producerEnded) {
                 return finish(me); // parked producer cancelled from elsewhere
             }
-            Promise<Void> r = new Promise<>(loop);
+            Promise<Void> r = new Promise<Void>(loop).label(NEXT_ELEMENT);
             reply = r;
             state = State.RUNNING;
             if (producer == null) {
@@ -324,7 +329,7 @@ public final class AsyncGenerator<T> implements AsyncIterable<T> {
             }
             item = value;
             state = State.READY;
-            Promise<Void> res = new Promise<>(l);
+            Promise<Void> res = new Promise<Void>(l).label(CONSUMER_WANTS_MORE);
             resume = res;
             reply.complete0(null);
             while (!res.isDone()) {

@@ -1,5 +1,7 @@
 package dev.simmer;
 
+import dev.simmer.internal.WaitLabels;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -118,11 +120,7 @@ final class Gather {
             });
         }
         // As asyncio's gathering future: cancelling the gatherer cancels the children at once.
-        settled.onCancelRequest(() -> {
-            for (Task<?> c : children) {
-                c.cancel();
-            }
-        });
+        settled.onCancelRequest(new CancelHook(children, remaining));
         try {
             if (!settled.isDone()) {
                 parent.waitFor(settled, true);
@@ -172,5 +170,20 @@ final class Gather {
             }
         }
         return pending;
+    }
+
+    /** Cancels the children when the gatherer is cancelled; and says in task dumps what the gatherer waits for. */
+    private record CancelHook(List<? extends Task<?>> children, int[] remaining) implements Runnable, WaitLabels.Label {
+        @Override
+        public void run() {
+            for (Task<?> c : children) {
+                c.cancel();
+            }
+        }
+
+        @Override
+        public String describe(Object promise) {
+            return "Async.gather(...): " + remaining[0] + " of " + children.size() + " tasks still running";
+        }
     }
 }

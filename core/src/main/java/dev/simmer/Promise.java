@@ -102,7 +102,8 @@ public final class Promise<T> extends Completion<T> {
     /**
      * Runs {@code hook} at once, inside the request, when a task waiting on this promise is
      * cancelled and passes the cancellation on (before the promise ends cancelled). For
-     * promises that stand for other work, such as gather's children.
+     * promises that stand for other work, such as gather's children. A hook that is also a
+     * {@link WaitLabels.Label} labels the promise too (the two share one field).
      */
     void onCancelRequest(Runnable hook) {
         this.extra = hook;

@@ -283,6 +283,42 @@ class EventLoopTest {
     }
 
     @Test
+    void dumpsSayWhatGatherAsCompletedAndAGeneratorWaitFor() throws Exception {
+        Loops.virtual(() -> {
+            Task<?> gatherer = Async.createTask("gatherer", () -> Async.gather(
+                    () -> { Async.sleep(Duration.ofSeconds(1)); return 1; },
+                    () -> { Async.sleep(Duration.ofSeconds(2)); return 2; }));
+            Task<?> slow = Async.createTask("slow", () -> Async.sleep(Duration.ofSeconds(3)));
+            Task<?> nexter = Async.createTask("nexter", () -> {
+                for (Task<?> t : Async.asCompleted(List.of(slow))) {
+                    t.await();
+                }
+            });
+            AsyncIterable<Integer> numbers = AsyncIterable.generate(out -> {
+                Async.sleep(Duration.ofSeconds(4));
+                out.emit(1);
+            });
+            Task<?> consumer = Async.createTask("consumer", () -> {
+                try (AsyncIterator<Integer> it = numbers.iterator()) {
+                    it.hasNext();
+                }
+            });
+            Async.yieldNow();
+            Async.yieldNow();
+            String dump = Async.loop().dumpTasks();
+            assertThat(dump).contains("'gatherer': awaiting Async.gather(...): 2 of 2 tasks still running")
+                    .contains("'nexter': awaiting Async.asCompleted(...): the next task to end")
+                    .contains("'consumer': awaiting AsyncIterator.hasNext(): the generator's next element")
+                    .doesNotContain("Promise@");
+            for (Task<?> t : List.of(gatherer, nexter, consumer, slow)) {
+                t.cancel();
+            }
+            Async.gatherSettled(List.of(gatherer, nexter, consumer, slow));
+            return null;
+        });
+    }
+
+    @Test
     void engineIsTheSelectedOne() throws Exception {
         EngineKind inside = Loops.virtual(() -> Async.loop().engine());
         assertThat(inside).isEqualTo(Async.engine());
