@@ -186,25 +186,24 @@ public final class EventLoop {
      * new Thread(() -> loop.callSoonThreadsafe(() -> promise.complete("done"))).start();
      * }</pre>
      *
-     * <p>Once the loop has begun to close (its main task has ended, or
-     * {@link LoopThread#close()} was called), a call from another thread is refused with a
-     * {@link java.util.concurrent.RejectedExecutionException}: a closing loop takes no new work
-     * from outside, so a thread that keeps handing it callbacks cannot keep it from closing.
-     * The loop's own tasks and callbacks may still call it while it closes (it then works as
-     * {@link #callSoon}). Once closed, it throws {@link IllegalStateException} (asyncio's
-     * {@code RuntimeError('Event loop is closed')}).
+     * <p>While the loop closes (its main task has ended, or {@link LoopThread#close()} was
+     * called) callbacks are still taken, as in asyncio: the {@code finally} blocks of cancelled
+     * tasks may be waiting for exactly such a callback (a {@link Promise} completed from
+     * another thread). They cannot keep the loop open: it closes once its tasks have ended,
+     * after at most a few passes of callbacks still ready. New tasks from other threads
+     * ({@link #submit}) are refused while it closes. A {@code finally} that must wait for
+     * another thread while the loop closes should await a {@link java.util.concurrent.CompletableFuture}
+     * ({@link Async#await}), which the loop counts as work in flight and waits for; a promise
+     * that another thread completes through this method is not, and a closing loop gives up
+     * on a task that waits only for such a promise. Once closed, this throws
+     * {@link IllegalStateException} (asyncio's {@code RuntimeError('Event loop is closed')}).
      *
      * @param callback a plain callback; it runs on the loop thread and must not suspend
      * @return a handle that can cancel the callback before it runs
-     * @throws java.util.concurrent.RejectedExecutionException if called from another thread while the loop is
-     *     closing
      * @throws IllegalStateException if the loop is closed
      */
     public Handle callSoonThreadsafe(Runnable callback) {
         Handle h = new Handle(Objects.requireNonNull(callback, "callback"));
-        if (refusesWorkFromHere()) {
-            throw ThreadBridge.closing(this, "callSoonThreadsafe");
-        }
         if (!post(h)) {
             throw new IllegalStateException("The event loop is closed: callSoonThreadsafe cannot run anything on it any more.");
         }

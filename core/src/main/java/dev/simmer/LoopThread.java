@@ -143,10 +143,11 @@ public final class LoopThread implements AutoCloseable {
     /**
      * Runs {@code callback} on the loop thread soon ({@link EventLoop#callSoonThreadsafe}).
      *
+     * <p>Still taken while the loop closes, so that a task's {@code finally} can wait for a
+     * callback from another thread; see {@link EventLoop#callSoonThreadsafe}.
+     *
      * @param callback a plain callback; it must not suspend
      * @return a handle that can cancel the callback before it runs
-     * @throws java.util.concurrent.RejectedExecutionException if {@link #close()} has been called and the loop
-     *     is closing (it takes no new work from other threads)
      * @throws IllegalStateException if the loop is closed; its cause is what the loop died of, if it did
      */
     public Handle execute(Runnable callback) {
@@ -167,9 +168,9 @@ public final class LoopThread implements AutoCloseable {
     }
 
     /**
-     * Stops the loop: from the moment it is called, work handed in from other threads is
-     * refused ({@link #submit} and {@link #execute}: a thread that keeps submitting cannot keep
-     * the loop alive); tasks still running are cancelled and run until they have ended (their
+     * Stops the loop: from the moment it is called, new tasks from other threads are refused
+     * ({@link #submit}: a thread that keeps submitting cannot keep the loop alive; callbacks
+     * handed in with {@link #execute} still run while the loop closes, and cannot keep it open); tasks still running are cancelled and run until they have ended (their
      * {@code finally} blocks may suspend), then the thread ends; waits for that. If the loop
      * died instead, throws what it died of, once. Calling it again does nothing.
      *

@@ -136,7 +136,11 @@ final class MonitorWatchdog {
         String monitor = info == null || info.getLockInfo() == null ? null : info.getLockInfo().toString();
         String owner = info == null || info.getLockOwnerId() < 0 || info.getLockOwnerName() == null ? null
                 : info.getLockOwnerName();
-        loop.report(new ErrorReport(diagnosis(task, at, seconds, monitor, owner, suspendedTasks(loop, task)), stack, task));
+        // The suspended tasks are listed only when no thread owns the monitor: then one of them
+        // does, and the loop cannot move while we read their stacks. An owning thread may let go
+        // at any moment, and the loop would resume them under our feet.
+        List<String> suspended = owner == null ? suspendedTasks(loop, task) : List.of();
+        loop.report(new ErrorReport(diagnosis(task, at, seconds, monitor, owner, suspended), stack, task));
     }
 
     /** The loop's tasks suspended now, but {@code blocked}, each with what it waits on and where. */

@@ -109,7 +109,9 @@ public final class Runner {
     /**
      * Who receives errors no caller can receive; see {@link EventLoop#setExceptionHandler}.
      *
-     * @param handler called on the loop thread with each report; {@code null} (the default) logs them through
+     * @param handler called with each report, on the loop thread but for the monitor watchdog's
+     *     reports (a loop stuck on a {@code synchronized} block cannot run anything: those come from the
+     *     watchdog's own thread), so it must be thread-safe; {@code null} (the default) logs them through
      *     {@link System.Logger} "dev.simmer"
      * @return this runner
      */

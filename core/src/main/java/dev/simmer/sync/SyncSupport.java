@@ -33,13 +33,14 @@ final class SyncSupport {
         } catch (IllegalStateException e) {
             call = qualified(primitive, call);
             throw new IllegalStateException(call + " must be called from the thread of a running event loop (inside"
-                    + " Async.run); from another thread, hand the call to the loop with EventLoop.callSoonThreadsafe.",
+                    + " Async.run); from another thread, hand the work to the loop with loop.submit(...) (or LoopThread.submit), or"
+                    + " a plain callback with loop.callSoonThreadsafe(...).",
                     e);
         }
         if (bound != null && bound != here) {
             throw new IllegalStateException(qualified(primitive, call) + ": " + primitive + " belongs to another event loop (a primitive is"
-                    + " bound to the loop that first uses it). Create one per loop, or hand the work to the owning"
-                    + " loop with its callSoonThreadsafe.");
+                    + " bound to the loop that first uses it). Create one per loop, hand the work to the owning"
+                    + " loop with its submit(...), or use a dev.simmer.sync.Channel between loops.");
         }
         return here;
     }
