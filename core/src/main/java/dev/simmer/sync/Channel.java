@@ -76,7 +76,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * it completes; the wake-up reaches the task's loop through that loop's thread-safe inbox, the
  * door {@link dev.simmer.EventLoop#callSoonThreadsafe} uses too. While it waits, its loop counts it as
  * work in flight on another thread: the loop does not report a deadlock for it, and a
- * virtual clock does not jump past it. For tasks of a single loop, {@link Queue} is cheaper
+ * virtual clock stops while it waits (so a channel that only a sleeping task of the same loop
+ * would feed hangs on virtual time). For tasks of a single loop, {@link Queue} is cheaper
  * and keeps virtual time moving.
  *
  * <p>Thread-safe: one channel may be used from any number of loops and threads at once. Its
