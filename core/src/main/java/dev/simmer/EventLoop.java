@@ -47,7 +47,8 @@ public final class EventLoop {
      * the one thread-safe door, and it wakes the loop. Entries of the ready queue are
      * Tasks (run a step), Handles (run a callback unless cancelled), due Timers (wake the
      * task that sleeps, or run the timer's callback) or Runnables (internal callbacks).
-     * runOnce() is the only place callbacks and task steps are run.
+     * runOnce() is the only place callbacks and task steps are run (on the threads engine,
+     * stepEnded runs a pass on, on the thread of the task whose step ended: see there).
      *
      * inFlight counts thread-side work that will report back through the inbox (toThread,
      * awaited CompletionStages). With nothing ready, no live timer and nothing in flight, a
@@ -81,6 +82,9 @@ public final class EventLoop {
     private Task<?> current;
     private Task<?> mainTask;
     private final boolean runAheadAllowed;
+    final boolean handsOff; // threads engine: a body's thread runs the pass on to the next step (stepEnded)
+    private Thread passThread; // the body's thread that runs the pass on (stepEnded), while it does; else null
+    private Throwable handOffFailed; // escaped the pass on a body's thread; the loop's thread rethrows it
     private boolean runningAhead;
     private VirtualMachineError fatal; // thrown by an entry run ahead; rethrown at the end of the pass
     private volatile Throwable diedOf; // what escaped a pass and ended the loop; read from any thread
@@ -122,6 +126,9 @@ public final class EventLoop {
         this.runAheadAllowed = runAhead;
         ThreadContextBridge<?>[] registered = ThreadContextBridge.forNewLoop();
         this.bridges = registered == null ? null : new BridgedState(this, registered);
+        // Not in debug mode (its watchdog times each step from the loop's thread), and not with
+        // bridges (callbacks would run on a body's thread, whose bridged state is the task's).
+        this.handsOff = engine.kind() == EngineKind.THREADS && runAhead && !debug && bridges == null;
     }
 
     // ===================================================================== public API
@@ -530,6 +537,20 @@ public final class EventLoop {
         } else if (io != null && io.wantsSelect()) {
             io.select(0, readySink, inboxFilled); // a busy loop still polls I/O every pass
         }
+        startPass();
+        while (passRemaining > 0) { // a direct hand-off may have run the pass on (see stepEnded)
+            passRemaining--;
+            run(ready.poll());
+        }
+        if (fatal != null) { // raised while running ahead, inside the last step of this pass
+            VirtualMachineError e = fatal;
+            fatal = null;
+            throw e;
+        }
+    }
+
+    /** Steps 2 to 4 of a pass, up to running its entries: they are the next passRemaining ones of the ready queue. */
+    private void startPass() {
         moveInInboxAndDueTimers();
         int n = ready.size();
         passes++;
@@ -539,14 +560,71 @@ public final class EventLoop {
         if (shuffle != null) {
             shuffleReady(n);
         }
-        for (passRemaining = n; passRemaining > 0; ) {
-            passRemaining--;
-            run(ready.poll());
+        passRemaining = n;
+    }
+
+    /*
+     * Direct hand-off (threads engine). Each task body runs on a virtual thread of its own.
+     * When a step ends, its thread does not wake the loop's thread to run the rest of the pass:
+     * it runs it itself (stepEnded), entry by entry, up to the next task step, and hands the
+     * baton straight to that task's thread. At the end of a pass it begins the next one the way
+     * runOnce would when it need not wait: the selector polled, the inbox and due timers moved
+     * in, the entries shuffled under schedule fuzzing. Whenever the loop's thread would do
+     * something else between passes (wait for work, report a deadlock, see the main task's
+     * end, close), control goes back to it: it waits in the step it began (Task.step). Every
+     * entry runs in the order the loop's thread would have run it; only the thread differs.
+     * A task that runs ahead (runAhead) waits for its child on its own thread, so the child's
+     * step hands straight back to it.
+     */
+    /** On {@code ended}'s thread, its step over: ends the step, runs the pass on; the next fiber, or null for the loop's thread. */
+    Engine.Fiber stepEnded(Task<?> ended, boolean finished) {
+        try {
+            exitStep(ended);
+            ended.stepEndedOnBody(finished);
+            if (runningAhead) {
+                return null; // the waiting task runs the rest
+            }
+            passThread = Thread.currentThread(); // acts as the loop's thread for callbacks (inLoopThread)
+            while (true) {
+                if (passRemaining == 0) {
+                    if (state != LoopState.RUNNING || mainTask.isDone() || (ready.isEmpty() && inbox.isEmpty())) {
+                        return null; // between passes the loop's thread has more to do than begin the next
+                    }
+                    unretrieved.passBegins();
+                    if (io != null && io.wantsSelect()) {
+                        io.select(0, readySink, inboxFilled);
+                    }
+                    startPass();
+                    continue;
+                }
+                passRemaining--;
+                Object entry = ready.poll();
+                if (entry instanceof Task<?> task) {
+                    if (task.beginStep()) {
+                        return task.fiber();
+                    }
+                } else {
+                    run(entry);
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            handOffFailed = e; // escapes the pass, as it would have on the loop's thread
+            return null;
+        } finally {
+            passThread = null;
         }
-        if (fatal != null) { // raised while running ahead, inside the last step of this pass
-            VirtualMachineError e = fatal;
-            fatal = null;
-            throw e;
+    }
+
+    /** On the loop's thread, once control is back from a chain of hand-offs: rethrows what escaped the pass there. */
+    void handBackDone() {
+        Throwable e = handOffFailed;
+        if (e != null) {
+            handOffFailed = null;
+            passRemaining = 0;
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
+            throw (Error) e;
         }
     }
 
@@ -1073,9 +1151,11 @@ public final class EventLoop {
 
     /**
      * Whether the calling thread is this loop's own thread while the loop runs: true in every
-     * task and callback on the fast path; false on any other thread (on the threads engine a
-     * task's body runs on a thread of its own, so this is false there and {@link Async#loop()}
-     * is the way to find the loop). A cheap check for code that holds a loop and must know
+     * task and callback on the fast path, and in every callback on the threads engine (which
+     * may run a callback on the thread of the task whose step just ended: that thread then acts
+     * as the loop's); false on any other thread (on the threads engine a task's body runs on a
+     * thread of its own, so this is false in a task there and {@link Async#loop()} is the way to
+     * find the loop). A cheap check for code that holds a loop and must know
      * whether it may use it directly (Netty's {@code inEventLoop()}). Thread-safe.
      *
      * <pre>{@code
@@ -1087,7 +1167,8 @@ public final class EventLoop {
      * @return {@code true} on this loop's thread before it has closed
      */
     public boolean inLoopThread() {
-        return Thread.currentThread() == thread && state != LoopState.CLOSED;
+        Thread t = Thread.currentThread(); // passThread: only its own thread ever finds itself there
+        return (t == thread || (t == passThread && current == null)) && state != LoopState.CLOSED;
     }
 
     /** What escaped a pass and ended the loop (a StackOverflowError in a callback, say), or null. Any thread. */

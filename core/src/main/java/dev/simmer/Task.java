@@ -239,21 +239,14 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
 
     /** One step: run the body until it suspends or ends. The loop's ready queue calls this. */
     void step() {
-        scheduled = false;
-        if (phase == Phase.DONE) {
+        if (!beginStep()) {
             return;
         }
-        if (fiber == null) {
-            if (mustCancel) { // cancelled before its first step: the body never runs
-                mustCancel = false;
-                end();
-                cancel0(pendingCancelMessage);
-                return;
-            }
-            fiber = new FiberBody();
+        if (loop.handsOff) { // the body's thread ends the step, and may run the loop's next ones
+            loop.engine.resume(fiber);
+            loop.handBackDone();
+            return;
         }
-        phase = Phase.RUNNING;
-        loop.enterStep(this);
         boolean finished;
         try {
             finished = loop.engine.resume(fiber);
@@ -265,11 +258,51 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
         }
     }
 
+    /**
+     * The start of a step, up to resuming the body: false if there is nothing to resume (the
+     * task has ended, or was cancelled before its first step and ends now).
+     */
+    boolean beginStep() {
+        scheduled = false;
+        if (phase == Phase.DONE) {
+            return false;
+        }
+        if (fiber == null) {
+            if (mustCancel) { // cancelled before its first step: the body never runs
+                mustCancel = false;
+                end();
+                cancel0(pendingCancelMessage);
+                return false;
+            }
+            fiber = new FiberBody();
+        }
+        phase = Phase.RUNNING;
+        loop.enterStep(this);
+        return true;
+    }
+
+    /** The fiber whose step {@link #beginStep} began. */
+    Fiber fiber() {
+        return fiber;
+    }
+
+    /** A direct hand-off ended the step on the body's thread: a finished body's fiber is let go. */
+    void stepEndedOnBody(boolean finished) {
+        if (finished) {
+            fiber = null;
+        }
+    }
+
     /** What the engine runs: this task's body, named after the task (the engine keeps its state in it). */
     private final class FiberBody extends Fiber {
         @Override
         public void run() {
             runBody();
+        }
+
+        @Override
+        protected Fiber stepEnded(boolean finished) {
+            return loop.handsOff ? loop.stepEnded(Task.this, finished) : null;
         }
 
         @Override

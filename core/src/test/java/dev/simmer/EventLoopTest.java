@@ -36,6 +36,66 @@ class EventLoopTest {
     }
 
     @Test
+    void onTheThreadsEngineTheTaskWhoseStepEndsRunsThePassOn() throws Exception {
+        // Direct hand-off: no trip through the loop's thread between two steps. The callback b
+        // schedules runs in the next pass right after a's step, on a's thread, which acts as
+        // the loop's thread meanwhile; on the fast path everything runs on the loop's thread.
+        List<String> log = new ArrayList<>();
+        Thread[] seen = new Thread[3]; // main, a, the callback
+        boolean[] inLoop = new boolean[1];
+        Loops.virtual(() -> {
+            seen[0] = Thread.currentThread();
+            Task<Void> a = Async.createTask(() -> {
+                seen[1] = Thread.currentThread();
+                log.add("a");
+                Async.yieldNow();
+                log.add("a again");
+            });
+            Task<Void> b = Async.createTask(() -> {
+                log.add("b");
+                Async.loop().callSoon(() -> {
+                    seen[2] = Thread.currentThread();
+                    inLoop[0] = Async.loop().inLoopThread();
+                    log.add("callback");
+                });
+                Async.yieldNow();
+                log.add("b again");
+            });
+            a.await();
+            b.await();
+        });
+        assertThat(log).containsExactly("a", "b", "a again", "callback", "b again");
+        assertThat(inLoop[0]).as("inLoopThread in the callback").isTrue();
+        assertThat(seen[2]).as("the callback's thread")
+                .isSameAs(Async.engine() == EngineKind.THREADS ? seen[1] : seen[0]);
+    }
+
+    @Test
+    void aJvmErrorInACallbackRunOnATasksThreadEndsTheLoopAsOnTheLoopsOwn() {
+        for (boolean handOff : new boolean[] {false, true}) { // handed off only with running ahead on
+            List<String> log = new ArrayList<>();
+            assertThatThrownBy(() -> Runner.create().virtualTime(true).runAhead(handOff).run(() -> {
+                Task<Void> other = Async.createTask(() -> {
+                    log.add("other");
+                    Async.yieldNow(); // the callback is next in this pass: run on this thread when handed off
+                    log.add("other again");
+                });
+                Async.loop().callSoon(() -> {
+                    throw new StackOverflowError("from a callback");
+                });
+                try {
+                    Async.yieldNow();
+                    log.add("main again");
+                } catch (CancelledException e) {
+                    log.add("main cancelled");
+                }
+                other.await();
+            })).as("hand-off: %s", handOff).isInstanceOf(StackOverflowError.class).hasMessage("from a callback");
+            assertThat(log).as("hand-off: %s", handOff).containsExactly("other", "main cancelled");
+        }
+    }
+
+    @Test
     void callSoonRunsCallbacksInOrderOnTheNextPass() throws Exception {
         List<String> log = new ArrayList<>();
         Loops.virtual(() -> {

@@ -60,6 +60,20 @@ public interface Engine {
         @Override
         public abstract void run();
 
+        /**
+         * Called by an engine that runs bodies on threads of their own, on the body's thread,
+         * as a step ends: the body has suspended ({@code finished} false) or returned. The loop
+         * ends the step there and may run on, on that same thread, up to its next task step:
+         * the fiber it returns, whose step has begun, is resumed next (this very fiber to carry
+         * on at once). Null gives control back to the thread that resumed the chain.
+         *
+         * @param finished whether the body has returned
+         * @return the fiber to resume next, or null
+         */
+        protected Fiber stepEnded(boolean finished) {
+            return null;
+        }
+
         /** A name for the body's thread, if the engine gives it one; asked only then. */
         public abstract String name();
     }

@@ -7,12 +7,15 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The portable path: each coroutine body runs on its own virtual thread, and a baton passes
- * between the loop thread and that thread, so exactly one task body runs at a time and only
- * the loop decides who runs next. Needs no JVM flag.
+ * between threads, so exactly one of them runs at a time and only the loop decides who runs
+ * next. Needs no JVM flag.
  *
- * <p>The baton is one volatile field, {@code turn}: the loop sets it to {@code BODY} and
- * parks until the body sets it back to {@code LOOP} (by suspending or finishing). The
- * volatile write and read order every other write of either side.
+ * <p>The loop's thread resumes a fiber and waits ({@link Home}). When that fiber's step ends,
+ * its own thread asks the loop ({@link Fiber#stepEnded}) for the next fiber: the loop may run
+ * its pass right there, on that thread, up to the next task step, and the baton goes straight
+ * to that task's thread (direct hand-off: one wake-up per switch, not two). When the loop
+ * names no next fiber (it must wait, or the pass must be run by its own thread), control goes
+ * back to the thread that waits.
  */
 public final class ThreadEngine implements Engine {
     static final ThreadEngine INSTANCE = new ThreadEngine();
@@ -71,18 +74,52 @@ public final class ThreadEngine implements Engine {
         return result;
     }
 
+    /**
+     * Starts or wakes {@code fiber}'s thread and waits until control comes back to the caller:
+     * when a body's step ends and {@link Fiber#stepEnded} names no next fiber. With a direct
+     * hand-off that may be many steps (of other fibers too) later; the result then tells
+     * whether the last body to hand back had finished.
+     */
     @Override
     public boolean resume(Fiber fiber) {
-        Baton baton = (Baton) fiber.state;
-        if (baton == null) {
-            fiber.state = baton = new Baton(fiber);
-        }
-        return baton.resume();
+        Home home = new Home(Thread.currentThread());
+        transfer(fiber, home);
+        home.await();
+        return home.finished;
     }
 
     @Override
     public void suspend(Fiber fiber) {
         ((Baton) fiber.state).suspend();
+    }
+
+    /** Hands control to {@code next}'s thread (starting it on its first step); it hands back to {@code home}. */
+    private static void transfer(Fiber next, Home home) {
+        Baton baton = (Baton) next.state;
+        if (baton == null) {
+            next.state = baton = new Baton(next);
+        }
+        baton.home = home;
+        Thread t = baton.thread;
+        if (t == null) {
+            baton.thread = t = Thread.ofVirtual().name("simmer-" + next.name()).unstarted(baton::runBody);
+            baton.go = true;
+            t.start();
+        } else {
+            baton.go = true;
+            LockSupport.unpark(t);
+        }
+    }
+
+    /** Gives control to {@code next}, or, if null, back to {@code home} (its {@code finished} told). */
+    private static void pass(Fiber next, Home home, boolean finished) {
+        if (next != null) {
+            transfer(next, home);
+        } else {
+            home.finished = finished;
+            home.turn = true;
+            LockSupport.unpark(home.thread);
+        }
     }
 
     @Override
@@ -98,60 +135,81 @@ public final class ThreadEngine implements Engine {
         return baton == null ? null : baton.thread;
     }
 
-    private enum Turn { LOOP, BODY }
+    /** The thread that resumed a chain of steps and waits for control to come back. */
+    private static final class Home {
+        final Thread thread;
+        volatile boolean turn;
+        boolean finished; // written before the volatile turn, read after it
 
-    /** A fiber's virtual thread and the baton passed between it and whoever resumes it. */
-    private static final class Baton {
-        private final Fiber body;
-        private volatile Thread thread; // the body's virtual thread, started on the first resume
-        private Thread loopThread;    // who resumed us last
-        private volatile Turn turn = Turn.LOOP;
-        private volatile boolean finished;
-
-        Baton(Fiber body) {
-            this.body = body;
+        Home(Thread thread) {
+            this.thread = thread;
         }
 
-        boolean resume() {
-            loopThread = Thread.currentThread();
-            turn = Turn.BODY;
-            if (thread == null) {
-                thread = Thread.ofVirtual().name("simmer-" + body.name()).unstarted(this::runBody);
-                thread.start();
-            } else {
-                LockSupport.unpark(thread);
-            }
-            waitFor(Turn.LOOP);
-            return finished;
-        }
-
-        void suspend() {
-            turn = Turn.LOOP;
-            LockSupport.unpark(loopThread);
-            waitFor(Turn.BODY);
-        }
-
-        private void runBody() {
-            try {
-                body.run();
-            } finally {
-                finished = true;
-                turn = Turn.LOOP;
-                LockSupport.unpark(loopThread);
-            }
-        }
-
-        /** Parks until it is {@code mine}'s turn; an interrupt is kept for later, not lost. */
-        private void waitFor(Turn mine) {
+        void await() {
             boolean interrupted = false;
-            while (turn != mine) {
+            while (!turn) {
                 LockSupport.park(this);
                 if (Thread.interrupted()) {
                     interrupted = true;
                 }
             }
             if (interrupted) {
-                Thread.currentThread().interrupt();
+                Thread.currentThread().interrupt(); // kept for later, not lost
+            }
+        }
+    }
+
+    /**
+     * A fiber's virtual thread and its baton. The baton is the volatile {@code go}: the side
+     * that hands control over writes it last, after every write of its own, and the side
+     * that takes control reads it first, so each sees the other's writes.
+     */
+    private static final class Baton {
+        private final Fiber body;
+        private volatile Thread thread; // the body's virtual thread, started on the first resume
+        private Home home;              // who waits at the end of the chain this step belongs to
+        private volatile boolean go;
+
+        Baton(Fiber body) {
+            this.body = body;
+        }
+
+        /**
+         * On the body's thread: the step ends; the loop runs on this thread up to the next
+         * fiber (direct hand-off), which is resumed before this thread parks, unless it is
+         * this very one, which then simply carries on.
+         */
+        void suspend() {
+            Home h = home;
+            Fiber next = body.stepEnded(false);
+            if (next == body) {
+                return;
+            }
+            go = false; // before handing over: whoever hands control back sets it
+            pass(next, h, false);
+            boolean interrupted = false;
+            while (!go) {
+                LockSupport.park(this);
+                if (Thread.interrupted()) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt(); // kept for later, not lost
+            }
+        }
+
+        private void runBody() {
+            Fiber next = null;
+            try {
+                body.run();
+            } finally {
+                Home h = home;
+                try {
+                    next = body.stepEnded(true);
+                } finally {
+                    pass(next, h, true);
+                }
             }
         }
     }
