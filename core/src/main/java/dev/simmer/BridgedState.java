@@ -49,14 +49,18 @@ final class BridgedState {
             rootOn = null;
         }
         for (ThreadContextBridge<?> b : bridges) {
-            restore(b, task.currentContext.values.get(b.key), task);
+            restore(b, task.runningValues().get(b.key), task);
         }
     }
 
     /** The step ends on this thread: the task keeps what the thread holds ({@code keep}), the thread is cleared. */
     void stepEnds(Task<?> task, boolean keep) {
         if (keep) {
-            task.currentContext.values = captureInto(task.currentContext.values, task);
+            Map<ContextVar<?>, Object> before = task.runningValues();
+            Map<ContextVar<?>, Object> now = captureInto(before, task);
+            if (now != before) {
+                task.runningContext().values = now;
+            }
         }
         for (ThreadContextBridge<?> b : bridges) {
             restore(b, null, task);

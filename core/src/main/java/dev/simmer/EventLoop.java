@@ -988,7 +988,10 @@ public final class EventLoop {
 
     private <T> Task<T> newTask(Object body, String name) {
         Task<T> task = new Task<>(this, body, name, ++taskIds);
-        task.useContext(new ContextVar.Context(currentContext().values())); // a copy of the creator's (its map is immutable, so shared)
+        // a copy of the creator's values (an immutable map, so shared); its Context is made when first needed
+        Task<?> creator = current;
+        task.inherit(bridges != null ? currentContext().values() // the thread's latest MDC and such first
+                : creator != null ? creator.runningValues() : rootContext.values);
         Task<?> tail = liveTail;
         task.prevLive = tail;
         if (tail == null) {
@@ -1032,7 +1035,7 @@ public final class EventLoop {
     /** The context ContextVars use: the one the running task runs in, or the loop's own in a plain callback. */
     ContextVar.Context currentContext() {
         Task<?> t = current;
-        ContextVar.Context c = t != null ? t.currentContext : rootContext;
+        ContextVar.Context c = t != null ? t.runningContext() : rootContext;
         if (bridges != null) { // the bridged state as the thread holds it now (an MDC.put since the step began)
             c.values = bridges.sync(t, c.values);
         }
@@ -1042,7 +1045,7 @@ public final class EventLoop {
     /** Makes {@code context} the one the running task (or callback) runs in; returns the one it replaces. */
     ContextVar.Context swapContext(ContextVar.Context context) {
         Task<?> t = current;
-        ContextVar.Context before = t != null ? t.currentContext : rootContext;
+        ContextVar.Context before = t != null ? t.runningContext() : rootContext;
         if (bridges != null) { // Context.run: the context left keeps what the thread holds; the thread takes the entered one's
             before.values = bridges.sync(t, before.values);
             bridges.switched(before.values, context.values, t);

@@ -76,8 +76,12 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
 
     // The task's context (asyncio's Task.get_context()), and the one its body runs in now:
     // the same, or another entered with Context.run. ContextVar.set writes into the latter.
+    // Both are made on first need (runningContext()): until then they are null and the task
+    // runs in its creator's values, `inherited` (immutable, shared), so a task that never
+    // touches a ContextVar costs no Context object. context == null iff currentContext == null.
     private ContextVar.Context context;
     ContextVar.Context currentContext;
+    private java.util.Map<ContextVar<?>, Object> inherited;
 
     // Intrusive list of the loop's live tasks.
     Task<?> prevLive;
@@ -120,6 +124,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
      * @return the task's context; never {@code null}
      */
     public ContextVar.Context context() {
+        runningContext();
         return context;
     }
 
@@ -127,6 +132,30 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
     void useContext(ContextVar.Context c) {
         context = c;
         currentContext = c;
+        inherited = null;
+    }
+
+    /** Gives a task just created a copy of its creator's values; its Context is made when first needed. */
+    void inherit(java.util.Map<ContextVar<?>, Object> values) {
+        inherited = values;
+    }
+
+    /** The context the body runs in now, made from the inherited values on first need. */
+    ContextVar.Context runningContext() {
+        ContextVar.Context c = currentContext;
+        if (c == null) {
+            c = new ContextVar.Context(inherited);
+            context = c;
+            currentContext = c;
+            inherited = null;
+        }
+        return c;
+    }
+
+    /** The values the body sees now, without making a Context for them. */
+    java.util.Map<ContextVar<?>, Object> runningValues() {
+        ContextVar.Context c = currentContext;
+        return c != null ? c.values : inherited;
     }
 
     /**
