@@ -128,12 +128,12 @@ public final class ShardedChat extends Example {
             for (int i = 0; i < LOOPS; i++) {
                 Shard shard = new Shard();
                 shards.add(shard);
-                relays.add(g.loops().get(i).submit(shard::relay));
+                relays.add(g.loops().get(i).submit(shard::relay)); // a relay per loop: it alone touches its members
             }
             List<String> heard;
             StreamOptions options = StreamOptions.defaults().withLimit(1024);
             try (ShardedServer server = ShardedServer.start(g, this::handle, "127.0.0.1", 0, options)) {
-                heard = talk(server.port());
+                heard = talk(server.port());                    // each member's connection stays on one loop
             }
             for (Shard shard : shards) {
                 shard.mailbox.shutdown();
