@@ -354,7 +354,10 @@ public final class ShardedServer implements AutoCloseable {
     }
 
     private static CompletableFuture<Void> closeOn(LoopThread loop, Server server) {
-        return loop.submit(server::close);
+        return loop.submit(() -> {
+            server.close();
+            Async.yieldNow(); // one more pass: the loop's selector lets go of the closed sockets' descriptors
+        });
     }
 
     /**
