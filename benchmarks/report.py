@@ -726,7 +726,7 @@ def main(argv):
     # Two JMH runs: the single-thread CPU workloads, then the loopback echo with its own depth.
     only_sel = [only] if only else []
     runs, jmh = [], []
-    cpu_sel = only_sel + ["-e", rf"\.{IO_CLASS}\."]
+    cpu_sel = only_sel + ["-e", rf"\.({IO_CLASS}|ShardedEcho)\."]  # ShardedEcho uses several threads: run by hand
     io_sel = [IO_SELECT[mode]] + (["-e", f"^(?!.*({only}))"] if only else [])
     for what, sel, opts, path, io in (
             ("CPU workloads", cpu_sel, JMH_OPTS[mode], prefix + "-jmh.json", False),

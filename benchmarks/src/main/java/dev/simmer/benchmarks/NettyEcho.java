@@ -26,19 +26,28 @@ import java.util.concurrent.CompletableFuture;
  * channel, its child channels and the client channels. The server writes each buffer it
  * reads back and flushes when a read burst ends; each client sends a retained duplicate of
  * one pooled direct buffer and counts the echoed bytes, sending the next message when the
- * whole echo has arrived. Thread-safe: the benchmark thread only hands work to the loop.
+ * whole echo has arrived; or, for {@link ShardedEcho}, the clients on that loop and the server
+ * on a group of its own with several threads. Thread-safe: the benchmark thread only hands
+ * work to the loops.
  */
 final class NettyEcho implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final EventLoopGroup serverGroup; // the clients' group, or one of its own
     private final Channel server;
     private final List<Client> clients = new ArrayList<>();
     private final ByteBuf message;
 
     NettyEcho(int connections, int size) throws Exception {
+        this(connections, size, 0);
+    }
+
+    /** {@code serverThreads} 0: the server shares the clients' event loop; else a group of that many threads. */
+    NettyEcho(int connections, int size, int serverThreads) throws Exception {
+        serverGroup = serverThreads == 0 ? group : new MultiThreadIoEventLoopGroup(serverThreads, NioIoHandler.newFactory());
         byte[] bytes = Echo.message(size);
         message = PooledByteBufAllocator.DEFAULT.directBuffer(size).writeBytes(bytes);
         server = new ServerBootstrap()
-                .group(group)
+                .group(serverGroup)
                 .channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new EchoHandler())
@@ -79,6 +88,9 @@ final class NettyEcho implements AutoCloseable {
         }
         server.close().sync();
         group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS).sync();
+        if (serverGroup != group) {
+            serverGroup.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS).sync();
+        }
         message.release();
     }
 

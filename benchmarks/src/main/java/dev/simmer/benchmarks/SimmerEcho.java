@@ -1,10 +1,12 @@
 package dev.simmer.benchmarks;
 
 import dev.simmer.Async;
+import dev.simmer.LoopGroup;
 import dev.simmer.LoopThread;
 import dev.simmer.Task;
 import dev.simmer.io.Connection;
 import dev.simmer.io.Server;
+import dev.simmer.io.ShardedServer;
 import dev.simmer.io.StreamReader;
 import dev.simmer.io.StreamWriter;
 import dev.simmer.io.Streams;
@@ -15,8 +17,10 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The echo workload on Simmer streams: a {@link Server} and {@code connections} client
- * {@link Connection}s on one {@link LoopThread}, opened once. The engine is the fork's
- * ({@code -Dsimmer.engine}). Thread-safe: the benchmark thread only submits to the loop.
+ * {@link Connection}s on one {@link LoopThread}, opened once; or, for {@link ShardedEcho}, the
+ * clients on that loop and the server on a {@link ShardedServer} over a group of loops of its
+ * own. The engine is the fork's ({@code -Dsimmer.engine}). Thread-safe: the benchmark thread
+ * only submits to the loops.
  */
 final class SimmerEcho implements AutoCloseable {
     /** The most the server reads at once (the reader's chunk size). */
@@ -24,15 +28,31 @@ final class SimmerEcho implements AutoCloseable {
 
     private final LoopThread loop = LoopThread.start();
     private final byte[] message;
-    private final Server server;
+    private final Server server;             // on the clients' loop, or
+    private final LoopGroup serverLoops;     // a group of its own,
+    private final ShardedServer sharded;     // with a server on each of its loops
     private final List<Connection> clients = new ArrayList<>();
 
     SimmerEcho(int connections, int size) throws Exception {
+        this(connections, size, 0);
+    }
+
+    /** {@code serverLoops} 0: the server shares the clients' loop; else it has that many loops of its own. */
+    SimmerEcho(int connections, int size, int serverLoops) throws Exception {
         message = Echo.message(size);
-        server = await(loop.submit(() -> Streams.startServer(SimmerEcho::echo, "127.0.0.1", 0)));
+        if (serverLoops == 0) {
+            this.serverLoops = null;
+            sharded = null;
+            server = await(loop.submit(() -> Streams.startServer(SimmerEcho::echo, "127.0.0.1", 0)));
+        } else {
+            this.serverLoops = LoopGroup.start(serverLoops);
+            sharded = ShardedServer.start(this.serverLoops, SimmerEcho::echo, "127.0.0.1", 0);
+            server = null;
+        }
+        int port = server != null ? server.port() : sharded.port();
         await(loop.submit(() -> {
             for (int i = 0; i < connections; i++) {
-                clients.add(Streams.openConnection("127.0.0.1", server.port()));
+                clients.add(Streams.openConnection("127.0.0.1", port));
             }
         }));
     }
@@ -90,10 +110,18 @@ final class SimmerEcho implements AutoCloseable {
                 for (Connection c : clients) {
                     c.close();
                 }
-                server.close();
+                if (server != null) {
+                    server.close();
+                }
             }));
+            if (sharded != null) {
+                sharded.close();
+            }
         } finally {
             loop.close();
+            if (serverLoops != null) {
+                serverLoops.close();
+            }
         }
     }
 }

@@ -87,6 +87,15 @@ public final class Server implements AutoCloseable {
         Connection apply(Connection plain) throws Exception;
     }
 
+    /**
+     * Takes an accepted connection to serve it on another loop (a {@link ShardedServer} whose
+     * one listening socket hands connections out in turn); false: this server serves it.
+     */
+    @FunctionalInterface
+    interface Dispatcher {
+        boolean dispatch(SocketChannel client);
+    }
+
     /** One accepted connection, the server's until its socket is closed. */
     private static final class Client {
         StreamWriter writer; // the plain one, then the upgraded one once its handshake is done
@@ -99,12 +108,13 @@ public final class Server implements AutoCloseable {
     }
 
     private final EventLoop loop;
-    private final ServerSocketChannel channel;
+    private final ServerSocketChannel channel; // null: fed by another loop's acceptor (adopt)
     private final ConnectionHandler handler;
     private final Upgrade upgrade; // null: the handler gets the plain connection
     private final StreamOptions options;
     private final SocketAddress address;
-    private final Task<Void> acceptor;
+    private final Task<Void> acceptor; // null without a listening channel
+    private final Dispatcher dispatcher; // null: every accepted connection is served here
     private final Set<Client> clients = new LinkedHashSet<>();
     private final Waiters stopWaiters = new Waiters();
     private boolean accepting = true;
@@ -112,13 +122,41 @@ public final class Server implements AutoCloseable {
 
     Server(EventLoop loop, ServerSocketChannel channel, ConnectionHandler handler, Upgrade upgrade,
            StreamOptions options) throws IOException {
+        this(loop, channel, channel.getLocalAddress(), handler, upgrade, options, null);
+    }
+
+    /**
+     * A server listening on {@code channel} whose accepted connections first go to
+     * {@code dispatcher} (if not null); or, with no channel, one fed by {@link #adopt} only,
+     * serving connections accepted for {@code address} on another loop.
+     */
+    Server(EventLoop loop, ServerSocketChannel channel, SocketAddress address, ConnectionHandler handler,
+           Upgrade upgrade, StreamOptions options, Dispatcher dispatcher) {
         this.loop = loop;
         this.channel = channel;
         this.handler = handler;
         this.upgrade = upgrade;
         this.options = options;
-        this.address = channel.getLocalAddress();
-        this.acceptor = Async.createTask("server " + address + " accepting", this::acceptLoop);
+        this.address = address;
+        this.dispatcher = dispatcher;
+        this.acceptor = channel == null ? null : Async.createTask("server " + address + " accepting", this::acceptLoop);
+    }
+
+    /**
+     * Serves {@code client}, accepted by another loop's listening socket; closes it if this
+     * server no longer accepts. Must be called from this server's loop.
+     */
+    void adopt(SocketChannel client) {
+        LoopConfined.check(loop, "Server.adopt(...)");
+        if (!accepting) {
+            try {
+                client.close();
+            } catch (IOException ignored) {
+                // nothing was sent on it
+            }
+            return;
+        }
+        serve(client);
     }
 
     /**
@@ -196,11 +234,13 @@ public final class Server implements AutoCloseable {
             return;
         }
         accepting = false;
-        if (Async.currentTask() != acceptor) {
+        if (acceptor != null && Async.currentTask() != acceptor) {
             acceptor.cancel();
         }
         try {
-            loop.closeChannel(channel);
+            if (channel != null) {
+                loop.closeChannel(channel);
+            }
         } catch (IOException e) {
             loop.callExceptionHandler(new ErrorReport("closing the listening socket of " + this + " failed", e, null));
         }
@@ -249,7 +289,7 @@ public final class Server implements AutoCloseable {
         while (accepting) {
             stopWaiters.await();
         }
-        if (!acceptor.isDone()) {
+        if (acceptor != null && !acceptor.isDone()) {
             Async.wait(List.of(acceptor), WaitMode.ALL_COMPLETED);
         }
         while (!clients.isEmpty()) {
@@ -330,12 +370,14 @@ public final class Server implements AutoCloseable {
                 Readiness.awaitReadable(channel);
                 continue;
             }
-            accepted++;
-            serve(client);
+            if (dispatcher == null || !dispatcher.dispatch(client)) {
+                serve(client);
+            }
         }
     }
 
     private void serve(SocketChannel client) {
+        accepted++;
         Connection c;
         try {
             client.configureBlocking(false);

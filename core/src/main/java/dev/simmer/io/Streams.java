@@ -207,6 +207,16 @@ public final class Streams {
 
     private static Server startServer(ConnectionHandler handler, Server.Upgrade upgrade, SocketAddress address,
                                       StreamOptions options) throws Exception {
+        return startServer(handler, upgrade, address, options, false, null);
+    }
+
+    /**
+     * Binds and starts a server on the running loop; {@code reusePort} sets SO_REUSEPORT
+     * before binding (a {@link ShardedServer}'s sockets share one port), {@code dispatcher}
+     * may take accepted connections to serve them on other loops.
+     */
+    static Server startServer(ConnectionHandler handler, Server.Upgrade upgrade, SocketAddress address,
+                              StreamOptions options, boolean reusePort, Server.Dispatcher dispatcher) throws Exception {
         Objects.requireNonNull(handler, "handler");
         Objects.requireNonNull(options, "options");
         EventLoop loop = Async.loop();
@@ -216,6 +226,9 @@ public final class Streams {
             channel.configureBlocking(false);
             if (!(address instanceof UnixDomainSocketAddress)) {
                 channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                if (reusePort) {
+                    channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+                }
                 if (options.receiveBufferSize() > 0) {
                     channel.setOption(StandardSocketOptions.SO_RCVBUF, options.receiveBufferSize());
                 }
@@ -223,7 +236,7 @@ public final class Streams {
             // 0: the kernel's cap (listen(2) truncates to somaxconn), not the JDK's 50: a burst of
             // connects larger than the queue loses SYNs, and each lost one costs its client a 1 s retry.
             channel.bind(address, options.backlog() == 0 ? MAX_BACKLOG : options.backlog());
-            Server server = new Server(loop, channel, handler, upgrade, options);
+            Server server = new Server(loop, channel, channel.getLocalAddress(), handler, upgrade, options, dispatcher);
             started = true;
             return server;
         } finally {
@@ -286,8 +299,13 @@ public final class Streams {
         Objects.requireNonNull(context, "context");
         Objects.requireNonNull(handler, "handler");
         Objects.requireNonNull(options, "options");
-        Server.Upgrade handshake = plain -> startTls(plain, context, false, null, options.tlsHandshakeTimeout());
-        return startServer(handler, handshake, new InetSocketAddress(resolve(host).get(0), port), options);
+        return startServer(handler, tlsHandshake(context, options), new InetSocketAddress(resolve(host).get(0), port),
+                options);
+    }
+
+    /** The server side of a TLS handshake, run on each accepted connection before its handler. */
+    static Server.Upgrade tlsHandshake(SSLContext context, StreamOptions options) {
+        return plain -> startTls(plain, context, false, null, options.tlsHandshakeTimeout());
     }
 
     /**

@@ -95,6 +95,7 @@ public final class Examples {
             new Entry("context-vars", "guide: context variables", "a ContextVar per task, copied into the tasks it creates", ContextVars::new),
             new Entry("echo-server", "guide: I/O", "a TCP echo server and client on loopback, as in asyncio's streams docs", EchoServer::new),
             new Entry("chat-server", "guide: I/O", "a chat server for many clients, with an idle timeout and a line limit", ChatServer::new),
+            new Entry("sharded-chat", "guide: several loops", "the chat server on two loops: a ShardedServer, members on different loops talk through Channels", ShardedChat::new),
             new Entry("fetch-urls-http", "guide: I/O", "fetch-urls over the network (needs it): java.net.http and Async.await", FetchUrlsHttp::new),
             new Entry("fetch-urls-local", "guide: I/O", "fetch-urls against a local HTTP server it starts: Simmer streams and java.net.http", FetchUrlsLocal::new),
             new Entry("request-logging", "guide: context propagation", "a service logs with SLF4J and Logback, a request id in the MDC of each of many concurrent tasks", RequestLogging::new),
