@@ -41,6 +41,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *       {@link LoopThread} does: no loop reports a deadlock, and a virtual clock would never
  *       move. Use real time with a group; test the code of one loop on a virtual clock with
  *       {@link Async#run} or {@link Runner}.
+ *   <li>Between loops, pass items through a {@link dev.simmer.sync.Channel}; to spread a
+ *       server's connections over the loops, start it with
+ *       {@link dev.simmer.io.ShardedServer#start ShardedServer.start(group, ...)}.
  * </ul>
  *
  * <p>Thread-safe. {@link #close()} must not be called from one of the group's own loops
