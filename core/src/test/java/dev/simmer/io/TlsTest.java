@@ -9,16 +9,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.TrustManagerFactory;
-import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -31,44 +26,20 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 /** TLS streams on SSLEngine, with a certificate keytool makes for the test (valid for localhost and 127.0.0.1). */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class TlsTest {
-    private static final char[] PASSWORD = "simmer-test".toCharArray();
 
     @TempDir
     static Path dir;
 
+    private static TestCertificate certificate;
     private static SSLContext server;
     private static SSLContext client;
     private static SSLContext stranger; // does not trust our certificate
 
     @BeforeAll
     static void makeCertificate() throws Exception {
-        Path store = dir.resolve("server.p12");
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "simmer", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
-                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1",
-                "-keystore", store.toString(), "-storetype", "PKCS12",
-                "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD))
-                .redirectErrorStream(true).start();
-        String output = new String(keytool.getInputStream().readAllBytes());
-        assertThat(keytool.waitFor()).as("keytool: %s", output).isZero();
-
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(store)) {
-            keys.load(in, PASSWORD);
-        }
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(keys, PASSWORD);
-        server = SSLContext.getInstance("TLS");
-        server.init(kmf.getKeyManagers(), null, null);
-
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("simmer", keys.getCertificate("simmer"));
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        client = SSLContext.getInstance("TLS");
-        client.init(null, tmf.getTrustManagers(), null);
-
+        certificate = TestCertificate.make(dir);
+        server = certificate.server();
+        client = certificate.client();
         stranger = SSLContext.getDefault(); // the JDK's CA certificates: ours is not among them
     }
 
@@ -315,17 +286,10 @@ class TlsTest {
     /** A client that trusts our certificate and offers TLS 1.2 only. */
     private static SSLContext tls12Client() throws Exception {
         SSLContext tls12 = SSLContext.getInstance("TLSv1.2");
-        tls12.init(null, trustManagersOf(firstCertificate()), null);
+        tls12.init(null, TestCertificate.trustManagersOf(certificate.certificate()), null);
         return tls12;
     }
 
-    private static java.security.cert.Certificate firstCertificate() throws Exception {
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(dir.resolve("server.p12"))) {
-            keys.load(in, PASSWORD);
-        }
-        return keys.getCertificate("simmer");
-    }
     @Test
     void writeEofIsRefusedOverTls12WhichHasNoHalfClose() throws Exception {
         SSLContext tls12 = tls12Client();
@@ -372,7 +336,7 @@ class TlsTest {
     @Test
     void theHandshakesCryptoRunsOffTheTasksThreadSoTheLoopServesOthersMeanwhile() throws Exception {
         // A trust manager runs inside the engine's delegated tasks: record where it runs.
-        javax.net.ssl.X509TrustManager ours = (javax.net.ssl.X509TrustManager) trustManagersOf(firstCertificate())[0];
+        javax.net.ssl.X509TrustManager ours = (javax.net.ssl.X509TrustManager) TestCertificate.trustManagersOf(certificate.certificate())[0];
         List<Thread> checkedOn = Collections.synchronizedList(new ArrayList<>());
         javax.net.ssl.X509TrustManager recording = new javax.net.ssl.X509TrustManager() {
             @Override
@@ -409,12 +373,4 @@ class TlsTest {
         assertThat(checkedOn).isNotEmpty().doesNotContain(taskThread[0]);
     }
 
-    private static javax.net.ssl.TrustManager[] trustManagersOf(java.security.cert.Certificate cert) throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("simmer", cert);
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        return tmf.getTrustManagers();
-    }
 }
