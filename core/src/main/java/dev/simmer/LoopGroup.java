@@ -1,5 +1,7 @@
 package dev.simmer;
 
+import dev.simmer.internal.FirstFailure;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -50,7 +52,6 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * (nor from work they handed to other threads): it would wait for itself.
  */
 public final class LoopGroup implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger("dev.simmer");
     private final List<LoopThread> loops;
     private final AtomicInteger turn = new AtomicInteger();
     /** Submissions hold it shared while they hand work over; close() takes it to stop accepting. */
@@ -214,8 +215,7 @@ public final class LoopGroup implements AutoCloseable {
     @Override
     public void close() {
         for (LoopThread t : loops) { // refuse before changing anything
-            EventLoop l = t.loop();
-            if (EventLoop.current() == l || l.inLoopThread() || ThreadBridge.runsWorkOf(l)) {
+            if (t.closeWouldWaitForItself()) {
                 throw new IllegalStateException("LoopGroup.close() was called from one of the group's own loops (or "
                         + "from work it handed to another thread): it would wait for itself. Close the group from "
                         + "the thread that started it, or from any thread that is not working for it.");
@@ -227,33 +227,15 @@ public final class LoopGroup implements AutoCloseable {
         } finally {
             accepting.writeLock().unlock();
         }
-        Throwable first = null;
+        FirstFailure failures = new FirstFailure("LoopGroup.close()");
         for (LoopThread t : loops) {
             try {
                 t.close();
             } catch (Throwable e) {
-                if (first == null) {
-                    first = e;
-                } else if (first != e) {
-                    int before = first.getSuppressed().length;
-                    first.addSuppressed(e);
-                    if (first.getSuppressed().length == before) {
-                        // an error the JVM made without room for suppressed ones (a real StackOverflowError): log it
-                        LOG.log(System.Logger.Level.ERROR, "LoopGroup.close(): another loop failed too, and "
-                                + first + " cannot carry it as suppressed: " + e, e);
-                    }
-                }
+                failures.add(e);
             }
         }
-        if (first instanceof RuntimeException r) {
-            throw r;
-        }
-        if (first instanceof Error e) {
-            throw e;
-        }
-        if (first != null) {
-            throw new IllegalStateException("LoopGroup.close(): a loop failed to close: " + first, first);
-        }
+        failures.throwIfAny("LoopGroup.close(): a loop failed to close");
     }
 
     @Override

@@ -180,6 +180,15 @@ public final class LoopThread implements AutoCloseable {
      *     failure as its cause, if the loop died of an exception
      * @throws Error the error the loop died of, unchanged (a {@code StackOverflowError} in a callback, say)
      */
+    /**
+     * Whether {@link #close()} called here would wait for itself: on this loop (its thread, or a
+     * task's or callback's), or in work the loop handed to another thread. Any thread.
+     */
+    boolean closeWouldWaitForItself() {
+        return EventLoop.current() == loop || loop.inLoopThread() || Thread.currentThread() == thread
+                || ThreadBridge.runsWorkOf(loop);
+    }
+
     @Override
     public void close() {
         if (EventLoop.current() == loop) {

@@ -3,6 +3,7 @@ package dev.simmer.io;
 import dev.simmer.Async;
 import dev.simmer.LoopGroup;
 import dev.simmer.LoopThread;
+import dev.simmer.internal.FirstFailure;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -321,10 +322,10 @@ public final class ShardedServer implements AutoCloseable {
 
     /** Closes the servers, each on its loop; with ACCEPTOR the listening one first. Throws the first failure. */
     private static void closeAll(List<LoopThread> loops, List<Server> servers, Strategy strategy) {
-        Throwable first = null;
+        FirstFailure failures = new FirstFailure("ShardedServer.close()");
         int from = 0;
         if (strategy == Strategy.ACCEPTOR && !servers.isEmpty()) {
-            first = failureOf(loops.get(0), closeOn(loops.get(0), servers.get(0))); // nothing is handed out any more
+            failures.add(failureOf(loops.get(0), closeOn(loops.get(0), servers.get(0)))); // nothing is handed out any more
             from = 1;
         }
         List<CompletableFuture<Void>> closing = new ArrayList<>();
@@ -332,25 +333,9 @@ public final class ShardedServer implements AutoCloseable {
             closing.add(closeOn(loops.get(i), servers.get(i)));
         }
         for (int i = 0; i < closing.size(); i++) {
-            Throwable e = failureOf(loops.get(from + i), closing.get(i));
-            if (e == null || e == first) {
-                continue;
-            }
-            if (first == null) {
-                first = e;
-            } else {
-                first.addSuppressed(e);
-            }
+            failures.add(failureOf(loops.get(from + i), closing.get(i)));
         }
-        if (first instanceof RuntimeException r) {
-            throw r;
-        }
-        if (first instanceof Error e) {
-            throw e;
-        }
-        if (first != null) {
-            throw new IllegalStateException("ShardedServer.close(): a loop's server failed to close: " + first, first);
-        }
+        failures.throwIfAny("ShardedServer.close(): a loop's server failed to close");
     }
 
     private static CompletableFuture<Void> closeOn(LoopThread loop, Server server) {
