@@ -1,5 +1,6 @@
 package dev.simmer;
 
+import dev.simmer.internal.Durations;
 import dev.simmer.internal.Engines;
 
 import java.time.Duration;
@@ -85,7 +86,7 @@ public final class Async {
      */
     public static void sleep(Duration duration) {
         Task<?> task = EventLoop.runningLoop("Async.sleep").requireTask("Async.sleep");
-        long nanos = saturatedNanos(duration);
+        long nanos = Durations.saturatedNanos(duration);
         if (nanos <= 0) {
             task.yieldNow();
         } else {
@@ -819,13 +820,5 @@ public final class Async {
     public static <T> T runInExecutor(java.util.concurrent.Executor executor, Callable<T> blocking) throws Exception {
         return ThreadBridge.runInExecutor(Objects.requireNonNull(executor, "executor"),
                 Objects.requireNonNull(blocking, "blocking"));
-    }
-
-    private static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException overflow) {
-            return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
-        }
     }
 }

@@ -6,6 +6,7 @@ import dev.simmer.AsyncIterator;
 import dev.simmer.CancelledException;
 import dev.simmer.LoopGroup;
 import dev.simmer.Task;
+import dev.simmer.internal.Durations;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -223,7 +224,7 @@ public final class Channel<T> {
      */
     public void putBlocking(T item, Duration timeout) throws InterruptedException {
         checkItem(item, "putBlocking");
-        long nanos = Math.max(0, saturatedNanos(timeout));
+        long nanos = Math.max(0, Durations.saturatedNanos(timeout));
         requireNoLoop("putBlocking", "put");
         Waiter w = enqueuePutter(item, "putBlocking");
         if (w != null) {
@@ -365,7 +366,7 @@ public final class Channel<T> {
      * @throws IllegalStateException on a thread running an event loop (it would block the loop)
      */
     public T getBlocking(Duration timeout) throws InterruptedException {
-        long nanos = Math.max(0, saturatedNanos(timeout));
+        long nanos = Math.max(0, Durations.saturatedNanos(timeout));
         requireNoLoop("getBlocking", "get");
         Waiter w = reserveOrWait("getBlocking");
         if (w != null) {
@@ -881,11 +882,4 @@ public final class Channel<T> {
         return "Channel." + call;
     }
 
-    private static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException tooLong) {
-            return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
-        }
-    }
 }
