@@ -163,7 +163,7 @@ class ShardedServerTest {
             ShardedServer server = start(group, reportLoop(group), strategy);
             Set<Integer> loops = new HashSet<>();
             List<Peer> peers = new ArrayList<>();
-            for (int i = 0; i < 20; i++) {
+            for (int i = 0; i < 20 || (loops.size() < 2 && i < 64); i++) { // both loops, as below
                 Peer p = Peer.connect(server.port()); // each handler waits for a line that never comes
                 peers.add(p);
                 loops.add(p.loop());
@@ -263,8 +263,11 @@ class ShardedServerTest {
              ShardedServer server = ShardedServer.start(group, reportLoop(group),
                      Streams.tlsHandshake(serverTls, StreamOptions.defaults()), LOOPBACK, null, 0,
                      StreamOptions.defaults(), strategy)) {
+            // The kernel picks a REUSE_PORT loop by a hash of each connection's address: all of
+            // 12 connections land on the same loop in about 1 run of 2,000. So connect at least 12 and
+            // until both loops have served one; 64 all on one loop means the loop does not serve.
             Set<Integer> loops = new HashSet<>();
-            for (int i = 0; i < 12; i++) {
+            for (int i = 0; i < 12 || (loops.size() < 2 && i < 64); i++) {
                 try (SSLSocket s = (SSLSocket) clientTls.getSocketFactory().createSocket(LOOPBACK, server.port())) {
                     s.setSoTimeout(20_000);
                     BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
