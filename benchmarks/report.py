@@ -114,6 +114,16 @@ IO_WORKLOADS = [
     ("Echo@100@64", 100, 64, "100 connections, 64 B messages (throughput)"),
     ("Echo@100@16384", 100, 16384, "100 connections, 16 KiB messages (throughput)"),
 ]
+# Several loops: the cross-loop channel ping-pong (in the CPU run) and the sharded echo (a JMH run
+# of its own, with the echo's depth). Each uses several threads, so neither is in the one-thread
+# tables or the chart.
+LOOPS_RUNTIMES = [("simmerContinuation", "Simmer, fast path"), ("simmerThreads", "Simmer, threads engine"),
+                  ("platformThreads", "two platform threads, SynchronousQueue"),
+                  ("kotlinx", "kotlinx.coroutines, Dispatchers.Default")]
+SHARDED_CLASS = "ShardedEcho"
+SHARDED_SIZES = [(64, "64 B"), (16384, "16 KiB")]
+SHARDED_SPEEDUP = 1.6  # target: two server loops at least 1.6x the throughput of one
+SHARDED_NETTY_FACTOR = 1.25  # target: two Simmer loops within 1.25x of Netty's two-thread group
 IO_NETTY_FACTOR = 1.5  # target: Simmer's throughput within 1.5x of Netty's
 IO_RUNTIMES = ["simmerContinuation", "simmerThreads", "netty", "virtualThreads", "virtualThreadsAllCores"]
 TIMER_FLOOR_MS = 100
@@ -317,6 +327,8 @@ def fmt(x, unit=""):
 def key_of(r):
     cls, method = r["benchmark"].rsplit(".", 2)[-2:]
     params = r.get("params") or {}
+    if "serverLoops" in params:  # ShardedEcho
+        return f"{cls}@{params['serverLoops']}@{params['connections']}@{params['size']}", method
     if "connections" in params:
         return f"{cls}@{params['connections']}@{params['size']}", method
     return (cls + (f"@{params['width']}" if "width" in params else "")), method
@@ -465,6 +477,69 @@ def write_io_section(w_, t, runs):
         w_("")
 
 
+def write_loops_section(w_, t, runs):
+    """Several loops: the cross-loop channel round trip, and the echo server sharded over a group."""
+    ping = t.get("CrossLoopPingPong", {})
+    sharded = [(size, label) for size, label in SHARDED_SIZES
+               if any(t.get(f"{SHARDED_CLASS}@{n}@100@{size}") for n in (1, 2))]
+    if not ping and not sharded:
+        return
+    w_("## Several loops\n")
+    w_("Two workloads that use more than one thread, so neither is in the one-thread tables above.\n")
+    if ping:
+        w_("**Round trip between two loops** (`CrossLoopPingPong`): a task on one loop puts an item into a "
+           "`Channel`, a task on a second loop takes it and puts it into another, the first takes it back; "
+           "one operation is one round trip, two hand-overs each waking a thread. Beside it, two platform "
+           "threads with `SynchronousQueue`s, and kotlinx coroutines on `Dispatchers.Default`, which may run "
+           "the coroutine it wakes on the waking thread (no thread crossed).\n")
+        w_("| runtime | mean, ns per round trip | ± error | median | B/op |")
+        w_("|---|---:|---:|---:|---:|")
+        for m, label in LOOPS_RUNTIMES:
+            v = ping.get(m)
+            if v:
+                score, err, alloc, median = v
+                flag = " (noisy)" if noisy(score, err) else ""
+                w_(f"| {label} | {fmt(score)}{flag} | {fmt(err)} | {fmt(median)} | "
+                   f"{'' if alloc is None else fmt(alloc)} |")
+        w_("")
+    if sharded:
+        sharded_runs = [r for r in runs if r.get("what", "").startswith("Sharded echo")]
+        w_("**Echo server on a group of loops** (`ShardedEcho`): `Echo`'s workload with 100 connections, the "
+           "server on `serverLoops` loops of its own (a `ShardedServer` over a `LoopGroup`, `SO_REUSEPORT` "
+           "where the system has it) and the clients on one more loop; Netty with a server group of as many "
+           "threads and a client group of one. Time per message (the median); the speed-up is one server "
+           "loop's time over two loops'.\n")
+        if sharded_runs:
+            r = sharded_runs[-1]
+            w_(f"Measured {r['date']} (`{' '.join(r['jmhOpts'])}`); other processes kept {r['othersCores']:.2f} "
+               "cores busy meanwhile.\n")
+        w_(f"Targets: two server loops at least **{SHARDED_SPEEDUP}x** the throughput of one, and within "
+           f"**{SHARDED_NETTY_FACTOR}x** of Netty's two-thread group.\n")
+        w_("| messages | Simmer, 1 loop | Simmer, 2 loops | speed-up | Netty, 1 thread | Netty, 2 threads | "
+           "Netty's speed-up | Simmer 2 loops ÷ Netty 2 threads |")
+        w_("|---|---:|---:|---:|---:|---:|---:|---:|")
+
+        def med(n, size, m):
+            v = t.get(f"{SHARDED_CLASS}@{n}@100@{size}", {}).get(m)
+            return v[3] if v else None
+
+        def us(x):
+            return "not run" if x is None else f"{fmt(x / 1000)} µs"
+
+        def over(a, b):
+            return "" if a is None or b is None or b <= 0 else f"{a / b:.2f}x"
+
+        for size, label in sharded:
+            s1, s2 = med(1, size, BASE), med(2, size, BASE)
+            n1, n2 = med(1, size, "netty"), med(2, size, "netty")
+            w_(f"| {label} | {us(s1)} | {us(s2)} | {over(s1, s2)} | {us(n1)} | {us(n2)} | {over(n1, n2)} | "
+               f"{over(s2, n2)} |")
+        w_("")
+        w_("The clients run in the same process on the same machine: with N cores, the server's loops and "
+           "the clients' loop share them, so a second server loop gains only where a core is left idle. On a "
+           "machine with two cores, Netty's speed-up in the same run shows that ceiling.\n")
+
+
 # ----------------------------------------------------------------------------- writing
 
 def sh(cmd):
@@ -586,6 +661,7 @@ def write_report(results, meta):
            f"`gc.alloc.rate.norm` of the yield round trip, {fmt(y[2])} B per round trip of two suspensions).\n")
 
     write_io_section(w_, t, runs)
+    write_loops_section(w_, t, runs)
 
     w_("## Ratios at a glance\n")
     w_("Each runtime's median divided by Simmer's (fast path) on the same workload (medians of the "
@@ -726,11 +802,13 @@ def main(argv):
     # Two JMH runs: the single-thread CPU workloads, then the loopback echo with its own depth.
     only_sel = [only] if only else []
     runs, jmh = [], []
-    cpu_sel = only_sel + ["-e", rf"\.({IO_CLASS}|ShardedEcho)\."]  # ShardedEcho uses several threads: run by hand
+    cpu_sel = only_sel + ["-e", rf"\.({IO_CLASS}|{SHARDED_CLASS})\."]
     io_sel = [IO_SELECT[mode]] + (["-e", f"^(?!.*({only}))"] if only else [])
+    sharded_sel = [rf"\.{SHARDED_CLASS}\."] + (["-e", f"^(?!.*({only}))"] if only else [])
     for what, sel, opts, path, io in (
             ("CPU workloads", cpu_sel, JMH_OPTS[mode], prefix + "-jmh.json", False),
-            ("Loopback echo", io_sel, IO_JMH_OPTS[mode], prefix + "-io-jmh.json", True)):
+            ("Loopback echo", io_sel, IO_JMH_OPTS[mode], prefix + "-io-jmh.json", True),
+            ("Sharded echo", sharded_sel, IO_JMH_OPTS[mode], prefix + "-sharded-jmh.json", False)):
         if not jmh_matches(sel):
             continue
         results, others = run_jmh(sel, opts, path)

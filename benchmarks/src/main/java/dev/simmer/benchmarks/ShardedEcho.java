@@ -60,7 +60,7 @@ public class ShardedEcho {
     public int connections;
 
     /** Bytes per message. */
-    @Param({"64"})
+    @Param({"64", "16384"})
     public int size;
 
     int rounds() {
