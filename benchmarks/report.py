@@ -21,7 +21,8 @@ What it runs, in one session so the ratios compare like with like:
      virtual threads, CompletableFuture), with -prof gc. quick: -f 1 -wi 4 -i 4 -w 1s -r 1s;
      full: -f 3 -wi 5 -i 5 -w 1s -r 1s. Then, in a JMH run of its own, the loopback echo (Simmer,
      Netty, virtual threads): quick -f 1 -wi 2 -i 3 -w 1s -r 1s without the extra all-cores
-     virtual-thread line; full as above, with it.
+     virtual-thread line; full as above, with it. Then, with the echo's depth, the echo server
+     on a group of one and of two loops (ShardedEcho, Simmer and Netty).
   2. SuspendedHeap (heap bytes per suspended task, 1,000,000 tasks) in a fresh JVM per runtime,
      with the same flags as its JMH forks (full: 3 JVMs each, the median kept).
   3. benchmarks/python/workloads.py under CPython asyncio and uvloop, when an interpreter
