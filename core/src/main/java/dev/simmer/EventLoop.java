@@ -3,23 +3,21 @@ package dev.simmer;
 import dev.simmer.internal.Clock;
 import dev.simmer.internal.Engine;
 import dev.simmer.internal.IoSelector;
+import dev.simmer.internal.Scheduler;
 import dev.simmer.internal.Timer;
 import dev.simmer.internal.TimerHeap;
 
 import java.io.IOException;
 import java.nio.channels.SelectableChannel;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -43,18 +41,17 @@ import java.util.function.Consumer;
  */
 public final class EventLoop {
     /*
-     * Overview. Loop state is confined to the loop thread and unsynchronized; the inbox is
-     * the one thread-safe door, and it wakes the loop. Entries of the ready queue are
-     * Tasks (run a step), Handles (run a callback unless cancelled), due Timers (wake the
+     * Overview. Loop state is confined to the loop thread and unsynchronized. The pass
+     * itself (ready queue, inbox, timers, selector, waiting: asyncio's _run_once) is
+     * internal/Scheduler, which knows nothing of tasks; this class runs each entry it hands
+     * out: Tasks (run a step), Handles (run a callback unless cancelled), due Timers (wake the
      * task that sleeps, or run the timer's callback) or Runnables (internal callbacks).
      * runOnce() is the only place callbacks and task steps are run (on the threads engine,
-     * stepEnded runs a pass on, on the thread of the task whose step ended: see there).
-     *
-     * inFlight counts thread-side work that will report back through the inbox (toThread,
-     * awaited CompletionStages). With nothing ready, no live timer and nothing in flight, a
-     * waiting main task can never be woken: that is the deadlock Async.run reports. A
-     * channel watched through addReader/addWriter (internal/IoSelector) counts as something
-     * that can still happen, and turns the wait into a select().
+     * stepEnded runs a pass on, on the thread of the task whose step ended: see there; and a
+     * task about to suspend may run the next pass's one entry itself: runAhead). The inbox
+     * (post) is the one thread-safe door, and it wakes the loop. With nothing ready, no live
+     * timer, no thread-side work in flight and no channel watched, a waiting main task can
+     * never be woken: that is the deadlock Async.run reports.
      */
     private static final ThreadLocal<EventLoop> CURRENT = new ThreadLocal<>();
     private static final System.Logger LOG = System.getLogger("dev.simmer");
@@ -63,17 +60,12 @@ public final class EventLoop {
 
     final Engine engine;
     final Clock clock;
-    final TimerHeap timers = new TimerHeap();
-    private final ArrayDeque<Object> ready = new ArrayDeque<>();
-    private final ConcurrentLinkedQueue<Handle> inbox = new ConcurrentLinkedQueue<>();
+    final Scheduler scheduler; // the pass: ready queue, inbox, timers, selector, waiting (internal/Scheduler)
+    final TimerHeap timers;
     private final Thread thread;
     private volatile LoopState state = LoopState.RUNNING;
-    private volatile boolean idle;
 
     private final boolean debug;
-    private final long slowStepNanos;
-    private final java.util.random.RandomGenerator shuffle; // schedule fuzzing; null when off
-    private Object[] shuffled = new Object[0];
     private final CreationSites creationSites; // debug mode only, else null
     private final StepWatchdog watchdog;        // debug mode only, else null
     private final TaskObserver observer; // a timeline or JFR events; null when nothing records
@@ -88,41 +80,31 @@ public final class EventLoop {
     private boolean runningAhead;
     private VirtualMachineError fatal; // thrown by an entry run ahead; rethrown at the end of the pass
     private volatile Throwable diedOf; // what escaped a pass and ended the loop; read from any thread
-    private int passRemaining; // entries of the current pass not run yet
     long runAheads;            // how often runAhead spared a suspension (tests read it)
     private ContextVar.Context rootContext = ContextVar.Context.empty(); // what plain callbacks run in
     final BridgedState bridges; // the registered ThreadContextBridges' side; null when none: each hook is a null check
-    private long stepStart;
-    private int inFlight;
-    private boolean interrupted;
     private long taskIds;
     private Task<?> liveHead; // live tasks, oldest first
     private Task<?> liveTail;
     private int liveCount;
     private long steps; // for stats(): plain counters, loop thread only
-    private long passes;
-    private long longestStep;
-    private int readyHighWater;
     final UnretrievedFailures unretrieved = new UnretrievedFailures(this);
     private final Set<ThreadBridge.Submission<?>> submissions = new LinkedHashSet<>(); // started, future not yet ended
     private volatile boolean refusing; // LoopThread.close(): closing has begun, before the main task ends
     private ExecutorService executor;
-    private IoSelector io; // made by the first addReader/addWriter; read by post() after `idle`
-    private final Consumer<Object> readySink = this::readyFromIo; // where the selector hands what it found ready
-    private final java.util.function.BooleanSupplier inboxFilled = () -> !inbox.isEmpty();
 
     EventLoop(Engine engine, Clock clock, boolean debug, Duration slowStep, Consumer<ErrorReport> handler,
               Long shuffleSeed, TaskObserver observer, boolean runAhead) {
         this.observer = observer;
-        this.shuffle = shuffleSeed == null ? null : new java.util.SplittableRandom(shuffleSeed);
         this.engine = engine;
         this.clock = clock;
         this.debug = debug;
         this.creationSites = debug ? new CreationSites() : null;
-        this.slowStepNanos = slowStep.toNanos();
-        this.watchdog = debug ? new StepWatchdog(slowStepNanos, Thread.currentThread(), this::report) : null;
+        this.watchdog = debug ? new StepWatchdog(slowStep.toNanos(), Thread.currentThread(), this::report) : null;
         this.exceptionHandler = handler;
         this.thread = Thread.currentThread();
+        this.scheduler = new Scheduler(clock, thread, shuffleSeed, this::readyFromIo);
+        this.timers = scheduler.timers();
         this.runAheadAllowed = runAhead;
         ThreadContextBridge<?>[] registered = ThreadContextBridge.forNewLoop();
         this.bridges = registered == null ? null : new BridgedState(this, registered);
@@ -143,7 +125,7 @@ public final class EventLoop {
     public Handle callSoon(Runnable callback) {
         checkThread("callSoon");
         Handle h = new Handle(Objects.requireNonNull(callback, "callback"));
-        ready.add(h);
+        scheduler.schedule(h);
         return h;
     }
 
@@ -389,8 +371,9 @@ public final class EventLoop {
      */
     public void closeChannel(SelectableChannel channel) throws IOException {
         checkThread("closeChannel");
+        IoSelector io = scheduler.io();
         if (io != null) {
-            io.forget(channel, readySink);
+            io.forget(channel, scheduler.fromIo());
         }
         channel.close();
     }
@@ -507,7 +490,8 @@ public final class EventLoop {
      */
     public LoopStats stats() {
         checkThread("stats");
-        return new LoopStats(taskIds, taskIds - liveCount, steps, passes, Duration.ofNanos(longestStep), readyHighWater);
+        return new LoopStats(taskIds, taskIds - liveCount, steps, scheduler.passes(), Duration.ofNanos(debug ? watchdog.longestStep() : 0),
+                scheduler.readyHighWater());
     }
 
     @Override
@@ -519,10 +503,10 @@ public final class EventLoop {
     // ===================================================================== the pass
 
     /*
-     * One pass of the loop:
-     *  1. Decide how long it may wait: not at all if anything is ready, else until the
-     *     earliest timer (a virtual clock jumps there instead when nothing is in flight),
-     *     else until the inbox receives something.
+     * One pass of the loop (internal/Scheduler draws it):
+     *  1. Wait if nothing is ready or handed in: until the earliest timer (a virtual clock
+     *     jumps there instead when nothing is in flight), I/O, or the inbox receiving
+     *     something. A loop with work polls the selector without waiting.
      *  2. Move what other threads handed in (the inbox) to the ready queue.
      *  3. Move due timers to the ready queue, in (deadline, sequence) order.
      *  4. Run exactly the entries that were ready when this step began; whatever they
@@ -531,36 +515,21 @@ public final class EventLoop {
      */
     void runOnce() {
         unretrieved.passBegins(); // failures unretrieved for a whole pass are no longer held strongly
-        if (ready.isEmpty() && inbox.isEmpty()) {
+        if (!scheduler.hasWork()) {
             unretrieved.loopIdles();
-            waitForWork();
-        } else if (io != null && io.wantsSelect()) {
-            io.select(0, readySink, inboxFilled); // a busy loop still polls I/O every pass
+            scheduler.waitForWork();
+        } else {
+            scheduler.pollIoIfWatched(); // a busy loop still polls I/O every pass
         }
-        startPass();
-        while (passRemaining > 0) { // a direct hand-off may have run the pass on (see stepEnded)
-            passRemaining--;
-            run(ready.poll());
+        scheduler.startPass();
+        for (Object entry; (entry = scheduler.nextOfPass()) != null; ) { // a direct hand-off may have run the pass on (see stepEnded)
+            run(entry);
         }
         if (fatal != null) { // raised while running ahead, inside the last step of this pass
             VirtualMachineError e = fatal;
             fatal = null;
             throw e;
         }
-    }
-
-    /** Steps 2 to 4 of a pass, up to running its entries: they are the next passRemaining ones of the ready queue. */
-    private void startPass() {
-        moveInInboxAndDueTimers();
-        int n = ready.size();
-        passes++;
-        if (n > readyHighWater) {
-            readyHighWater = n;
-        }
-        if (shuffle != null) {
-            shuffleReady(n);
-        }
-        passRemaining = n;
     }
 
     /*
@@ -586,19 +555,16 @@ public final class EventLoop {
             }
             passThread = Thread.currentThread(); // acts as the loop's thread for callbacks (inLoopThread)
             while (true) {
-                if (passRemaining == 0) {
-                    if (state != LoopState.RUNNING || mainTask.isDone() || (ready.isEmpty() && inbox.isEmpty())) {
+                Object entry = scheduler.nextOfPass();
+                if (entry == null) {
+                    if (state != LoopState.RUNNING || mainTask.isDone() || !scheduler.hasWork()) {
                         return null; // between passes the loop's thread has more to do than begin the next
                     }
                     unretrieved.passBegins();
-                    if (io != null && io.wantsSelect()) {
-                        io.select(0, readySink, inboxFilled);
-                    }
-                    startPass();
+                    scheduler.pollIoIfWatched();
+                    scheduler.startPass();
                     continue;
                 }
-                passRemaining--;
-                Object entry = ready.poll();
                 if (entry instanceof Task<?> task) {
                     if (task.beginStep()) {
                         return task.fiber();
@@ -620,24 +586,11 @@ public final class EventLoop {
         Throwable e = handOffFailed;
         if (e != null) {
             handOffFailed = null;
-            passRemaining = 0;
+            scheduler.abandonPass();
             if (e instanceof RuntimeException r) {
                 throw r;
             }
             throw (Error) e;
-        }
-    }
-
-    /** Steps 2 and 3 of a pass: what other threads handed in, then the due timers, join the ready queue. */
-    private void moveInInboxAndDueTimers() {
-        for (Handle h; (h = inbox.poll()) != null; ) {
-            ready.add(h);
-        }
-        if (timers.liveCount() > 0) {
-            long now = clock.nanoTime();
-            for (Timer t; (t = timers.pollDue(now)) != null; ) {
-                ready.add(t);
-            }
         }
     }
 
@@ -658,20 +611,20 @@ public final class EventLoop {
      */
     /** Called by {@code waiting}, phase WAITING and its wake-up registered; true if it may carry on now. */
     boolean runAhead(Task<?> waiting) {
-        if (passRemaining != 0 || ready.size() != 1 || runningAhead || !runAheadAllowed || state != LoopState.RUNNING
-                || (io != null && io.wantsSelect())) { // the next pass would poll the selector first
+        if (scheduler.inPass() || scheduler.readyCount() != 1 || runningAhead || !runAheadAllowed
+                || state != LoopState.RUNNING || scheduler.watchesIo()) { // the next pass would poll the selector first
             return false;
         }
-        moveInInboxAndDueTimers();
-        Object next = ready.peekFirst();
-        if (ready.size() != 1) {
+        scheduler.moveInInboxAndDueTimers();
+        Object next = scheduler.firstReady();
+        if (scheduler.readyCount() != 1) {
             return false;
         }
         if (next != waiting) {
             if (next == mainTask || (bridges != null && !bridges.mayRunAhead(next))) {
                 return false;
             }
-            ready.pollFirst();
+            scheduler.takeFirstReady();
             runningAhead = true;
             current = null; // as between two steps
             try {
@@ -686,109 +639,14 @@ public final class EventLoop {
                     bridges.ranAhead();
                 }
             }
-            moveInInboxAndDueTimers(); // what the pass after would do first
-            if (ready.size() != 1 || ready.peekFirst() != waiting) {
+            scheduler.moveInInboxAndDueTimers(); // what the pass after would do first
+            if (scheduler.readyCount() != 1 || scheduler.firstReady() != waiting) {
                 return false;
             }
         }
-        ready.pollFirst();
+        scheduler.takeFirstReady();
         runAheads++;
         return true;
-    }
-
-    /** Schedule fuzzing: puts the {@code n} ready entries (the whole queue) in a seeded random order. */
-    private void shuffleReady(int n) {
-        if (n < 2) {
-            return;
-        }
-        if (shuffled.length < n) {
-            shuffled = new Object[Math.max(n, shuffled.length * 2)];
-        }
-        Object[] a = shuffled;
-        for (int i = 0; i < n; i++) {
-            a[i] = ready.poll();
-        }
-        for (int i = n - 1; i > 0; i--) { // Fisher-Yates
-            int j = shuffle.nextInt(i + 1);
-            Object t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
-        for (int i = 0; i < n; i++) {
-            ready.add(a[i]);
-            a[i] = null;
-        }
-    }
-
-    private void waitForWork() {
-        Timer next = timers.peek();
-        if (io != null && io.wantsSelect()) {
-            waitForWorkOrIo(next);
-            return;
-        }
-        if (next != null && inFlight == 0 && clock.skipTo(next.deadline())) {
-            return;
-        }
-        idle = true;
-        try {
-            while (inbox.isEmpty()) {
-                if (next == null) {
-                    LockSupport.park(this);
-                } else {
-                    long wait = next.deadline() - clock.nanoTime();
-                    if (wait <= 0) {
-                        break;
-                    }
-                    LockSupport.parkNanos(this, wait);
-                }
-                if (Thread.interrupted()) {
-                    interrupted = true; // Async.run cancels its main task, as asyncio does on Ctrl-C
-                    break;
-                }
-            }
-        } finally {
-            idle = false;
-        }
-    }
-
-    /*
-     * Timers, handed-in work and I/O share one wait: select() until the next timer, woken by
-     * post(). Under virtual time the clock still jumps to the next timer, but not past I/O
-     * that is about to arrive: with a reader or writer set, it jumps only after a short real
-     * wait (IO_GRACE_NANOS) has found nothing ready and nothing handed in.
-     */
-    private static final long IO_GRACE_NANOS = 5_000_000;
-
-    private void waitForWorkOrIo(Timer next) {
-        idle = true;
-        try {
-            if (next != null && inFlight == 0 && clock.isVirtual()) {
-                if (io.select(io.hasInterest() ? IO_GRACE_NANOS : 0, readySink, inboxFilled) > 0 || !inbox.isEmpty()) {
-                    return;
-                }
-                if (clock.skipTo(next.deadline())) {
-                    return;
-                }
-            }
-            while (inbox.isEmpty()) {
-                long wait = -1;
-                if (next != null) {
-                    wait = next.deadline() - clock.nanoTime();
-                    if (wait <= 0) {
-                        break;
-                    }
-                }
-                if (io.select(wait, readySink, inboxFilled) > 0) {
-                    break;
-                }
-                if (Thread.interrupted()) {
-                    interrupted = true; // Async.run cancels its main task, as asyncio does on Ctrl-C
-                    break;
-                }
-            }
-        } finally {
-            idle = false;
-        }
     }
 
     private void run(Object entry) {
@@ -865,7 +723,7 @@ public final class EventLoop {
                     bridges.restoreThread(outerBridged);
                 }
             }
-            if (interrupted) {
+            if (scheduler.interrupted()) {
                 Thread.currentThread().interrupt();
             }
         }
@@ -874,11 +732,11 @@ public final class EventLoop {
     private void runUntilDone(Task<?> mainTask) {
         boolean interruptDelivered = false;
         while (!mainTask.isDone()) {
-            if (interrupted && !interruptDelivered) {
+            if (scheduler.interrupted() && !interruptDelivered) {
                 interruptDelivered = true;
                 mainTask.cancel("the thread running Async.run was interrupted");
             }
-            if (stuck()) {
+            if (scheduler.nothingCanHappen()) {
                 throw new DeadlockException("Deadlock: the main task is waiting and nothing can ever wake it "
                         + "(no task is ready, no timer is set, no thread-side work is in flight). Tasks:\n" + dumpTasks()
                         + "If another thread is meant to wake a task, hand that work to the loop with "
@@ -886,12 +744,6 @@ public final class EventLoop {
             }
             runOnce();
         }
-    }
-
-    /** Nothing can happen any more: nothing ready, no live timer, nothing in flight or handed in, no I/O watched. */
-    private boolean stuck() {
-        return ready.isEmpty() && timers.liveCount() == 0 && inFlight == 0 && inbox.isEmpty()
-                && (io == null || !io.hasInterest());
     }
 
     /**
@@ -904,7 +756,7 @@ public final class EventLoop {
     private void finishLeftovers() {
         int stuckRounds = 0;
         int callbackPasses = 0;
-        while (liveCount > 0 || (!ready.isEmpty() && callbackPasses < MAX_CLOSING_CALLBACK_PASSES)) {
+        while (liveCount > 0 || (scheduler.readyCount() > 0 && callbackPasses < MAX_CLOSING_CALLBACK_PASSES)) {
             if (liveCount == 0) {
                 // Every task has ended, but callbacks wait (a done callback completing a
                 // submitted coroutine's future, say): run them, a bounded number of passes.
@@ -912,7 +764,7 @@ public final class EventLoop {
                 runOnce();
                 continue;
             }
-            boolean stuck = stuck();
+            boolean stuck = scheduler.nothingCanHappen();
             if (stuck && ++stuckRounds > 3) {
                 for (Task<?> t : tasks()) {
                     report(new ErrorReport("Task '" + t.name() + "' ignored its cancellation and can never end ("
@@ -942,21 +794,13 @@ public final class EventLoop {
             // Handed in too late to run (still in the inbox, or moved to the ready queue by the
             // last pass): a submitted coroutine's future learns so. post() takes back what it
             // adds from here on, so nothing slips between.
-            for (Object entry : ready) {
-                abandonIfSubmission(entry);
-            }
-            ready.clear();
-            for (Handle h; (h = inbox.poll()) != null; ) {
-                abandonIfSubmission(h);
-            }
+            scheduler.drain(EventLoop::abandonIfSubmission);
             for (ThreadBridge.Submission<?> s : new ArrayList<>(submissions)) {
                 s.closeOut(); // every future submit handed out ends, whatever became of its task
             }
             unretrieved.reportAll();
             shutDownExecutor();
-            if (io != null) {
-                io.close();
-            }
+            scheduler.closeIo();
         } finally {
             if (watchdog != null) {
                 watchdog.close(); // waits for it: a report it is making is not lost
@@ -1074,15 +918,14 @@ public final class EventLoop {
 
     /** Puts an entry (Task, Handle or Runnable) on the ready queue. */
     void schedule(Object entry) {
-        ready.add(entry);
+        scheduler.schedule(entry);
     }
 
     void enterStep(Task<?> task) {
         current = task;
         steps++;
         if (debug) {
-            stepStart = clock.nanoTime();
-            watchdog.stepBegan(task);
+            watchdog.stepBegan(task, clock.nanoTime());
         }
         if (observer != null) {
             observer.stepBegan(task, clock.nanoTime());
@@ -1095,18 +938,7 @@ public final class EventLoop {
             observer.stepEnded(task, clock.nanoTime());
         }
         if (debug) {
-            long took = clock.nanoTime() - stepStart;
-            if (took > longestStep) {
-                longestStep = took;
-            }
-            boolean reportedWhileRunning = watchdog.stepEnded();
-            if (took > slowStepNanos && !reportedWhileRunning) {
-                Throwable where = new Throwable("where the step ended");
-                where.setStackTrace(task.suspendedStack());
-                report(new ErrorReport("Task '" + task.name() + "' ran for " + TimeUnit.NANOSECONDS.toMillis(took)
-                        + " ms without suspending: it is blocking the loop (use Async.toThread for blocking work)",
-                        where, task));
-            }
+            watchdog.stepEnded(task, clock.nanoTime());
         }
     }
 
@@ -1186,12 +1018,12 @@ public final class EventLoop {
 
     /** Thread-side work begins: the loop must wait for its result to come through the inbox. */
     void beginExternal() {
-        inFlight++;
+        scheduler.externalBegins();
     }
 
     /** The result of thread-side work arrived (called on the loop thread). */
     void endExternal() {
-        inFlight--;
+        scheduler.externalEnds();
     }
 
     /** A submitted coroutine's task was made: its future must end by the time the loop has closed. */
@@ -1223,17 +1055,11 @@ public final class EventLoop {
         if (state == LoopState.CLOSED) {
             return false;
         }
-        inbox.add(h);
-        if (state == LoopState.CLOSED && inbox.remove(h)) {
+        scheduler.handIn(h);
+        if (state == LoopState.CLOSED && scheduler.takeBack(h)) {
             return false; // closed meanwhile, before its last look at the inbox took h: not run, say so
         }
-        if (idle) {
-            IoSelector s = io;
-            if (s != null) {
-                s.wakeup(); // sticky: a select about to start returns at once
-            }
-            LockSupport.unpark(thread);
-        }
+        scheduler.wakeIfIdle();
         return true;
     }
 
@@ -1255,13 +1081,11 @@ public final class EventLoop {
             throw new IllegalArgumentException("The channel is in blocking mode; the loop can only watch non-blocking "
                     + "channels: call channel.configureBlocking(false) first.");
         }
-        if (io == null) {
-            io = new IoSelector();
-        }
-        Object previous = io.set(channel, write, entry, readySink);
+        IoSelector io = scheduler.ioForWatching();
+        Object previous = io.set(channel, write, entry, scheduler.fromIo());
         if (previous instanceof Task<?> waiting && waiting != entry && !waiting.woken()) {
             // Replacing it would leave that task asleep for good: put it back, and refuse.
-            io.set(channel, write, waiting, readySink);
+            io.set(channel, write, waiting, scheduler.fromIo());
             throw new IllegalStateException("Task '" + waiting.name() + "' already waits for " + channel + " to become "
                     + (write ? "writable" : "readable") + "; one task at a time may wait for a channel in each "
                     + "direction: let one task do that side's I/O (hand work to it through a Queue), or wait for it"
@@ -1274,7 +1098,7 @@ public final class EventLoop {
 
     /** Task.waitForIo, once the wait is over: removes the task's watch if it is still there. */
     void unwatchIo(SelectableChannel channel, boolean write, Task<?> task) {
-        io.clear(channel, write, task);
+        scheduler.io().clear(channel, write, task);
     }
 
     /** A watch the selector found ready (or whose channel closed): a waiting task resumes, a callback runs, next. */
@@ -1282,11 +1106,12 @@ public final class EventLoop {
         if (entry instanceof Task<?> task) {
             task.wake(); // once, even if a cancellation woke it too
         } else {
-            ready.add(entry);
+            scheduler.schedule(entry);
         }
     }
 
     private boolean removeIo(SelectableChannel channel, boolean write) {
+        IoSelector io = scheduler.io();
         Object entry = io == null ? null : io.get(channel, write);
         if (entry instanceof Handle h && io.clear(channel, write, entry)) {
             h.cancelled = true;
@@ -1297,6 +1122,7 @@ public final class EventLoop {
 
     /** IoHandle.cancel: removes the handle if it is still the channel's reader or writer. */
     void removeIo(IoHandle h) {
+        IoSelector io = scheduler.io();
         if (io != null) {
             io.clear(h.channel(), h.watchesWrite(), h);
         }

@@ -33,7 +33,8 @@ final class StepWatchdog {
      * claims it first (claimReport). Reports are made on the watchdog's thread, and close()
      * waits for it, so none arrives after the loop has closed.
      */
-    private final long thresholdNanos;
+    private final long slowStepNanos;  // a step longer than this, in loop time, is reported as it ends
+    private final long thresholdNanos; // blocked this long, in real time, and it is reported while it runs
     private final Thread loopThread;
     private final Consumer<ErrorReport> sink;
     private final Thread thread;
@@ -43,8 +44,11 @@ final class StepWatchdog {
     private volatile long serial;
     private volatile long reportedSerial;
     private volatile boolean closed;
+    private long stepStart;   // loop clock; loop thread only
+    private long longestStep; // loop clock; loop thread only
 
     StepWatchdog(long thresholdNanos, Thread loopThread, Consumer<ErrorReport> sink) {
+        this.slowStepNanos = thresholdNanos;
         this.thresholdNanos = Math.max(thresholdNanos, TimeUnit.MILLISECONDS.toNanos(1));
         this.loopThread = loopThread;
         this.sink = sink;
@@ -52,16 +56,37 @@ final class StepWatchdog {
         thread.start();
     }
 
-    void stepBegan(Task<?> t) {
+    /** A step of {@code t} begins, at {@code loopNow} on the loop's clock. */
+    void stepBegan(Task<?> t, long loopNow) {
+        stepStart = loopNow;
         task = t;
         began = System.nanoTime();
         serial++; // only the loop thread writes it
     }
 
-    /** The step ended; true if it was reported while it ran (so the loop need not report it again). */
-    boolean stepEnded() {
+    /**
+     * The step of {@code t} ended, at {@code loopNow} on the loop's clock: a step that took
+     * longer than the threshold in loop time, and was not reported while it ran, is reported now.
+     */
+    void stepEnded(Task<?> t, long loopNow) {
         task = null;
-        return !claimReport(serial);
+        long took = loopNow - stepStart;
+        if (took > longestStep) {
+            longestStep = took;
+        }
+        boolean reportedWhileRunning = !claimReport(serial);
+        if (took > slowStepNanos && !reportedWhileRunning) {
+            Throwable where = new Throwable("where the step ended");
+            where.setStackTrace(t.suspendedStack());
+            sink.accept(new ErrorReport("Task '" + t.name() + "' ran for " + TimeUnit.NANOSECONDS.toMillis(took)
+                    + " ms without suspending: it is blocking the loop (use Async.toThread for blocking work)",
+                    where, t));
+        }
+    }
+
+    /** The longest step so far, in loop time (for the loop's stats). Loop thread only. */
+    long longestStep() {
+        return longestStep;
     }
 
     /** Stops the watchdog and waits for it, so that a report it is making reaches the handler first. */
