@@ -275,7 +275,9 @@ public final class Simulation {
 
     /**
      * Whether the run records a {@link Timeline} of every task (on by default); the digest
-     * covers it. Off, a run is cheaper and its digest covers the network trace only.
+     * covers it. Off, a run costs about a third as much (the timeline records every step of
+     * every task) and its digest covers the network trace only; what happens is the same
+     * either way, so sweep many seeds without it and replay a failing one with it.
      *
      * @param on {@code false} to record the network trace only
      * @return this simulation
@@ -496,7 +498,11 @@ public final class Simulation {
                 .findFirst()
                 .map(f -> {
                     String cls = f.getClassName();
-                    return cls.substring(cls.lastIndexOf('.') + 1) + "#" + f.getMethodName();
+                    String method = f.getMethodName();
+                    if (method.startsWith("lambda$") && method.lastIndexOf('$') > 7) {
+                        method = method.substring(7, method.lastIndexOf('$')); // the method the lambda is in
+                    }
+                    return cls.substring(cls.lastIndexOf('.') + 1) + "#" + method;
                 })
                 .orElse(null));
     }
