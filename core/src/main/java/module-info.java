@@ -22,6 +22,8 @@ module dev.simmer {
     exports dev.simmer;
     exports dev.simmer.sync;
     exports dev.simmer.io;
+    // The seam a simulated network plugs into (internal.Network): for simmer-testing's simulation only.
+    exports dev.simmer.internal to dev.simmer.testing;
 
     // Runner.jfrEvents: task steps as JFR events.
     requires jdk.jfr;

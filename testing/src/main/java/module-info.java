@@ -11,6 +11,7 @@
  */
 module dev.simmer.testing {
     exports dev.simmer.testing;
+    exports dev.simmer.testing.simulation;
 
     requires transitive dev.simmer;
     requires transitive org.junit.jupiter.api;

@@ -3,6 +3,8 @@ package dev.simmer;
 import dev.simmer.internal.Clock;
 import dev.simmer.internal.Engine;
 import dev.simmer.internal.IoSelector;
+import dev.simmer.internal.Network;
+import dev.simmer.internal.Networks;
 import dev.simmer.internal.Scheduler;
 import dev.simmer.internal.Timer;
 import dev.simmer.internal.TimerHeap;
@@ -54,6 +56,20 @@ public final class EventLoop {
      * never be woken: that is the deadlock Async.run reports.
      */
     private static final ThreadLocal<EventLoop> CURRENT = new ThreadLocal<>();
+
+    static {
+        Networks.register(new Networks.Access() {
+            @Override
+            public Network get(EventLoop loop) {
+                return loop.network;
+            }
+
+            @Override
+            public void set(EventLoop loop, Network network) {
+                loop.network = network;
+            }
+        });
+    }
     private static final System.Logger LOG = System.getLogger("dev.simmer");
 
     private enum LoopState { RUNNING, CLOSING, CLOSED }
@@ -92,6 +108,7 @@ public final class EventLoop {
     private final Set<ThreadBridge.Submission<?>> submissions = new LinkedHashSet<>(); // started, future not yet ended
     private volatile boolean refusing; // LoopThread.close(): closing has begun, before the main task ends
     private ExecutorService executor;
+    Network network; // a simulated network (internal/Networks), null on a real loop: the io layer checks it when it opens a socket
 
     EventLoop(Engine engine, Clock clock, boolean debug, Duration slowStep, Consumer<ErrorReport> handler,
               Long shuffleSeed, TaskObserver observer, boolean runAhead) {

@@ -36,6 +36,9 @@ final class ThreadBridge {
     static <T> T toThread(Callable<T> blocking) throws Exception {
         EventLoop loop = EventLoop.runningLoop("Async.toThread");
         loop.requireTask("Async.toThread");
+        if (loop.network != null) {
+            throw loop.network.refuse("Async.toThread"); // another thread's work would escape the simulation
+        }
         // asyncio's to_thread: the blocking code runs in a copy of the caller's context
         ContextVar.Context copy = new ContextVar.Context(loop.currentContext().values());
         return onExecutor(loop, loop.executor(), () -> ContextVar.callIn(copy, blocking));
@@ -44,6 +47,9 @@ final class ThreadBridge {
     static <T> T runInExecutor(Executor executor, Callable<T> blocking) throws Exception {
         EventLoop loop = EventLoop.runningLoop("Async.runInExecutor");
         loop.requireTask("Async.runInExecutor");
+        if (loop.network != null) {
+            throw loop.network.refuse("Async.runInExecutor"); // another thread's work would escape the simulation
+        }
         // asyncio's run_in_executor copies nothing: the blocking code runs in an empty context of its own
         return onExecutor(loop, executor, () -> ContextVar.callIn(ContextVar.Context.empty(), blocking));
     }

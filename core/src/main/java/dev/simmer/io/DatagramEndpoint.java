@@ -2,6 +2,8 @@ package dev.simmer.io;
 
 import dev.simmer.Async;
 import dev.simmer.EventLoop;
+import dev.simmer.internal.Network;
+import dev.simmer.internal.Networks;
 import dev.simmer.internal.Rethrow;
 
 import java.io.IOException;
@@ -50,17 +52,20 @@ public final class DatagramEndpoint implements AutoCloseable {
     public static final int MAX_DATAGRAM_SIZE = 65_535;
 
     private final EventLoop loop;
-    private final DatagramChannel channel;
+    private final DatagramChannel channel; // null on a simulated network
+    private final Network.Datagrams simulated; // a socket of a simulated network, else null
     private final SocketAddress local;
     private final ByteBuffer in;
     private boolean receiving;
     private boolean sendWaiting;
     private final Waiters roomWaiters = new Waiters();
 
-    private DatagramEndpoint(EventLoop loop, DatagramChannel channel, int maxDatagramSize) throws IOException {
+    private DatagramEndpoint(EventLoop loop, DatagramChannel channel, Network.Datagrams simulated,
+                             int maxDatagramSize) throws IOException {
         this.loop = loop;
         this.channel = channel;
-        this.local = channel.getLocalAddress();
+        this.simulated = simulated;
+        this.local = channel != null ? channel.getLocalAddress() : simulated.local();
         this.in = ByteBuffer.allocate(maxDatagramSize + 1); // one byte more: a datagram that fills it was cut
     }
 
@@ -113,6 +118,10 @@ public final class DatagramEndpoint implements AutoCloseable {
             throw new IllegalArgumentException("maxDatagramSize must be 1..65535, was " + maxDatagramSize);
         }
         EventLoop loop = Async.loop();
+        Network network = Networks.of(loop);
+        if (network != null) {
+            return new DatagramEndpoint(loop, null, network.openDatagrams(local, remote), maxDatagramSize);
+        }
         InetSocketAddress either = local != null ? local : remote;
         DatagramChannel channel = DatagramChannel.open(either.getAddress() instanceof Inet6Address
                 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
@@ -123,7 +132,7 @@ public final class DatagramEndpoint implements AutoCloseable {
             if (remote != null) {
                 channel.connect(remote);
             }
-            DatagramEndpoint endpoint = new DatagramEndpoint(loop, channel, maxDatagramSize);
+            DatagramEndpoint endpoint = new DatagramEndpoint(loop, channel, null, maxDatagramSize);
             ok = true;
             return endpoint;
         } finally {
@@ -175,6 +184,13 @@ public final class DatagramEndpoint implements AutoCloseable {
         LoopConfined.check(loop, "DatagramEndpoint.send(...)");
         Objects.requireNonNull(target, "target");
         ByteBuffer out = ByteBuffer.wrap(data);
+        if (simulated != null) {
+            if (!(target instanceof InetSocketAddress inet)) {
+                throw new IllegalArgumentException("a datagram goes to an InetSocketAddress, not " + target);
+            }
+            simulated.send(out, inet);
+            return;
+        }
         while (channel.send(out, target) == 0 && data.length > 0) {
             awaitRoom();
         }
@@ -209,11 +225,15 @@ public final class DatagramEndpoint implements AutoCloseable {
      */
     public void send(byte[] data) throws Exception {
         LoopConfined.check(loop, "DatagramEndpoint.send(...)");
-        if (!channel.isConnected()) {
+        if (!isConnected()) {
             throw new IllegalStateException("send(data) needs a connected endpoint (DatagramEndpoint.connect); "
                     + "name the target with send(data, target)");
         }
         ByteBuffer out = ByteBuffer.wrap(data);
+        if (simulated != null) {
+            simulated.send(out, null);
+            return;
+        }
         while (channel.write(out) == 0 && data.length > 0) {
             awaitRoom();
         }
@@ -239,13 +259,17 @@ public final class DatagramEndpoint implements AutoCloseable {
         try {
             while (true) {
                 in.clear();
-                SocketAddress from = channel.receive(in);
+                SocketAddress from = simulated != null ? simulated.receive(in) : channel.receive(in);
                 if (from != null) {
                     boolean truncated = in.position() > maxDatagramSize();
                     return new Datagram(Arrays.copyOf(in.array(), Math.min(in.position(), maxDatagramSize())), from,
                             truncated);
                 }
-                Readiness.awaitReadable(channel);
+                if (simulated != null) {
+                    simulated.awaitReadable();
+                } else {
+                    Readiness.awaitReadable(channel);
+                }
             }
         } finally {
             receiving = false;
@@ -260,6 +284,10 @@ public final class DatagramEndpoint implements AutoCloseable {
     @Override
     public void close() {
         LoopConfined.check(loop, "DatagramEndpoint.close()");
+        if (simulated != null) {
+            simulated.close();
+            return;
+        }
         try {
             loop.closeChannel(channel);
         } catch (IOException e) {
@@ -269,10 +297,17 @@ public final class DatagramEndpoint implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "DatagramEndpoint[" + local + (channel.isConnected() ? " -> " + remoteOrNull() : "") + "]";
+        return "DatagramEndpoint[" + local + (isConnected() ? " -> " + remoteOrNull() : "") + "]";
+    }
+
+    private boolean isConnected() {
+        return simulated != null ? simulated.remote() != null : channel.isConnected();
     }
 
     private SocketAddress remoteOrNull() {
+        if (simulated != null) {
+            return simulated.remote();
+        }
         try {
             return channel.getRemoteAddress();
         } catch (IOException e) {

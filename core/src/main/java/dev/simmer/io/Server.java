@@ -6,6 +6,7 @@ import dev.simmer.ErrorReport;
 import dev.simmer.EventLoop;
 import dev.simmer.Task;
 import dev.simmer.WaitMode;
+import dev.simmer.internal.Network;
 import dev.simmer.internal.Rethrow;
 
 import java.io.IOException;
@@ -108,7 +109,8 @@ public final class Server implements AutoCloseable {
     }
 
     private final EventLoop loop;
-    private final ServerSocketChannel channel; // null: fed by another loop's acceptor (adopt)
+    private final ServerSocketChannel channel; // null: fed by another loop's acceptor (adopt), or simulated
+    private final Network.Listener simulated; // a listener of a simulated network, else null
     private final ConnectionHandler handler;
     private final Upgrade upgrade; // null: the handler gets the plain connection
     private final StreamOptions options;
@@ -132,14 +134,27 @@ public final class Server implements AutoCloseable {
      */
     Server(EventLoop loop, ServerSocketChannel channel, SocketAddress address, ConnectionHandler handler,
            Upgrade upgrade, StreamOptions options, Dispatcher dispatcher) {
+        this(loop, channel, null, address, handler, upgrade, options, dispatcher);
+    }
+
+    /** A server listening on a simulated network (see Streams.startSimulated). */
+    Server(EventLoop loop, Network.Listener listener, ConnectionHandler handler, Upgrade upgrade,
+           StreamOptions options) {
+        this(loop, null, listener, listener.address(), handler, upgrade, options, null);
+    }
+
+    private Server(EventLoop loop, ServerSocketChannel channel, Network.Listener simulated, SocketAddress address,
+                   ConnectionHandler handler, Upgrade upgrade, StreamOptions options, Dispatcher dispatcher) {
         this.loop = loop;
         this.channel = channel;
+        this.simulated = simulated;
         this.handler = handler;
         this.upgrade = upgrade;
         this.options = options;
         this.address = address;
         this.dispatcher = dispatcher;
-        this.acceptor = channel == null ? null : Async.createTask("server " + address + " accepting", this::acceptLoop);
+        this.acceptor = channel == null && simulated == null ? null
+                : Async.createTask("server " + address + " accepting", this::acceptLoop);
     }
 
     /**
@@ -240,6 +255,9 @@ public final class Server implements AutoCloseable {
         try {
             if (channel != null) {
                 loop.closeChannel(channel);
+            }
+            if (simulated != null) {
+                simulated.close();
             }
         } catch (IOException e) {
             loop.callExceptionHandler(new ErrorReport("closing the listening socket of " + this + " failed", e, null));
@@ -353,6 +371,10 @@ public final class Server implements AutoCloseable {
     }
 
     private void acceptAll() throws Exception {
+        if (simulated != null) {
+            acceptSimulated();
+            return;
+        }
         while (accepting) {
             SocketChannel client;
             try {
@@ -376,6 +398,18 @@ public final class Server implements AutoCloseable {
         }
     }
 
+    private void acceptSimulated() throws Exception {
+        while (accepting) {
+            Network.Stream client = simulated.accept();
+            if (client == null) {
+                simulated.awaitAcceptable();
+                continue;
+            }
+            accepted++;
+            serve(Streams.wrap(loop, client, options));
+        }
+    }
+
     private void serve(SocketChannel client) {
         accepted++;
         Connection c;
@@ -391,6 +425,10 @@ public final class Server implements AutoCloseable {
             }
             return;
         }
+        serve(c);
+    }
+
+    private void serve(Connection c) {
         Client tracked = new Client(c.writer());
         Object peer = c.writer().peer();
         Task<Void> task = Async.createTask("connection " + peer + " of server " + address, () -> {

@@ -3,6 +3,8 @@ package dev.simmer.io;
 import dev.simmer.Async;
 import dev.simmer.AsyncRunnable;
 import dev.simmer.EventLoop;
+import dev.simmer.internal.Network;
+import dev.simmer.internal.Networks;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -140,6 +142,10 @@ public final class Streams {
             return openConnection(inet.getHostString(), inet.getPort(), options);
         }
         EventLoop loop = Async.loop();
+        Network network = Networks.of(loop);
+        if (network != null) {
+            return openSimulated(network, loop, address, options);
+        }
         SocketChannel channel = SocketChannel.open(family(address));
         boolean connected = false;
         try {
@@ -220,6 +226,10 @@ public final class Streams {
         Objects.requireNonNull(handler, "handler");
         Objects.requireNonNull(options, "options");
         EventLoop loop = Async.loop();
+        Network network = Networks.of(loop);
+        if (network != null) {
+            return startSimulated(network, loop, handler, upgrade, address, options, reusePort || dispatcher != null);
+        }
         ServerSocketChannel channel = ServerSocketChannel.open(family(address));
         boolean started = false;
         try {
@@ -368,6 +378,9 @@ public final class Streams {
                     + " bytes unread, " + plain.writer().bufferedBytes() + " unsent): read the plain part exactly and"
                     + " drain before upgrading.");
         }
+        if (plain.writer().sink() instanceof NetworkTransport) {
+            throw Networks.of(Async.loop()).refuse("TLS (Streams.startTls, openTlsConnection, startTlsServer)");
+        }
         if (!(plain.writer().sink() instanceof ChannelTransport raw)) {
             throw new IllegalArgumentException("startTls upgrades a plain socket connection, not " + plain.writer().sink());
         }
@@ -402,6 +415,38 @@ public final class Streams {
         }
         return new Connection(new StreamReader(loop, tls, plain.reader().limit()),
                 new StreamWriter(loop, tls, plain.writer().highWater(), plain.writer().lowWater()));
+    }
+
+    // ------------------------------------------------------------------ on a simulated network
+
+    private static Connection openSimulated(Network network, EventLoop loop, SocketAddress address,
+                                            StreamOptions options) throws Exception {
+        if (!(address instanceof InetSocketAddress inet)) {
+            throw network.refuse("a Unix-domain socket (" + address + ")");
+        }
+        Network.Stream[] made = new Network.Stream[1];
+        within(options.connectTimeout(), () -> made[0] = network.connect(inet), () -> "connecting to " + address
+                + " took longer than the connect timeout of " + describe(options.connectTimeout()));
+        return wrap(loop, made[0], options);
+    }
+
+    private static Server startSimulated(Network network, EventLoop loop, ConnectionHandler handler,
+                                         Server.Upgrade upgrade, SocketAddress address, StreamOptions options,
+                                         boolean sharded) throws IOException {
+        if (sharded) {
+            throw network.refuse("a ShardedServer (its other loops would run outside the simulation)");
+        }
+        if (!(address instanceof InetSocketAddress inet)) {
+            throw network.refuse("a Unix-domain socket (" + address + ")");
+        }
+        Network.Listener listener = network.listen(inet, options.backlog());
+        return new Server(loop, listener, handler, upgrade, options);
+    }
+
+    static Connection wrap(EventLoop loop, Network.Stream stream, StreamOptions options) {
+        NetworkTransport transport = new NetworkTransport(stream);
+        return new Connection(new StreamReader(loop, transport, options.limit()),
+                new StreamWriter(loop, transport, options.highWater(), options.lowWater()));
     }
 
     // ------------------------------------------------------------------ shared with Server
@@ -460,6 +505,10 @@ public final class Streams {
         if (NUMERIC.matcher(host).matches()) {
             String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
             return List.of(InetAddress.getByName(bare)); // a literal: no lookup happens
+        }
+        Network network = Networks.of(Async.loop());
+        if (network != null) {
+            return network.resolve(host); // the simulation's hosts, never the real DNS
         }
         return List.of(Async.toThread(() -> InetAddress.getAllByName(host)));
     }

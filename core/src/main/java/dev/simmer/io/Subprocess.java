@@ -115,6 +115,10 @@ public final class Subprocess implements AutoCloseable {
     public static Subprocess start(ProcessBuilder builder) throws Exception {
         Objects.requireNonNull(builder, "builder");
         EventLoop loop = LoopConfined.requireTask("Subprocess.start(...)"); // before a process is started
+        dev.simmer.internal.Network network = dev.simmer.internal.Networks.of(loop);
+        if (network != null) {
+            throw network.refuse("Subprocess.start (a real process)");
+        }
         builder.redirectInput(ProcessBuilder.Redirect.PIPE)
                 .redirectOutput(ProcessBuilder.Redirect.PIPE)
                 .redirectError(ProcessBuilder.Redirect.PIPE);
