@@ -493,6 +493,11 @@ public final class Simulation {
 
     /** {@code ClassName#method} of whoever called check, for the replay line. */
     private static String caller() {
+        boolean underJUnit = StackWalker.getInstance().walk(frames -> frames
+                .anyMatch(f -> f.getClassName().startsWith("org.junit.")));
+        if (!underJUnit) {
+            return null; // a main or another runner: no Maven test command to suggest
+        }
         return StackWalker.getInstance().walk(frames -> frames
                 .filter(f -> !f.getClassName().equals(Simulation.class.getName()))
                 .findFirst()
