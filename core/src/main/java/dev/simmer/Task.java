@@ -1,7 +1,9 @@
 package dev.simmer;
 
 import dev.simmer.internal.Engine.Fiber;
+import dev.simmer.internal.Parking;
 import dev.simmer.internal.Timer;
+import dev.simmer.internal.WaitLabels;
 
 import java.util.function.Consumer;
 
@@ -43,8 +45,9 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
      *   WAITING    suspended; a wake-up is registered     wake() schedules step(): RUNNING
      *   DONE       ended; the outcome is in Completion    -
      *
-     * A wake-up is one of: a timer (sleep), a waiter entry on a Completion (await), or
-     * nothing but an already scheduled step (yield). `scheduled` guarantees a task is at
+     * A wake-up is one of: a timer (sleep), a waiter entry on a Completion (await), an I/O
+     * watch, a primitive's own waiter record (park/unpark, see internal.Parking), or nothing
+     * but an already scheduled step (yield). `scheduled` guarantees a task is at
      * most once in the ready queue. cancel() asks what the task awaits to cancel (asyncio),
      * or, when that is not possible, sets `mustCancel`, aborts the wait (unless it has
      * already ended: the task is woken) and wakes the task; a woken task with `mustCancel`,
@@ -52,6 +55,10 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
      * asyncio, uncancel() down to zero clears `mustCancel` but cannot undo an aborted wait.
      */
     enum Phase { NEW, RUNNING, WAITING, DONE }
+
+    static {
+        Parking.install(new ParkingKernel());
+    }
 
     private Object body; // an AsyncCallable<T>, or an AsyncRunnable (T is Void); dropped when the task ends
     private final int id; // the loop's count of tasks at its making, for the default name (wraps past 2^32)
@@ -61,12 +68,12 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
     private boolean scheduled;
     private Fiber fiber;
 
-    // What the task waits on while WAITING (for cancel and for dumps).
-    private Completion<?> waitingOn;
+    // What the task waits on while WAITING (for cancel and for dumps): a Completion (await),
+    // the SelectableChannel waitForIo watches, the WaitLabels.Label of a park, or null.
+    private Object waitingOn;
     private boolean cancelPassesOn;
     private boolean passingCancel;
     private Timer timer;
-    private java.nio.channels.SelectableChannel ioWait; // the channel waitForIo watches, for describeWait
     private boolean ioWrite;
 
     private int cancelRequests;
@@ -183,10 +190,10 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
             return false; // passingCancel: a cycle of awaits (a deadlock) brought our own request back: stop it
         }
         cancelRequests++;
-        if (phase == Phase.WAITING && waitingOn != null && cancelPassesOn) {
+        if (phase == Phase.WAITING && waitingOn instanceof Completion<?> awaited && cancelPassesOn) {
             passingCancel = true;
             try {
-                if (waitingOn.cancelRequested(message)) {
+                if (awaited.cancelRequested(message)) {
                     return true; // the awaited one ends cancelled (or will), and its end wakes us
                 }
             } finally {
@@ -423,7 +430,8 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
         if (mustCancel) {
             // Cancelled while running: as in asyncio, the request is delivered at this very
             // wait: passed on to what we await, or the wait is aborted at once.
-            if (waitingOn != null && cancelPassesOn && waitingOn.cancelRequested(pendingCancelMessage)) {
+            if (waitingOn instanceof Completion<?> awaited && cancelPassesOn
+                    && awaited.cancelRequested(pendingCancelMessage)) {
                 mustCancel = false;
             } else {
                 abortWait();
@@ -480,14 +488,42 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
      */
     void waitForIo(java.nio.channels.SelectableChannel channel, boolean write) {
         loop.watchIo(channel, write, this);
-        ioWait = channel;
+        waitingOn = channel;
         ioWrite = write;
         try {
             suspend();
         } finally {
-            ioWait = null;
+            waitingOn = null;
             loop.unwatchIo(channel, write, this);
         }
+    }
+
+    /**
+     * Suspends until {@link #unpark()}: a primitive of dev.simmer.sync keeps this task in a
+     * waiter record of its own and wakes it when it is granted (see internal.Parking).
+     * {@code label} says what it waits in, for dumps.
+     */
+    void park(WaitLabels.Label label) {
+        waitingOn = label;
+        try {
+            suspend();
+        } finally {
+            waitingOn = null;
+        }
+    }
+
+    /** Whether the task is parked and not woken yet: unpark() would wake it. */
+    boolean isParked() {
+        return phase == Phase.WAITING && !scheduled && waitingOn instanceof WaitLabels.Label;
+    }
+
+    /** Wakes a parked task; false if it is no longer parked (a cancellation has woken it). */
+    boolean unpark() {
+        if (!isParked()) {
+            return false;
+        }
+        wake();
+        return true;
     }
 
     /**
@@ -520,8 +556,8 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
         if (timer != null) {
             loop.timers.cancel(timer);
         }
-        if (waitingOn != null) {
-            waitingOn.removeWaiter(this);
+        if (waitingOn instanceof Completion<?> awaited) {
+            awaited.removeWaiter(this);
         }
         wake();
     }
@@ -542,6 +578,12 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
         if (waitingOn instanceof Promise<?> p) {
             return p.describeWait();
         }
+        if (waitingOn instanceof WaitLabels.Label label) {
+            return "awaiting " + label.describe(this);
+        }
+        if (waitingOn instanceof java.nio.channels.SelectableChannel channel) {
+            return "waiting for " + channel + " to be " + (ioWrite ? "writable" : "readable");
+        }
         if (waitingOn != null) {
             return "awaiting " + waitingOn;
         }
@@ -552,9 +594,6 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
             }
             long left = deadline - loop.clock.nanoTime();
             return left <= 0 ? "sleeping, due now" : "sleeping, " + humanDuration(left) + " left";
-        }
-        if (ioWait != null) {
-            return "waiting for " + ioWait + " to be " + (ioWrite ? "writable" : "readable");
         }
         return "ready to resume";
     }
@@ -625,5 +664,28 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
     private static boolean isSuspensionMachinery(String className) {
         return className.startsWith("java.") || className.startsWith("jdk.") || className.startsWith("sun.")
                 || className.startsWith("dev.simmer.internal.") || className.equals(Task.class.getName());
+    }
+
+    /** The kernel's side of internal.Parking, for the primitives of dev.simmer.sync. */
+    private static final class ParkingKernel implements Parking.Kernel {
+        @Override
+        public Task<?> currentTask(EventLoop loop) {
+            return loop.currentTask();
+        }
+
+        @Override
+        public void park(Task<?> task, WaitLabels.Label label) {
+            task.park(label);
+        }
+
+        @Override
+        public boolean unpark(Task<?> task) {
+            return task.unpark();
+        }
+
+        @Override
+        public boolean isParked(Task<?> task) {
+            return task.isParked();
+        }
     }
 }
