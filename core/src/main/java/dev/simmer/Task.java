@@ -36,8 +36,8 @@ import java.util.function.Consumer;
  */
 public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
     /*
-     * Overview: a task is a fiber (made by the engine on the first step) plus the state that
-     * tells the loop what to do with it.
+     * Overview: a task is a fiber (made with the task, holding its body; the engine makes its
+     * own state on the first step) plus the state that tells the loop what to do with it.
      *
      *   phase      what it means                          who moves it on
      *   NEW        created, first step scheduled          step(): RUNNING, or DONE if cancelled first
@@ -60,13 +60,12 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
         Parking.install(new ParkingKernel());
     }
 
-    private Object body; // an AsyncCallable<T>, or an AsyncRunnable (T is Void); dropped when the task ends
     private final int id; // the loop's count of tasks at its making, for the default name (wraps past 2^32)
     private String name;
 
     Phase phase = Phase.NEW;
     private boolean scheduled;
-    private Fiber fiber;
+    private FiberBody fiber; // null once the body has finished (or was never run: cancelled first)
 
     // What the task waits on while WAITING (for cancel and for dumps): a Completion (await),
     // the SelectableChannel waitForIo watches, the WaitLabels.Label of a park, or null.
@@ -79,7 +78,6 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
     private int cancelRequests;
     private boolean mustCancel;
     private boolean waitAborted;
-    private String pendingCancelMessage;
 
     // The task's context (asyncio's Task.get_context()), and the one its body runs in now:
     // the same, or another entered with Context.run. ContextVar.set writes into the latter.
@@ -96,7 +94,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
 
     Task(EventLoop loop, Object body, String name, long id) {
         super(loop);
-        this.body = body;
+        this.fiber = new FiberBody(body);
         this.name = name;
         this.id = (int) id;
     }
@@ -201,7 +199,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
             }
         }
         mustCancel = true;
-        pendingCancelMessage = message;
+        cancelMessage = message;
         if (phase == Phase.WAITING) {
             abortWait();
         }
@@ -303,14 +301,12 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
         if (phase == Phase.DONE) {
             return false;
         }
-        if (fiber == null) {
-            if (mustCancel) { // cancelled before its first step: the body never runs
-                mustCancel = false;
-                end();
-                cancel0(pendingCancelMessage);
-                return false;
-            }
-            fiber = new FiberBody();
+        if (phase == Phase.NEW && mustCancel) { // cancelled before its first step: the body never runs
+            mustCancel = false;
+            end();
+            fiber = null;
+            cancel0(cancelMessage);
+            return false;
         }
         phase = Phase.RUNNING;
         loop.enterStep(this);
@@ -331,6 +327,14 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
 
     /** What the engine runs: this task's body, named after the task (the engine keeps its state in it). */
     private final class FiberBody extends Fiber {
+        // An AsyncCallable<T>, or an AsyncRunnable (T is Void); dropped when the task ends. Kept
+        // here rather than in Task: the fiber object is there anyway, and its 24 bytes have room.
+        private Object body;
+
+        FiberBody(Object body) {
+            this.body = body;
+        }
+
         @Override
         public void run() {
             runBody();
@@ -357,7 +361,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
                 bridged.stepBegins(this);
             }
             try {
-                result = call(body);
+                result = call(fiber.body);
             } finally {
                 if (bridged != null) {
                     bridged.stepEnds(this, false);
@@ -375,7 +379,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
         end();
         if (mustCancel) { // cancelled while running, and it never reached a suspension point
             mustCancel = false;
-            cancel0(pendingCancelMessage);
+            cancel0(cancelMessage);
         } else {
             complete0(result);
         }
@@ -393,7 +397,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
 
     private void end() {
         phase = Phase.DONE;
-        body = null;
+        fiber.body = null;
     }
 
     @Override
@@ -431,7 +435,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
             // Cancelled while running: as in asyncio, the request is delivered at this very
             // wait: passed on to what we await, or the wait is aborted at once.
             if (waitingOn instanceof Completion<?> awaited && cancelPassesOn
-                    && awaited.cancelRequested(pendingCancelMessage)) {
+                    && awaited.cancelRequested(cancelMessage)) {
                 mustCancel = false;
             } else {
                 abortWait();
@@ -459,7 +463,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
             // the wait have happened (asyncio: the awaited future stays cancelled)
             mustCancel = false;
             waitAborted = false;
-            throw new CancelledException(pendingCancelMessage);
+            throw new CancelledException(cancelMessage);
         }
     }
 
