@@ -29,7 +29,7 @@ abstract sealed class Completion<T> permits Promise, Task {
     State state = State.PENDING;
     private T value;
     private Throwable failure;
-    private String cancelMessage;
+    String cancelMessage; // the cancellation's message; while a task is pending, its latest request's (see Task.cancel)
     private CancelledException cancelCause; // what ended a task cancelled, when it carries more than a message
     private boolean retrieved;
     private Object callbacks;

@@ -1,7 +1,9 @@
 package dev.simmer;
 
 import dev.simmer.internal.Engine.Fiber;
+import dev.simmer.internal.Parking;
 import dev.simmer.internal.Timer;
+import dev.simmer.internal.WaitLabels;
 
 import java.util.function.Consumer;
 
@@ -34,8 +36,8 @@ import java.util.function.Consumer;
  */
 public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
     /*
-     * Overview: a task is a fiber (made by the engine on the first step) plus the state that
-     * tells the loop what to do with it.
+     * Overview: a task is a fiber (made with the task, holding its body; the engine makes its
+     * own state on the first step) plus the state that tells the loop what to do with it.
      *
      *   phase      what it means                          who moves it on
      *   NEW        created, first step scheduled          step(): RUNNING, or DONE if cancelled first
@@ -43,8 +45,9 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
      *   WAITING    suspended; a wake-up is registered     wake() schedules step(): RUNNING
      *   DONE       ended; the outcome is in Completion    -
      *
-     * A wake-up is one of: a timer (sleep), a waiter entry on a Completion (await), or
-     * nothing but an already scheduled step (yield). `scheduled` guarantees a task is at
+     * A wake-up is one of: a timer (sleep), a waiter entry on a Completion (await), an I/O
+     * watch, a primitive's own waiter record (park/unpark, see internal.Parking), or nothing
+     * but an already scheduled step (yield). `scheduled` guarantees a task is at
      * most once in the ready queue. cancel() asks what the task awaits to cancel (asyncio),
      * or, when that is not possible, sets `mustCancel`, aborts the wait (unless it has
      * already ended: the task is woken) and wakes the task; a woken task with `mustCancel`,
@@ -53,26 +56,28 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
      */
     enum Phase { NEW, RUNNING, WAITING, DONE }
 
-    private Object body; // an AsyncCallable<T>, or an AsyncRunnable (T is Void); dropped when the task ends
+    static {
+        Parking.install(new ParkingKernel());
+    }
+
     private final int id; // the loop's count of tasks at its making, for the default name (wraps past 2^32)
     private String name;
 
     Phase phase = Phase.NEW;
     private boolean scheduled;
-    private Fiber fiber;
+    private FiberBody fiber; // null once the body has finished (or was never run: cancelled first)
 
-    // What the task waits on while WAITING (for cancel and for dumps).
-    private Completion<?> waitingOn;
+    // What the task waits on while WAITING (for cancel and for dumps): a Completion (await),
+    // the SelectableChannel waitForIo watches, the WaitLabels.Label of a park, or null.
+    private Object waitingOn;
     private boolean cancelPassesOn;
     private boolean passingCancel;
     private Timer timer;
-    private java.nio.channels.SelectableChannel ioWait; // the channel waitForIo watches, for describeWait
     private boolean ioWrite;
 
     private int cancelRequests;
     private boolean mustCancel;
     private boolean waitAborted;
-    private String pendingCancelMessage;
 
     // The task's context (asyncio's Task.get_context()), and the one its body runs in now:
     // the same, or another entered with Context.run. ContextVar.set writes into the latter.
@@ -89,7 +94,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
 
     Task(EventLoop loop, Object body, String name, long id) {
         super(loop);
-        this.body = body;
+        this.fiber = new FiberBody(body);
         this.name = name;
         this.id = (int) id;
     }
@@ -183,10 +188,10 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
             return false; // passingCancel: a cycle of awaits (a deadlock) brought our own request back: stop it
         }
         cancelRequests++;
-        if (phase == Phase.WAITING && waitingOn != null && cancelPassesOn) {
+        if (phase == Phase.WAITING && waitingOn instanceof Completion<?> awaited && cancelPassesOn) {
             passingCancel = true;
             try {
-                if (waitingOn.cancelRequested(message)) {
+                if (awaited.cancelRequested(message)) {
                     return true; // the awaited one ends cancelled (or will), and its end wakes us
                 }
             } finally {
@@ -194,7 +199,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
             }
         }
         mustCancel = true;
-        pendingCancelMessage = message;
+        cancelMessage = message;
         if (phase == Phase.WAITING) {
             abortWait();
         }
@@ -296,14 +301,12 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
         if (phase == Phase.DONE) {
             return false;
         }
-        if (fiber == null) {
-            if (mustCancel) { // cancelled before its first step: the body never runs
-                mustCancel = false;
-                end();
-                cancel0(pendingCancelMessage);
-                return false;
-            }
-            fiber = new FiberBody();
+        if (phase == Phase.NEW && mustCancel) { // cancelled before its first step: the body never runs
+            mustCancel = false;
+            end();
+            fiber = null;
+            cancel0(cancelMessage);
+            return false;
         }
         phase = Phase.RUNNING;
         loop.enterStep(this);
@@ -324,6 +327,14 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
 
     /** What the engine runs: this task's body, named after the task (the engine keeps its state in it). */
     private final class FiberBody extends Fiber {
+        // An AsyncCallable<T>, or an AsyncRunnable (T is Void); dropped when the task ends. Kept
+        // here rather than in Task: the fiber object is there anyway, and its 24 bytes have room.
+        private Object body;
+
+        FiberBody(Object body) {
+            this.body = body;
+        }
+
         @Override
         public void run() {
             runBody();
@@ -350,7 +361,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
                 bridged.stepBegins(this);
             }
             try {
-                result = call(body);
+                result = call(fiber.body);
             } finally {
                 if (bridged != null) {
                     bridged.stepEnds(this, false);
@@ -368,7 +379,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
         end();
         if (mustCancel) { // cancelled while running, and it never reached a suspension point
             mustCancel = false;
-            cancel0(pendingCancelMessage);
+            cancel0(cancelMessage);
         } else {
             complete0(result);
         }
@@ -386,7 +397,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
 
     private void end() {
         phase = Phase.DONE;
-        body = null;
+        fiber.body = null;
     }
 
     @Override
@@ -423,7 +434,8 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
         if (mustCancel) {
             // Cancelled while running: as in asyncio, the request is delivered at this very
             // wait: passed on to what we await, or the wait is aborted at once.
-            if (waitingOn != null && cancelPassesOn && waitingOn.cancelRequested(pendingCancelMessage)) {
+            if (waitingOn instanceof Completion<?> awaited && cancelPassesOn
+                    && awaited.cancelRequested(cancelMessage)) {
                 mustCancel = false;
             } else {
                 abortWait();
@@ -451,7 +463,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
             // the wait have happened (asyncio: the awaited future stays cancelled)
             mustCancel = false;
             waitAborted = false;
-            throw new CancelledException(pendingCancelMessage);
+            throw new CancelledException(cancelMessage);
         }
     }
 
@@ -480,14 +492,42 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
      */
     void waitForIo(java.nio.channels.SelectableChannel channel, boolean write) {
         loop.watchIo(channel, write, this);
-        ioWait = channel;
+        waitingOn = channel;
         ioWrite = write;
         try {
             suspend();
         } finally {
-            ioWait = null;
+            waitingOn = null;
             loop.unwatchIo(channel, write, this);
         }
+    }
+
+    /**
+     * Suspends until {@link #unpark()}: a primitive of dev.simmer.sync keeps this task in a
+     * waiter record of its own and wakes it when it is granted (see internal.Parking).
+     * {@code label} says what it waits in, for dumps.
+     */
+    void park(WaitLabels.Label label) {
+        waitingOn = label;
+        try {
+            suspend();
+        } finally {
+            waitingOn = null;
+        }
+    }
+
+    /** Whether the task is parked and not woken yet: unpark() would wake it. */
+    boolean isParked() {
+        return phase == Phase.WAITING && !scheduled && waitingOn instanceof WaitLabels.Label;
+    }
+
+    /** Wakes a parked task; false if it is no longer parked (a cancellation has woken it). */
+    boolean unpark() {
+        if (!isParked()) {
+            return false;
+        }
+        wake();
+        return true;
     }
 
     /**
@@ -520,8 +560,8 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
         if (timer != null) {
             loop.timers.cancel(timer);
         }
-        if (waitingOn != null) {
-            waitingOn.removeWaiter(this);
+        if (waitingOn instanceof Completion<?> awaited) {
+            awaited.removeWaiter(this);
         }
         wake();
     }
@@ -542,6 +582,12 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
         if (waitingOn instanceof Promise<?> p) {
             return p.describeWait();
         }
+        if (waitingOn instanceof WaitLabels.Label label) {
+            return "awaiting " + label.describe(this);
+        }
+        if (waitingOn instanceof java.nio.channels.SelectableChannel channel) {
+            return "waiting for " + channel + " to be " + (ioWrite ? "writable" : "readable");
+        }
         if (waitingOn != null) {
             return "awaiting " + waitingOn;
         }
@@ -552,9 +598,6 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
             }
             long left = deadline - loop.clock.nanoTime();
             return left <= 0 ? "sleeping, due now" : "sleeping, " + humanDuration(left) + " left";
-        }
-        if (ioWait != null) {
-            return "waiting for " + ioWait + " to be " + (ioWrite ? "writable" : "readable");
         }
         return "ready to resume";
     }
@@ -625,5 +668,28 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
     private static boolean isSuspensionMachinery(String className) {
         return className.startsWith("java.") || className.startsWith("jdk.") || className.startsWith("sun.")
                 || className.startsWith("dev.simmer.internal.") || className.equals(Task.class.getName());
+    }
+
+    /** The kernel's side of internal.Parking, for the primitives of dev.simmer.sync. */
+    private static final class ParkingKernel implements Parking.Kernel {
+        @Override
+        public Task<?> currentTask(EventLoop loop) {
+            return loop.currentTask();
+        }
+
+        @Override
+        public void park(Task<?> task, WaitLabels.Label label) {
+            task.park(label);
+        }
+
+        @Override
+        public boolean unpark(Task<?> task) {
+            return task.unpark();
+        }
+
+        @Override
+        public boolean isParked(Task<?> task) {
+            return task.isParked();
+        }
     }
 }

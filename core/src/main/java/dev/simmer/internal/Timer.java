@@ -3,16 +3,16 @@ package dev.simmer.internal;
 /**
  * One entry of the {@link TimerHeap}: a callback due at {@code deadline}. Ties between equal
  * deadlines are broken by {@code seq}, the order in which timers were created, so they fire
- * first in, first out.
+ * first in, first out. Three fields and no more, so that a sleeping task's timer takes 32
+ * bytes: {@code seq} is negative once the timer has left the heap, {@code callback} null
+ * once it was cancelled.
  *
  * <p>Must be used from the loop thread.
  */
 public final class Timer {
     final long deadline;
-    final long seq;
-    Object callback;
-    int index = -1; // position in the heap array; -1 once it has left the heap
-    boolean cancelled;
+    long seq;        // its place among equal deadlines; -1 once it has left the heap (fired, or dropped)
+    Object callback; // null once cancelled
 
     Timer(long deadline, long seq, Object callback) {
         this.deadline = deadline;
@@ -34,7 +34,11 @@ public final class Timer {
     }
 
     public boolean isCancelled() {
-        return cancelled;
+        return callback == null;
+    }
+
+    boolean inHeap() {
+        return seq >= 0;
     }
 
     boolean before(Timer other) {

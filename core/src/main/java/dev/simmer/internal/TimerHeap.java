@@ -14,7 +14,7 @@ public final class TimerHeap {
      * does not grow the heap without bound, the heap is rebuilt without the marked entries
      * once they are more than half of it (and more than a handful).
      *
-     * Invariant: heap[0..size) is a heap; timer.index is its position there, or -1.
+     * Invariant: heap[0..size) is a heap; timer.inHeap() iff it is in there.
      * live = size - cancelledInHeap.
      */
     private static final int PURGE_MIN = 64;
@@ -31,17 +31,15 @@ public final class TimerHeap {
             heap = Arrays.copyOf(heap, size * 2);
         }
         heap[size] = t;
-        t.index = size;
         siftUp(size++);
         return t;
     }
 
     /** Marks {@code t} cancelled; it never fires. Returns false if it already fired or was cancelled. */
     public boolean cancel(Timer t) {
-        if (t.cancelled || t.index < 0) {
+        if (t.isCancelled() || !t.inHeap()) {
             return false;
         }
-        t.cancelled = true;
         t.callback = null;
         cancelledInHeap++;
         if (cancelledInHeap > PURGE_MIN && cancelledInHeap * 2 > size) {
@@ -72,7 +70,7 @@ public final class TimerHeap {
     }
 
     private void dropCancelledTop() {
-        while (size > 0 && heap[0].cancelled) {
+        while (size > 0 && heap[0].isCancelled()) {
             removeTop();
             cancelledInHeap--;
         }
@@ -80,22 +78,21 @@ public final class TimerHeap {
 
     private void removeTop() {
         Timer top = heap[0];
-        top.index = -1;
         Timer last = heap[--size];
         heap[size] = null;
         if (size > 0) {
             heap[0] = last;
-            last.index = 0;
             siftDown(0);
         }
+        top.seq = -1; // left the heap
     }
 
     private void purge() {
         int kept = 0;
         for (int i = 0; i < size; i++) {
             Timer t = heap[i];
-            if (t.cancelled) {
-                t.index = -1;
+            if (t.isCancelled()) {
+                t.seq = -1; // left the heap
             } else {
                 heap[kept++] = t;
             }
@@ -103,9 +100,6 @@ public final class TimerHeap {
         Arrays.fill(heap, kept, size, null);
         size = kept;
         cancelledInHeap = 0;
-        for (int i = 0; i < size; i++) {
-            heap[i].index = i;
-        }
         for (int i = (size >>> 1) - 1; i >= 0; i--) {
             siftDown(i);
         }
@@ -120,11 +114,9 @@ public final class TimerHeap {
                 break;
             }
             heap[i] = p;
-            p.index = i;
             i = parent;
         }
         heap[i] = t;
-        t.index = i;
     }
 
     private void siftDown(int i) {
@@ -140,10 +132,8 @@ public final class TimerHeap {
                 break;
             }
             heap[i] = heap[child];
-            heap[i].index = i;
             i = child;
         }
         heap[i] = t;
-        t.index = i;
     }
 }

@@ -4,7 +4,8 @@ import dev.simmer.AsyncIterable;
 import dev.simmer.AsyncIterator;
 import dev.simmer.CancelledException;
 import dev.simmer.EventLoop;
-import dev.simmer.Promise;
+import dev.simmer.Task;
+import dev.simmer.internal.Parking;
 import dev.simmer.internal.WaitLabels;
 
 import java.util.ArrayDeque;
@@ -78,13 +79,14 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
     /*
      * Overview.
      *
-     * Direct hand-over, in both directions:
-     *  - A waiting getter owns a Promise<Entry<T>>. put() hands the new item to the oldest
-     *    pending getter by completing its promise with the entry (the item never enters
-     *    `items`); shutdown() completes it with null ("no item: shut down").
-     *  - A waiting putter owns a Promise<Boolean>. When a slot frees, the oldest pending
-     *    putter is granted it (completed with TRUE): the slot is reserved for it until it
-     *    resumes and inserts its item. shutdown() completes it with FALSE.
+     * Direct hand-over, in both directions. A waiting task is parked (internal.Parking) with
+     * a Waiter record in `getters`, `putters` or `joiners`; granting it fills the record and
+     * unparks the task (no Promise per wait):
+     *  - A getter's record is granted the entry: put() hands the new item to the oldest
+     *    pending getter (the item never enters `items`); shutdown() grants it null ("no item:
+     *    shut down").
+     *  - When a slot frees, the oldest pending putter is granted it (TRUE): the slot is
+     *    reserved for it until it resumes and inserts its item. shutdown() grants it FALSE.
      *
      * Counters:
      *   handed   items handed to getters that have not resumed yet, and an item a
@@ -97,12 +99,13 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
      *   a pending putter exists  => the queue is full, or it is shut down (a freed slot is
      *                               granted at once)
      *
-     * Cancellation: Task.cancel() cancels the promise its task awaits, unless that promise
-     * is already complete; a task whose promise was completed in the same pass as its
-     * cancellation gets CancelledException with the promise holding its grant. Its catch
-     * block sees that (completedValue != null) and undoes the grant: a getter gives its item
+     * Cancellation: Task.cancel() wakes a parked task, which gets CancelledException, unless
+     * it was woken already; a task whose record was granted in the same pass as its
+     * cancellation gets CancelledException with the record holding its grant. Its catch
+     * block sees that (grantedValue != null) and undoes the grant: a getter gives its item
      * back (to the next getter, else into `items` at its original sequence number), a putter
-     * passes its slot on. A cancelled promise still in a waiter deque is skipped when waking.
+     * passes its slot on. A record whose task a cancellation woke, still in a waiter deque, is
+     * skipped when granting (unpark says false), as a cancelled promise would be.
      *
      * Every entry carries the sequence number it got when it was first put, so an item given
      * back returns to the position it would have had if it had never been taken, in every
@@ -112,6 +115,34 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
     /** An item and the sequence number it got when it was put (its place among equals). */
     record Entry<T>(T item, long seq) {
     }
+
+    /** A task waiting in get(), put() or join(), and what it was granted; see the overview. */
+    private static final class Waiter<V> {
+        final Task<?> task;
+        V value;
+        boolean granted;
+
+        Waiter(Task<?> task) {
+            this.task = task;
+        }
+
+        /** Grants {@code v} and wakes the task; false (nothing changes) if a cancellation has woken it already. */
+        boolean grant(V v) {
+            if (!KERNEL.unpark(task)) {
+                return false;
+            }
+            value = v;
+            granted = true;
+            return true;
+        }
+
+        /** Whether its task still waits to be granted (for assertions). */
+        boolean pending() {
+            return !granted && KERNEL.isParked(task);
+        }
+    }
+
+    private static final Parking.Kernel KERNEL = Parking.kernel();
 
     /** Where a queue keeps its waiting items: the one thing the three orders differ in. */
     interface Items<T> {
@@ -141,9 +172,9 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
 
     private final int maxsize;
     private final Items<T> items;
-    private final ArrayDeque<Promise<Entry<T>>> getters = new ArrayDeque<>();
-    private final ArrayDeque<Promise<Boolean>> putters = new ArrayDeque<>();
-    private final List<Promise<Void>> joiners = new ArrayList<>();
+    private final ArrayDeque<Waiter<Entry<T>>> getters = new ArrayDeque<>();
+    private final ArrayDeque<Waiter<Boolean>> putters = new ArrayDeque<>();
+    private final List<Waiter<Void>> joiners = new ArrayList<>();
     private WaitLabels.Label[] waitLabels; // what task dumps say of a getter, putter, joiner; made at the first wait
     private int handed;
     private int granted;
@@ -184,20 +215,19 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
      * @throws IllegalStateException from a plain callback, or from another loop than the queue's
      */
     public final void put(T item) {
-        EventLoop l = bind("put");
-        SyncSupport.requireTask(this, "put");
+        Task<?> task = requireTask(bind("put"), "put");
         checkItem(item);
         if (state != State.OPEN) {
             throw shutDown("put");
         }
         if (full()) {
-            Promise<Boolean> p = WaitLabels.label(l.createPromise(), waitLabel(PUT));
+            Waiter<Boolean> p = new Waiter<>(task);
             putters.add(p);
             Boolean slot;
             try {
-                slot = awaitWaiter(p);
+                slot = park(p, PUT);
             } catch (Throwable e) {
-                Boolean value = completedValue(p);
+                Boolean value = grantedValue(p);
                 if (value == null) {
                     putters.remove(p);
                 } else if (value) {
@@ -258,23 +288,22 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
      * (its slot still taken) until {@link #delivered} or {@link #undelivered}.
      */
     private Entry<T> receive(String call) {
-        EventLoop l = bind(call);
-        SyncSupport.requireTask(this, call);
+        Task<?> task = requireTask(bind(call), call);
         if (items.size() > 0) { // so nobody waits to get (invariant): no suspension
-            assert getters.stream().allMatch(Promise::isDone) : "getters wait while items are stored";
+            assert getters.stream().noneMatch(Waiter::pending) : "getters wait while items are stored";
             handed++;
             return items.poll();
         }
         if (state != State.OPEN) {
             throw shutDown(call);
         }
-        Promise<Entry<T>> p = WaitLabels.label(l.createPromise(), waitLabel(GET));
+        Waiter<Entry<T>> p = new Waiter<>(task);
         getters.add(p);
         Entry<T> entry;
         try {
-            entry = awaitWaiter(p);
+            entry = park(p, GET);
         } catch (Throwable e) {
-            Entry<T> value = completedValue(p);
+            Entry<T> value = grantedValue(p);
             if (value == null) {
                 getters.remove(p); // still pending, or woken by shutdown: nothing to undo
             } else {
@@ -448,15 +477,14 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
      * @throws CancelledException if the task is cancelled while it waits
      */
     public final void join() {
-        EventLoop l = bind("join");
-        SyncSupport.requireTask(this, "join");
+        Task<?> task = requireTask(bind("join"), "join");
         if (unfinished == 0) {
             return;
         }
-        Promise<Void> p = WaitLabels.label(l.createPromise(), waitLabel(JOIN));
+        Waiter<Void> p = new Waiter<>(task);
         joiners.add(p);
         try {
-            awaitWaiter(p);
+            park(p, JOIN);
         } catch (Throwable e) {
             joiners.remove(p);
             throw e;
@@ -498,13 +526,13 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
         } else if (state == State.OPEN) {
             state = State.SHUT_DOWN;
         }
-        Promise<Entry<T>> g;
+        Waiter<Entry<T>> g;
         while ((g = getters.poll()) != null) {
-            g.complete(null);
+            g.grant(null);
         }
-        Promise<Boolean> p;
+        Waiter<Boolean> p;
         while ((p = putters.poll()) != null) {
-            p.complete(Boolean.FALSE);
+            p.grant(Boolean.FALSE);
         }
     }
 
@@ -615,9 +643,9 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
     }
 
     private void handOver(Entry<T> entry) {
-        Promise<Entry<T>> g;
+        Waiter<Entry<T>> g;
         while ((g = getters.poll()) != null) {
-            if (g.complete(entry)) { // a cancelled getter's promise is skipped
+            if (g.grant(entry)) { // a getter a cancellation has woken is skipped
                 handed++;
                 return;
             }
@@ -627,7 +655,7 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
 
     /** Takes the next stored item (a slot frees: granted to the oldest putter). */
     private T take() {
-        assert getters.isEmpty() || getters.stream().allMatch(Promise::isDone) : "getters wait while items are stored";
+        assert getters.stream().noneMatch(Waiter::pending) : "getters wait while items are stored";
         Entry<T> entry = items.poll();
         grantPutters();
         return entry.item();
@@ -649,15 +677,15 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
     /** Grants free slots to the oldest pending putters. */
     private void grantPutters() {
         while (!putters.isEmpty() && !full()) {
-            if (putters.poll().complete(Boolean.TRUE)) { // a cancelled putter's promise is skipped
+            if (putters.poll().grant(Boolean.TRUE)) { // a putter a cancellation has woken is skipped
                 granted++;
             }
         }
     }
 
     private void releaseJoiners() {
-        for (Promise<Void> p : joiners) {
-            p.complete(null);
+        for (Waiter<Void> p : joiners) {
+            p.grant(null);
         }
         joiners.clear();
     }
@@ -685,24 +713,25 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
         return l;
     }
 
-    /** The value a waiter promise was completed with, or null if it is pending or cancelled. */
-    private static <V> V completedValue(Promise<V> p) {
-        if (!p.isDone() || p.isCancelled()) {
-            return null;
-        }
-        return awaitWaiter(p); // done: returns at once
+    /** The running task (read from the bound loop: no ThreadLocal look-up); a clear error in a plain callback. */
+    private Task<?> requireTask(EventLoop l, String call) {
+        Task<?> t = KERNEL.currentTask(l);
+        return t != null ? t : SyncSupport.requireTask(name(call));
     }
 
-    /** Awaits a waiter promise; ours are never failed, so nothing checked comes out. */
-    private static <V> V awaitWaiter(Promise<V> p) {
-        try {
-            return p.await();
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException("internal error in dev.simmer.sync, please report: a queue waiter failed",
-                    e);
-        }
+    /**
+     * Parks the waiter's task until it is granted, and returns the grant; throws
+     * CancelledException if the task is cancelled meanwhile (see the overview).
+     */
+    private <V> V park(Waiter<V> w, int call) {
+        KERNEL.park(w.task, waitLabel(call));
+        assert w.granted : "a queue waiter resumed without a grant";
+        return w.value;
+    }
+
+    /** What a waiter was granted, or null if it was not (still pending, or woken by a cancellation). */
+    private static <V> V grantedValue(Waiter<V> w) {
+        return w.granted ? w.value : null;
     }
 
     // ================================================================= the three orders

@@ -50,12 +50,6 @@ final class SyncSupport {
         return primitive instanceof Queue<?> q ? q.name(call) : call;
     }
 
-    /** {@link #requireTask(String)} for a queue's {@code call}, naming it only if it throws. */
-    static Task<?> requireTask(Queue<?> queue, String call) {
-        Task<?> t = Async.currentTask();
-        return t != null ? t : requireTask(queue.name(call));
-    }
-
     /** The current task; a clear error from a plain callback, since the call suspends. */
     static Task<?> requireTask(String call) {
         Task<?> t = Async.currentTask();
