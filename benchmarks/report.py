@@ -514,11 +514,12 @@ def write_loops_section(w_, t, runs):
             r = sharded_runs[-1]
             w_(f"Measured {r['date']} (`{' '.join(r['jmhOpts'])}`); other processes kept {r['othersCores']:.2f} "
                "cores busy meanwhile.\n")
-        w_(f"Targets: two server loops at least **{SHARDED_SPEEDUP}x** the throughput of one, and within "
-           f"**{SHARDED_NETTY_FACTOR}x** of Netty's two-thread group.\n")
+        w_(f"Targets: two server loops at least **{SHARDED_SPEEDUP}x** the throughput of one, within "
+           f"**{SHARDED_NETTY_FACTOR}x** of Netty's two-thread group, and ahead of virtual threads on the "
+           "default scheduler (a carrier per core).\n")
         w_("| messages | Simmer, 1 loop | Simmer, 2 loops | speed-up | Netty, 1 thread | Netty, 2 threads | "
-           "Netty's speed-up | Simmer 2 loops ÷ Netty 2 threads |")
-        w_("|---|---:|---:|---:|---:|---:|---:|---:|")
+           "Netty's speed-up | Simmer 2 loops ÷ Netty 2 threads | virtual threads, all cores |")
+        w_("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 
         def med(n, size, m):
             v = t.get(f"{SHARDED_CLASS}@{n}@100@{size}", {}).get(m)
@@ -533,8 +534,9 @@ def write_loops_section(w_, t, runs):
         for size, label in sharded:
             s1, s2 = med(1, size, BASE), med(2, size, BASE)
             n1, n2 = med(1, size, "netty"), med(2, size, "netty")
+            vt = med(2, size, "virtualThreads") or med(1, size, "virtualThreads")
             w_(f"| {label} | {us(s1)} | {us(s2)} | {over(s1, s2)} | {us(n1)} | {us(n2)} | {over(n1, n2)} | "
-               f"{over(s2, n2)} |")
+               f"{over(s2, n2)} | {us(vt)} |")
         w_("")
         w_("The clients run in the same process on the same machine: with N cores, the server's loops and "
            "the clients' loop share them, so a second server loop gains only where a core is left idle. On a "

@@ -35,6 +35,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code netty}: {@link NettyEcho} with the server on a NIO event-loop group of
  *       {@code serverLoops} threads (its child channels handed to them in turn), the clients on
  *       a group of one.</li>
+ *   <li>{@code virtualThreads}: {@link VirtualThreadEcho}, a virtual thread per connection on
+ *       each side, on the JDK's default scheduler (a carrier per core, whatever
+ *       {@code serverLoops} says: the figure is the same workload's, for comparison).</li>
  * </ul>
  *
  * <p>On a machine with two cores, two server loops and the clients' loop share them: the
@@ -82,6 +85,30 @@ public class ShardedEcho {
     @Fork(Jvm.FORKS)
     public long netty(NettyRun run) throws Exception {
         return run.echo.exchange(rounds());
+    }
+
+    /** Virtual threads on the default scheduler: blocking sockets, a thread per connection on each side. */
+    @Benchmark
+    @OperationsPerInvocation(Echo.MESSAGES)
+    @Fork(Jvm.FORKS)
+    public long virtualThreads(VirtualThreadRun run) throws Exception {
+        return run.echo.exchange(rounds());
+    }
+
+    /** The virtual-thread server and clients of one trial. */
+    @State(Scope.Benchmark)
+    public static class VirtualThreadRun {
+        VirtualThreadEcho echo;
+
+        @Setup(Level.Trial)
+        public void start(ShardedEcho bench) throws Exception {
+            echo = new VirtualThreadEcho(bench.connections, bench.size);
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() throws Exception {
+            echo.close();
+        }
     }
 
     /** The Simmer server and clients of one trial. */
