@@ -1,0 +1,10 @@
+package dev.simmer.io;
+
+/**
+ * A connected stream socket, real ({@link ChannelTransport}) or simulated
+ * ({@link NetworkTransport}): what {@link TlsTransport} runs over. Loop thread only.
+ */
+interface SocketTransport extends ByteSource, ByteSink {
+    /** Suspends the current task until {@link #write} may take something (or fail). */
+    void awaitWritable() throws Exception;
+}
