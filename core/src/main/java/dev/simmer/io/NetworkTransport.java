@@ -47,6 +47,11 @@ final class NetworkTransport implements SocketTransport {
     }
 
     @Override
+    public void tlsHandshaking(boolean inProgress) {
+        stream.tlsHandshaking(inProgress);
+    }
+
+    @Override
     public void watch(Runnable whenWritable) {
         stream.watch(whenWritable);
     }

@@ -7,4 +7,8 @@ package dev.simmer.io;
 interface SocketTransport extends ByteSource, ByteSink {
     /** Suspends the current task until {@link #write} may take something (or fail). */
     void awaitWritable() throws Exception;
+
+    /** TLS says its handshake starts ({@code true}) or ends; only a simulated socket cares (see Network.Stream). */
+    default void tlsHandshaking(boolean inProgress) {
+    }
 }

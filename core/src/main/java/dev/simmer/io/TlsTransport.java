@@ -62,11 +62,14 @@ final class TlsTransport implements ByteSource, ByteSink {
      * fails sends the peer the engine's alert (best effort), so it learns why.
      */
     void handshake() throws Exception {
+        raw.tlsHandshaking(true);
         try {
             runHandshake();
         } catch (SSLException e) {
             sendAlertQuietly();
             throw e;
+        } finally {
+            raw.tlsHandshaking(false);
         }
     }
 
