@@ -67,6 +67,14 @@ public interface Network {
         /** Whether {@link #close} was called on this end. */
         boolean closedLocally();
 
+        /**
+         * Said by TLS when its handshake starts ({@code true}) and ends: the sizes of what is sent
+         * meanwhile may differ from run to run (an ECDSA signature's encoding depends on a random
+         * nonce), so a simulation keeps them out of what must replay.
+         */
+        default void tlsHandshaking(boolean inProgress) {
+        }
+
         /** This end's address. */
         InetSocketAddress local();
 

@@ -11,7 +11,7 @@ import java.nio.channels.SocketChannel;
  * A connected, non-blocking socket channel seen as a {@link ByteSource} and a {@link ByteSink}:
  * the two halves of a TCP or Unix-domain stream share it. Loop thread only.
  */
-final class ChannelTransport implements ByteSource, ByteSink {
+final class ChannelTransport implements SocketTransport {
     private final EventLoop loop;
     private final SocketChannel channel;
     private final SocketAddress peer;
@@ -81,6 +81,11 @@ final class ChannelTransport implements ByteSource, ByteSink {
     @Override
     public boolean closedLocally() {
         return closed;
+    }
+
+    @Override
+    public void awaitWritable() throws Exception {
+        Readiness.awaitWritable(channel);
     }
 
     @Override

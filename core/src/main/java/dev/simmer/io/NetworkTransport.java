@@ -7,10 +7,10 @@ import java.nio.ByteBuffer;
 
 /**
  * A stream of a simulated network ({@link Network.Stream}) seen as a {@link ByteSource} and a
- * {@link ByteSink}, so that {@link StreamReader}, {@link StreamWriter} and {@link Server} run
- * over it unchanged. Loop thread only.
+ * {@link ByteSink}, so that {@link StreamReader}, {@link StreamWriter}, {@link Server} and
+ * {@link TlsTransport} run over it unchanged. Loop thread only.
  */
-final class NetworkTransport implements ByteSource, ByteSink {
+final class NetworkTransport implements SocketTransport {
     private final Network.Stream stream;
 
     NetworkTransport(Network.Stream stream) {
@@ -39,6 +39,16 @@ final class NetworkTransport implements ByteSource, ByteSink {
     @Override
     public long write(ByteBuffer[] srcs) throws IOException {
         return stream.write(srcs);
+    }
+
+    @Override
+    public void awaitWritable() throws Exception {
+        stream.awaitWritable();
+    }
+
+    @Override
+    public void tlsHandshaking(boolean inProgress) {
+        stream.tlsHandshaking(inProgress);
     }
 
     @Override

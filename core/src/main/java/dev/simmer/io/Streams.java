@@ -326,7 +326,15 @@ public final class Streams {
      * the protocol exactly, and drain, before upgrading). A failed or cancelled handshake closes
      * the connection; so does one that takes longer than
      * {@link StreamOptions#DEFAULT_TLS_HANDSHAKE_TIMEOUT} (60 s; the overload with a timeout
-     * sets another).
+     * sets another). The handshake's crypto runs on a worker thread while the loop serves
+     * others; inside a simulation ({@code dev.simmer.testing.simulation}), where TLS runs over
+     * the simulated network, it runs on the loop instead.
+     *
+     * <pre>{@code
+     * Connection plain = Streams.openConnection("mail.example.com", 587);
+     * // ... the plaintext part of the protocol (STARTTLS), read exactly ...
+     * Connection secured = Streams.startTls(plain, SSLContext.getDefault(), true, "mail.example.com");
+     * }</pre>
      *
      * @param plain an open socket connection with nothing buffered; unusable afterwards
      * @param context supplies the trust and key managers; not {@code null}
@@ -378,10 +386,7 @@ public final class Streams {
                     + " bytes unread, " + plain.writer().bufferedBytes() + " unsent): read the plain part exactly and"
                     + " drain before upgrading.");
         }
-        if (plain.writer().sink() instanceof NetworkTransport) {
-            throw Networks.of(Async.loop()).refuse("TLS (Streams.startTls, openTlsConnection, startTlsServer)");
-        }
-        if (!(plain.writer().sink() instanceof ChannelTransport raw)) {
+        if (!(plain.writer().sink() instanceof SocketTransport raw)) {
             throw new IllegalArgumentException("startTls upgrades a plain socket connection, not " + plain.writer().sink());
         }
         SSLEngine engine;
@@ -400,7 +405,8 @@ public final class Streams {
         }
         engine.setUseClientMode(client);
         EventLoop loop = Async.loop(); // plain's own: buffered() above has checked that
-        TlsTransport tls = new TlsTransport(loop, raw, engine);
+        TlsTransport tls = new TlsTransport(raw, engine, raw instanceof NetworkTransport
+                ? TlsTransport.DelegatedTasks.ON_THE_LOOP : TlsTransport.DelegatedTasks.OFF_THE_LOOP);
         boolean ok = false;
         try {
             within(handshakeTimeout, tls::handshake, () -> "the TLS handshake "

@@ -1,7 +1,6 @@
 package dev.simmer.io;
 
 import dev.simmer.Async;
-import dev.simmer.EventLoop;
 
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
@@ -9,11 +8,11 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 
 /**
- * TLS over a connected socket channel, on an {@link SSLEngine}: a {@link ByteSource} and
- * {@link ByteSink} of plaintext that the streams use like a plain socket. Loop thread only.
+ * TLS over a connected socket, real or simulated ({@link SocketTransport}), on an
+ * {@link SSLEngine}: a {@link ByteSource} and {@link ByteSink} of plaintext that the streams
+ * use like a plain socket. Loop thread only.
  */
 final class TlsTransport implements ByteSource, ByteSink {
     /*
@@ -21,14 +20,23 @@ final class TlsTransport implements ByteSource, ByteSink {
      * write mode: position = end of data), appIn plaintext unwrapped and not yet read (read
      * mode), netOut ciphertext wrapped and not yet sent (read mode). The socket's writer slot
      * belongs to this transport: it flushes netOut whenever the socket is writable, and
-     * passes writability on to the stream's watcher only once netOut is empty.
+     * passes writability on to the stream's watcher only once netOut is empty. The socket is
+     * reached only through its SocketTransport, so a simulated one serves as well as a real
+     * one; the one difference is where the handshake's crypto runs (see DelegatedTasks).
      */
     private static final ByteBuffer[] NOTHING = {ByteBuffer.allocate(0)};
 
-    private final EventLoop loop;
-    private final ChannelTransport raw;
-    private final SocketChannel channel;
+    /** Where the handshake's delegated tasks (its crypto) run. */
+    enum DelegatedTasks {
+        /** On a worker thread, while the loop serves others: a real socket. */
+        OFF_THE_LOOP,
+        /** Inline on the loop: a simulated socket, where another thread would break determinism. */
+        ON_THE_LOOP
+    }
+
+    private final SocketTransport raw;
     private final SSLEngine engine;
+    private final DelegatedTasks delegatedTasks;
     private ByteBuffer netIn;
     private ByteBuffer appIn;
     private ByteBuffer netOut;
@@ -39,11 +47,10 @@ final class TlsTransport implements ByteSource, ByteSink {
     private IOException sendFailure;
     private final Runnable onWritable = this::onWritable;
 
-    TlsTransport(EventLoop loop, ChannelTransport raw, SSLEngine engine) {
-        this.loop = loop;
+    TlsTransport(SocketTransport raw, SSLEngine engine, DelegatedTasks delegatedTasks) {
         this.raw = raw;
-        this.channel = raw.channel();
         this.engine = engine;
+        this.delegatedTasks = delegatedTasks;
         int packet = engine.getSession().getPacketBufferSize();
         this.netIn = ByteBuffer.allocate(packet);
         this.appIn = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize()).flip();
@@ -55,11 +62,14 @@ final class TlsTransport implements ByteSource, ByteSink {
      * fails sends the peer the engine's alert (best effort), so it learns why.
      */
     void handshake() throws Exception {
+        raw.tlsHandshaking(true);
         try {
             runHandshake();
         } catch (SSLException e) {
             sendAlertQuietly();
             throw e;
+        } finally {
+            raw.tlsHandshaking(false);
         }
     }
 
@@ -67,7 +77,7 @@ final class TlsTransport implements ByteSource, ByteSink {
         try {
             engine.closeOutbound();
             wrap(NOTHING);
-            channel.write(netOut);
+            raw.write(netOut);
         } catch (IOException | RuntimeException ignored) {
             // the alert is a courtesy: the handshake has failed either way
         }
@@ -93,10 +103,10 @@ final class TlsTransport implements ByteSource, ByteSink {
                         throw new SSLHandshakeException("the peer closed the connection during the TLS handshake");
                     }
                     if (n == 0) {
-                        Readiness.awaitReadable(channel);
+                        raw.awaitData();
                     }
                 }
-                case NEED_TASK -> runDelegatedTasksOffTheLoop();
+                case NEED_TASK -> runDelegatedTasks();
                 default -> {
                     flushFully();
                     return;
@@ -110,15 +120,25 @@ final class TlsTransport implements ByteSource, ByteSink {
      * more with RSA keys) runs on a worker thread while this task waits, so the loop serves
      * everything else meanwhile; the engine is made for that (its delegated tasks may run on
      * any thread, and nothing touches it until they are done). Post-handshake messages (a
-     * TLS 1.3 key update) are cheap and answered inline, see answerIfNeeded.
+     * TLS 1.3 key update) are cheap and answered inline, see answerIfNeeded. On a simulated
+     * socket the crypto runs inline instead: the simulation admits no other thread, and its
+     * virtual clock does not see the time spent anyway.
      */
-    private void runDelegatedTasksOffTheLoop() throws Exception {
+    private void runDelegatedTasks() throws Exception {
+        if (delegatedTasks == DelegatedTasks.ON_THE_LOOP) {
+            runDelegatedTasksHere();
+            return;
+        }
         Async.toThread(() -> {
-            for (Runnable task; (task = engine.getDelegatedTask()) != null; ) {
-                task.run();
-            }
+            runDelegatedTasksHere();
             return null;
         });
+    }
+
+    private void runDelegatedTasksHere() {
+        for (Runnable task; (task = engine.getDelegatedTask()) != null; ) {
+            task.run();
+        }
     }
 
     /** Unwraps what netIn holds; true if that made progress (consumed or produced anything). */
@@ -143,7 +163,7 @@ final class TlsTransport implements ByteSource, ByteSink {
     }
 
     private int readNet() throws IOException {
-        return channel.read(netIn);
+        return raw.read(netIn);
     }
 
     private SSLEngineResult.Status wrap(ByteBuffer[] srcs) throws IOException {
@@ -164,8 +184,8 @@ final class TlsTransport implements ByteSource, ByteSink {
 
     private void flushFully() throws Exception {
         while (netOut.hasRemaining()) {
-            if (channel.write(netOut) == 0) {
-                Readiness.awaitWritable(channel);
+            if (raw.write(netOut) == 0) {
+                raw.awaitWritable();
             }
         }
     }
@@ -220,15 +240,13 @@ final class TlsTransport implements ByteSource, ByteSink {
             startFlushing();
         }
         if (engine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_TASK) {
-            for (Runnable task; (task = engine.getDelegatedTask()) != null; ) {
-                task.run();
-            }
+            runDelegatedTasksHere();
         }
     }
 
     @Override
     public void awaitData() throws Exception {
-        Readiness.awaitReadable(channel);
+        raw.awaitData();
     }
 
     @Override
@@ -252,7 +270,7 @@ final class TlsTransport implements ByteSource, ByteSink {
             throw sendFailure;
         }
         if (netOut.hasRemaining()) {
-            channel.write(netOut);
+            raw.write(netOut);
             if (netOut.hasRemaining()) {
                 startFlushing();
                 return 0;
@@ -266,7 +284,7 @@ final class TlsTransport implements ByteSource, ByteSink {
                     + before + " bytes were not sent");
         }
         long taken = before - remaining(srcs);
-        channel.write(netOut);
+        raw.write(netOut);
         if (netOut.hasRemaining()) {
             startFlushing();
         }
@@ -284,14 +302,14 @@ final class TlsTransport implements ByteSource, ByteSink {
     private void startFlushing() {
         if (!flushing) {
             flushing = true;
-            loop.addWriter(channel, onWritable);
+            raw.watch(onWritable);
         }
     }
 
     private void onWritable() {
         try {
             if (netOut.hasRemaining()) {
-                channel.write(netOut);
+                raw.write(netOut);
             }
         } catch (IOException e) {
             netOut.position(netOut.limit()); // the stream fails on its next write or unsent()
@@ -305,7 +323,7 @@ final class TlsTransport implements ByteSource, ByteSink {
         if (shutdownAfterFlush) {
             shutdownAfterFlush = false; // the close_notify is out: now the half close itself
             try {
-                channel.shutdownOutput();
+                raw.shutdownOutput();
             } catch (IOException e) {
                 // the peer is gone; the reader sees it
             }
@@ -315,7 +333,7 @@ final class TlsTransport implements ByteSource, ByteSink {
             w.run();
         } else {
             flushing = false;
-            loop.removeWriter(channel);
+            raw.unwatch();
         }
     }
 
@@ -324,7 +342,7 @@ final class TlsTransport implements ByteSource, ByteSink {
         watcher = whenWritable;
         if (!flushing) {
             flushing = true;
-            loop.addWriter(channel, onWritable);
+            raw.watch(onWritable);
         }
     }
 
@@ -333,7 +351,7 @@ final class TlsTransport implements ByteSource, ByteSink {
         watcher = null;
         if (flushing && !netOut.hasRemaining()) {
             flushing = false;
-            loop.removeWriter(channel);
+            raw.unwatch();
         }
     }
 
@@ -346,9 +364,9 @@ final class TlsTransport implements ByteSource, ByteSink {
     public void shutdownOutput() throws IOException {
         engine.closeOutbound();
         wrap(NOTHING);
-        channel.write(netOut); // close_notify, best effort
+        raw.write(netOut); // close_notify, best effort
         if (!netOut.hasRemaining()) {
-            channel.shutdownOutput();
+            raw.shutdownOutput();
         } else {
             shutdownAfterFlush = true; // onWritable shuts the output once the close_notify is sent
             startFlushing();
@@ -363,7 +381,7 @@ final class TlsTransport implements ByteSource, ByteSink {
         try {
             engine.closeOutbound();
             wrap(NOTHING);
-            channel.write(netOut); // close_notify, best effort: the socket closes regardless
+            raw.write(netOut); // close_notify, best effort: the socket closes regardless
         } catch (IOException ignored) {
             // the peer is gone
         }

@@ -404,7 +404,12 @@ final class SimNetwork implements Network {
     // ------------------------------------------------------------------ trace and reports
 
     void trace(SimHost actor, String what) {
-        trace.add(loop.time(), actor == null ? "sim" : actor.name, what);
+        trace.add(loop.time(), actor == null ? "sim" : actor.name, what, null);
+    }
+
+    /** A trace line whose digest covers {@code digested} instead of {@code what} (null: {@code what}). */
+    void trace(SimHost actor, String what, String digested) {
+        trace.add(loop.time(), actor == null ? "sim" : actor.name, what, digested);
     }
 
     /** A report to the loop's exception handler: into the trace (deterministic), not a failure by itself. */

@@ -60,8 +60,11 @@ import java.util.regex.Pattern;
  * {@link #check(int, SeedTest)} runs a scenario under many seeds and stops at the first that
  * fails, with the one line that replays it.
  *
- * <p>What is not simulated is refused, not silently let through: {@code Async.toThread},
- * {@code Async.runInExecutor}, subprocesses, TLS, Unix-domain sockets, a {@code ShardedServer}
+ * <p>TLS ({@code Streams.openTlsConnection}, {@code startTlsServer}, {@code startTls}) runs over
+ * the simulated network, its handshake's crypto on the loop; build each run's
+ * {@code SSLContext} with {@link SimulationControl#secureRandom()}.
+ * What is not simulated is refused, not silently let through: {@code Async.toThread},
+ * {@code Async.runInExecutor}, subprocesses, Unix-domain sockets, a {@code ShardedServer}
  * and addresses outside the simulation throw a clear error. Not seen by the simulation, so
  * keep them out of simulated code: the real clock ({@code System.currentTimeMillis},
  * {@code Instant.now}: use {@code Async.loop().time()}), threads the code starts itself,
@@ -307,6 +310,7 @@ public final class Simulation {
         SplittableRandom latencyRandom = root.split();
         SplittableRandom datagramRandom = root.split();
         SplittableRandom chaosRandom = root.split();
+        SplittableRandom secureRandoms = root.split(); // last: the streams split before it stay as they were
 
         List<SimHost> simHosts = new ArrayList<>();
         for (int i = 0; i < hosts.size(); i++) {
@@ -344,7 +348,7 @@ public final class Simulation {
                 world[0] = net;
                 outcome.net = net;
                 Networks.install(loop, net);
-                net.control = new SimulationControl(net, chaosRandom, outcome);
+                net.control = new SimulationControl(net, chaosRandom, secureRandoms, outcome);
                 for (SimHost h : simHosts) {
                     net.start(h);
                 }

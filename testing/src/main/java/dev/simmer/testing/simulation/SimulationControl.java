@@ -3,6 +3,7 @@ package dev.simmer.testing.simulation;
 import dev.simmer.Async;
 import dev.simmer.internal.Rethrow;
 
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -39,11 +40,14 @@ import java.util.SplittableRandom;
 public final class SimulationControl {
     private final SimNetwork net;
     private final SplittableRandom random;
+    private final SplittableRandom secureRandoms;
     private final Simulation.Outcome outcome;
 
-    SimulationControl(SimNetwork net, SplittableRandom random, Simulation.Outcome outcome) {
+    SimulationControl(SimNetwork net, SplittableRandom random, SplittableRandom secureRandoms,
+                      Simulation.Outcome outcome) {
         this.net = net;
         this.random = random;
+        this.secureRandoms = secureRandoms;
         this.outcome = outcome;
     }
 
@@ -158,6 +162,32 @@ public final class SimulationControl {
      */
     public SplittableRandom random() {
         return random;
+    }
+
+    /**
+     * A new {@link SecureRandom} whose output comes from the run's seed: build the simulated
+     * program's {@link javax.net.ssl.SSLContext} with it, so that TLS's own randomness (client
+     * randoms, key shares, session ids, ticket keys) replays with the seed; the program's own
+     * secrets (tokens, nonces) may come from it too. Each call gives a generator of its own,
+     * split off the seed in call order, which the seed determines. Predictable by design: for
+     * simulations only, never for real secrets.
+     *
+     * <pre>{@code
+     * .host("server", () -> {
+     *     SSLContext tls = SSLContext.getInstance("TLS");
+     *     tls.init(keyManagers, null, Simulation.control().secureRandom());  // a fresh context each run
+     *     Streams.startTlsServer(handler, "0.0.0.0", 443, tls, StreamOptions.defaults()).serveForever();
+     * })
+     * }</pre>
+     *
+     * <p>The trace and its digest record byte counts, not bytes: see the simulation guide
+     * (TLS) for what makes a TLS run replay the same digest.
+     *
+     * @return a generator seeded from the run's seed (thread-safe)
+     */
+    public SecureRandom secureRandom() {
+        check("secureRandom");
+        return new SeededSecureRandom(secureRandoms.nextLong());
     }
 
     /**

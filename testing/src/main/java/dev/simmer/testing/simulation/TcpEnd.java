@@ -35,17 +35,26 @@ final class TcpEnd implements Network.Stream {
      * end and answers SYN_ACK, or, with nothing listening, RST ("connection refused"). Closing
      * sends FIN, or RST if unread data is left (as Linux does); data arriving at a closed end is
      * answered with RST, so a peer that writes on learns of the close as a reset.
+     *
+     * TLS: data sent while TLS says its handshake is under way is marked, and its size is
+     * traced but kept out of the digest (an ECDSA signature's length varies between runs).
      */
     enum Kind { SYN, SYN_ACK, DATA, FIN, RST }
 
     static final class Segment {
         final Kind kind;
         final byte[] data;
+        final boolean tlsHandshake; // DATA sent during a TLS handshake: its size may vary between runs
         long arrival;
 
         Segment(Kind kind, byte[] data) {
+            this(kind, data, false);
+        }
+
+        Segment(Kind kind, byte[] data, boolean tlsHandshake) {
             this.kind = kind;
             this.data = data;
+            this.tlsHandshake = tlsHandshake;
         }
     }
 
@@ -70,6 +79,7 @@ final class TcpEnd implements Network.Stream {
     private IOException failure;
     private Promise<Void> readWaiter;
     private Promise<Void> established;
+    private boolean tlsSeen; // a TLS handshake segment arrived: unread counts may hold its varying size
 
     // sending side
     private final ArrayDeque<Segment> outbox = new ArrayDeque<>();
@@ -79,6 +89,7 @@ final class TcpEnd implements Network.Stream {
     private boolean finSent;
     private boolean rstSent;
     private boolean closed;
+    private boolean tlsHandshaking;
     private Runnable watcher;
     private boolean watcherScheduled;
     private Promise<Void> writeWaiter;
@@ -237,7 +248,7 @@ final class TcpEnd implements Network.Stream {
             }
         }
         unacked += n;
-        send(new Segment(Kind.DATA, data));
+        send(new Segment(Kind.DATA, data, tlsHandshaking));
         return n;
     }
 
@@ -294,7 +305,8 @@ final class TcpEnd implements Network.Stream {
         watcher = null;
         if (failure == null && connected) {
             if (unread > 0) {
-                net.trace(host, "close " + label + " with " + unread + " bytes unread: reset");
+                net.trace(host, "close " + label + " with " + unread + " bytes unread: reset",
+                        tlsSeen ? "close " + label + " with bytes unread: reset" : null);
                 sendRst(); // as Linux: unread data makes a close abortive
             } else {
                 net.trace(host, "close " + label);
@@ -313,6 +325,11 @@ final class TcpEnd implements Network.Stream {
     @Override
     public boolean closedLocally() {
         return closed;
+    }
+
+    @Override
+    public void tlsHandshaking(boolean inProgress) {
+        tlsHandshaking = inProgress;
     }
 
     @Override
@@ -423,7 +440,7 @@ final class TcpEnd implements Network.Stream {
         switch (s.kind) {
             case SYN -> net.synArrived(this);
             case SYN_ACK -> peer.onSynAck();
-            case DATA -> peer.onData(s.data);
+            case DATA -> peer.onData(s.data, s.tlsHandshake);
             case FIN -> peer.onFin();
             case RST -> {
                 if (peer != null) {
@@ -446,7 +463,7 @@ final class TcpEnd implements Network.Stream {
         established.complete(null);
     }
 
-    private void onData(byte[] data) {
+    private void onData(byte[] data, boolean tlsHandshake) {
         if (closed) {
             if (failure == null && !rstSent) {
                 net.trace(host, "data for closed " + label + ": reset");
@@ -457,7 +474,13 @@ final class TcpEnd implements Network.Stream {
         if (failure != null) {
             return;
         }
-        net.trace(host, "received " + data.length + " bytes " + label);
+        if (tlsHandshake) {
+            tlsSeen = true;
+            net.trace(host, "received " + data.length + " bytes of TLS handshake " + label,
+                    "received TLS handshake " + label); // the size stays out of the digest
+        } else {
+            net.trace(host, "received " + data.length + " bytes " + label);
+        }
         received.add(data);
         unread += data.length;
         wakeReader();

@@ -6,26 +6,39 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The network's side of a simulation's trace: one line per event (a connection opened, a
  * segment delivered, a datagram lost, a partition, a crash), stamped with virtual time. The
- * digest covers these lines and the loop's {@link Timeline}, if one was recorded. Loop thread
- * only.
+ * digest covers these lines and the loop's {@link Timeline}, if one was recorded. A line may
+ * have a digested form of its own, without what cannot replay (the size of a TLS handshake
+ * segment). Loop thread only.
  */
 final class Trace {
     private final List<String> lines = new ArrayList<>();
+    private final Map<Integer, String> digested = new HashMap<>(); // line index: its digested form, if another
     private final StringBuilder line = new StringBuilder(96);
 
-    /** Appends {@code what}, done by {@code actor} (a host's name, or "sim"), at {@code nanos}. */
-    void add(long nanos, String actor, String what) {
+    /**
+     * Appends {@code what}, done by {@code actor} (a host's name, or "sim"), at {@code nanos};
+     * the digest covers {@code digestedWhat} instead, unless it is null.
+     */
+    void add(long nanos, String actor, String what, String digestedWhat) {
         StringBuilder b = line;
         b.setLength(0);
         appendTime(b, nanos);
-        b.append(' ').append(actor).append(": ").append(what);
+        b.append(' ').append(actor).append(": ");
+        int head = b.length();
+        b.append(what);
         lines.add(b.toString());
+        if (digestedWhat != null) {
+            b.setLength(head);
+            digested.put(lines.size() - 1, b.append(digestedWhat).toString());
+        }
     }
 
     List<String> lines() {
@@ -53,7 +66,8 @@ final class Trace {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }
-        for (String l : lines) {
+        for (int i = 0; i < lines.size(); i++) {
+            String l = digested.getOrDefault(i, lines.get(i));
             md.update(l.getBytes(StandardCharsets.UTF_8));
             md.update((byte) '\n');
         }
