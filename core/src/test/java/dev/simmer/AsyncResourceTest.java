@@ -251,7 +251,7 @@ class AsyncResourceTest {
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("AsyncResource.of");
     }
 
-    // ----- a teardown that must finish: shielded (issue 3: cancellation during close())
+    // ----- a teardown that must finish: shielded (a cancellation during close())
 
     /** A resource whose teardown takes 1 s and logs each of its steps. */
     private static AsyncResource.Teardown<String> slowClose(List<String> log) {

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * No descriptor leaks: many connections opened and closed, a quarter of them refused, a
  * quarter cancelled mid-read, a quarter reset by the client mid-message; afterwards the
  * process has as many open file descriptors as before. Scales with
- * {@code -Dsimmer.stress.scale=N} (10,000 connections per unit, as issue 5 asks).
+ * {@code -Dsimmer.stress.scale=N} (10,000 connections per unit).
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class StreamsStressTest {
@@ -42,7 +42,7 @@ class StreamsStressTest {
     @Test
     void descriptorsReturnToTheirStartingCount() throws Exception {
         assumeTrue(openDescriptors() > 0, "needs /proc/self/fd (Linux)");
-        int total = 10_000 * SCALE; // issue 5: 10,000 connections
+        int total = 10_000 * SCALE;
         int refusedPort;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
             refusedPort = s.getLocalPort();

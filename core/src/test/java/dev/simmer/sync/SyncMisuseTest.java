@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * Issue 4's misuse rules, for every primitive at once: a call from a thread outside the loop
+ * The misuse rules, for every primitive at once: a call from a thread outside the loop
  * (while the loop runs), from another loop than the one the primitive is bound to, and a call
  * that may suspend from a plain callback are each a clear {@link IllegalStateException}.
  */
