@@ -94,8 +94,25 @@ public final class ReplicatedKv {
      */
     public static Node startPrimary(String host, int port, String backupHost, int backupPort, Replication mode)
             throws Exception {
+        return startPrimary(host, port, backupHost, backupPort, mode, FLUSH_INTERVAL);
+    }
+
+    /**
+     * {@link #startPrimary(String, int, String, int, Replication)} with another interval
+     * between two batches ({@link Replication#BATCHED_AFTER_ACK} only).
+     *
+     * @param host          the address to listen on
+     * @param port          the port to listen on, 0 for a free one
+     * @param backupHost    the backup's host name or address
+     * @param backupPort    the backup's port
+     * @param mode          how writes reach the backup
+     * @param flushInterval how often a batch leaves for the backup
+     * @return the node, listening
+     */
+    public static Node startPrimary(String host, int port, String backupHost, int backupPort, Replication mode,
+                                    Duration flushInterval) throws Exception {
         Map<String, String> data = new HashMap<>();
-        Replicator replicator = new Replicator(backupHost, backupPort, mode);
+        Replicator replicator = new Replicator(backupHost, backupPort, mode, flushInterval);
         Server server = Streams.startServer((reader, writer) -> serve(reader, writer, data, replicator), host, port);
         Task<Void> flusher = mode == Replication.BATCHED_AFTER_ACK ? Async.createTask("flusher", replicator::flushForever)
                 : null;
@@ -172,14 +189,16 @@ public final class ReplicatedKv {
         private final String host;
         private final int port;
         private final Replication mode;
+        private final Duration flushInterval;
         private final Lock lock = new Lock();
         private final List<String> batch = new ArrayList<>(); // BATCHED_AFTER_ACK: writes not shipped yet
         private Connection backup;
 
-        Replicator(String host, int port, Replication mode) {
+        Replicator(String host, int port, Replication mode, Duration flushInterval) {
             this.host = host;
             this.port = port;
             this.mode = mode;
+            this.flushInterval = flushInterval;
         }
 
         /** Whether the write may be acknowledged: BEFORE_ACK asks the backup first; batched only queues it. */
@@ -191,10 +210,10 @@ public final class ReplicatedKv {
             return send(List.of("REPL " + key + " " + value));
         }
 
-        /** BATCHED_AFTER_ACK: ships what has queued up, every FLUSH_INTERVAL; a batch that fails is dropped. */
+        /** BATCHED_AFTER_ACK: ships what has queued up, every flush interval; a batch that fails is dropped. */
         void flushForever() throws Exception {
             while (true) {
-                Async.sleep(FLUSH_INTERVAL);
+                Async.sleep(flushInterval);
                 if (!batch.isEmpty()) {
                     List<String> shipping = new ArrayList<>(batch);
                     batch.clear();
