@@ -23,12 +23,17 @@ final class StepWatchdog {
      * Overview: each step gets a serial number. stepBegan publishes (task, start time) and
      * then the serial (volatile, last); the watchdog wakes every quarter threshold and looks at
      * the thread running the step. It reports a step once its thread has been seen blocked or
-     * waiting, at the same innermost frame, at every tick for a whole threshold, and (where
-     * the JDK measures it: platform threads) has used next to no processor time meanwhile: a
-     * sample alone could catch a computing thread in a brief wait for a contended monitor.
-     * On the threads engine, which runs steps on virtual threads, that last check is not
-     * available, so a step that contends for a monitor all through a threshold is reported
-     * as blocked (which, for the loop, it is). stepEnded clears
+     * waiting, at the same innermost frame, at every tick for a whole threshold (four ticks at
+     * least: after a pause of the whole process, such as a long garbage collection, the next
+     * look may come a threshold after the last one, with the step not yet run on), and (where
+     * the JDK measures it: platform threads) has used next to no processor time meanwhile
+     * and, if blocked on a monitor, has not entered it meanwhile (the JDK counts the times a
+     * thread blocked on one): a sample alone could catch a computing thread in a brief wait
+     * for a contended monitor, and on a loaded machine such a thread may get so little of the
+     * processor that its time alone does not tell. On the threads engine, which runs steps
+     * on virtual threads, these last checks are not available, so a step that contends for a
+     * monitor all through a threshold is reported as blocked (which, for the loop, it is).
+     * stepEnded clears
      * the task. A step that ends just as it is reported is reported once, by whichever side
      * claims it first (claimReport). Reports are made on the watchdog's thread, and close()
      * waits for it, so none arrives after the loop has closed.
@@ -112,6 +117,8 @@ final class StepWatchdog {
         long stuckSerial = -1;      // the step seen blocked at every tick since stuckSince, at the same place
         long stuckSince = 0;
         long stuckCpu = -1;
+        long stuckBlockings = -1;
+        int stuckSightings = 0;
         StackTraceElement stuckAt = null;
         while (!closed) {
             LockSupport.parkNanos(this, tick);
@@ -132,18 +139,25 @@ final class StepWatchdog {
             }
             long now = System.nanoTime();
             long cpu = cpuTime(runner);
+            long blockings = state == Thread.State.BLOCKED ? monitorBlockings(runner) : -1;
             if (stuckSerial != s || !where[0].equals(stuckAt)) {
                 stuckSerial = s; // first sight of it blocked here: it must stay so for a whole threshold
                 stuckSince = now;
                 stuckAt = where[0];
                 stuckCpu = cpu;
+                stuckBlockings = blockings;
+                stuckSightings = 1;
                 continue;
             }
-            if (now - stuckSince < thresholdNanos) {
-                continue;
+            if (++stuckSightings <= 4 || now - stuckSince < thresholdNanos) {
+                continue; // a whole threshold, seen at every tick: not two looks either side of a pause of the process
             }
             if (cpu >= 0 && stuckCpu >= 0 && cpu - stuckCpu > (now - stuckSince) / 10) {
                 stuckSerial = -1; // it used the processor meanwhile: computing, with brief waits
+                continue;
+            }
+            if (blockings >= 0 && stuckBlockings >= 0 && blockings != stuckBlockings) {
+                stuckSerial = -1; // it entered the monitor meanwhile and now waits for it again: contended, not stuck
                 continue;
             }
             if (task != t || s != serial || !claimReport(s)) {
@@ -168,6 +182,20 @@ final class StepWatchdog {
         }
         java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         return threads.isThreadCpuTimeSupported() ? threads.getThreadCpuTime(runner.threadId()) : -1;
+    }
+
+    /**
+     * How many times {@code runner} has blocked entering a monitor, or -1 where the JDK does
+     * not count it (virtual threads): unchanged while it stays blocked on one entry, grown if
+     * it got the monitor and blocked again.
+     */
+    private static long monitorBlockings(Thread runner) {
+        if (runner.isVirtual()) {
+            return -1;
+        }
+        java.lang.management.ThreadInfo info = java.lang.management.ManagementFactory.getThreadMXBean()
+                .getThreadInfo(runner.threadId());
+        return info == null ? -1 : info.getBlockedCount();
     }
 
     /** Whether the innermost frame outside the JDK is Simmer's own (the threads engine handing the baton back). */

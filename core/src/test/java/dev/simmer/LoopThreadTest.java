@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -453,13 +454,37 @@ class LoopThreadTest {
         List<CompletableFuture<Integer>> futures = Collections.synchronizedList(new ArrayList<>());
         List<CompletableFuture<Integer>> viaLoop = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch going = new CountDownLatch(1);
+        CountDownLatch refused = new CountDownLatch(1);
+        // Keeps the loop closing until the submitter has been refused once: on a loaded machine
+        // the submitter's thread may otherwise not run at all while the loop closes
+        CompletableFuture<Void> holder = lt.submit(() -> {
+            try {
+                Async.sleep(Duration.ofHours(1));
+            } finally {
+                refused.await(10, TimeUnit.SECONDS); // blocks the closing loop, on purpose
+            }
+        });
+        AtomicInteger unfinished = new AtomicInteger();
         Thread submitter = Thread.ofPlatform().start(() -> {
             while (!stop.get()) {
-                futures.add(lt.submit(() -> {
+                if (unfinished.get() >= 2_000) {
+                    Thread.onSpinWait(); // what close() must finish stays bounded, however the threads are scheduled
+                    continue;
+                }
+                CompletableFuture<Integer> viaThread = lt.submit(() -> {
                     Async.sleep(Duration.ofMillis(1));
                     return 1;
-                }));
-                viaLoop.add(lt.loop().submit(() -> 2));
+                });
+                CompletableFuture<Integer> direct = lt.loop().submit(() -> 2);
+                futures.add(viaThread);
+                viaLoop.add(direct);
+                for (CompletableFuture<Integer> f : List.of(viaThread, direct)) {
+                    unfinished.incrementAndGet();
+                    f.whenComplete((v, e) -> unfinished.decrementAndGet());
+                    if (f.isCompletedExceptionally() && f.handle((v, e) -> e).join() instanceof RejectedExecutionException) {
+                        refused.countDown(); // the loop is closing
+                    }
+                }
                 going.countDown();
             }
         });
@@ -483,6 +508,7 @@ class LoopThreadTest {
         List<CompletableFuture<Integer>> all = new ArrayList<>(futures);
         all.addAll(viaLoop);
         assertThat(all.stream().filter(f -> !f.isDone()).count()).as("futures left pending").isZero();
+        assertThat(holder).isCompletedExceptionally();
         Throwable refusal = all.stream().map(f -> f.handle((v, e) -> e).join())
                 .filter(e -> e instanceof RejectedExecutionException).findFirst().orElse(null);
         assertThat(refusal).as("a submission during the close is refused").isNotNull()

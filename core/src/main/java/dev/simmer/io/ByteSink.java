@@ -33,6 +33,15 @@ interface ByteSink {
         return true;
     }
 
+    /**
+     * Queues what the sink sends last before a graceful {@link #close()} (a TLS close_notify),
+     * so that it goes out as the data does, and {@link #unsent()} says until when; a sink with
+     * nothing to say last does nothing. Called once, when everything written has been sent
+     * ({@link #unsent()} is false).
+     */
+    default void beginClose() throws IOException {
+    }
+
     /** Ends the output (the peer reads the end of the stream); the input stays open. */
     void shutdownOutput() throws IOException;
 

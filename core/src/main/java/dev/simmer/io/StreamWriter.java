@@ -57,6 +57,7 @@ public final class StreamWriter {
     private long pendingBytes;
     private boolean watching;
     private boolean eofAfterFlush;
+    private boolean closeBegun; // the sink has queued what it sends last (ByteSink.beginClose)
     private State state = State.OPEN;
     private IOException failure;
     private boolean failureThrown; // by write, drain or waitClosed: Connection.close() need not throw it again
@@ -373,14 +374,20 @@ public final class StreamWriter {
     /*
      * The buffer is empty. Unless the stream is closing or ending its output, stop watching.
      * If it is, the sink may still hold bytes of its own (TLS records the socket has not taken,
-     * a pipe write under way): close or shut down only once they are out, or the peer would
-     * lose the tail. The watched sink calls flush() again when they are.
+     * a pipe write under way, a TLS close_notify queued by beginClose): close or shut down
+     * only once they are out, or the peer would lose the tail. The watched sink calls flush()
+     * again when they are.
      */
     private void afterLastWrite() {
         if (state == State.CLOSING || eofAfterFlush) {
             boolean unsent;
             try {
                 unsent = sink.unsent();
+                if (!unsent && state == State.CLOSING && !closeBegun) {
+                    closeBegun = true;
+                    sink.beginClose(); // a TLS close_notify, after the data: it waits for room as the data does
+                    unsent = sink.unsent();
+                }
             } catch (IOException e) {
                 fail(e);
                 return;

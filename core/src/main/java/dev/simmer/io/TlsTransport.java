@@ -374,6 +374,26 @@ final class TlsTransport implements ByteSource, ByteSink {
     }
 
     @Override
+    public void beginClose() throws IOException {
+        if (raw.closedLocally()) {
+            return;
+        }
+        try {
+            engine.closeOutbound();
+            wrap(NOTHING);
+            if (netOut.hasRemaining()) { // nothing after a writeEof, which sent it already
+                channel.write(netOut);
+            }
+        } catch (IOException e) {
+            netOut.position(netOut.limit()); // the peer is gone: close() closes the socket regardless
+            return;
+        }
+        if (netOut.hasRemaining()) {
+            startFlushing(); // the socket is full: the close_notify goes out when it can take it
+        }
+    }
+
+    @Override
     public void close() throws IOException {
         if (raw.closedLocally()) {
             return;

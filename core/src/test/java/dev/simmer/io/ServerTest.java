@@ -173,7 +173,10 @@ class ServerTest {
 
     @Test
     void closeLetsAPeerThatReadsHaveWhatAReturnedHandlerWrote() throws Exception {
-        long[] seen = virtual(() -> {
+        // On the real clock: the close grace is a timer, and a virtual clock jumps to it once the
+        // loop has found no I/O ready for a few real milliseconds, which a loaded machine can take
+        // to move data over loopback (TlsTest's twin of this test lost the end of its data so)
+        long[] seen = Runner.create().run(() -> {
             Event returned = new Event();
             Server server = Streams.startServer(writesEightMibAndReturns(returned), LOOPBACK, 0, SMALL);
             Connection c = Streams.openConnection(LOOPBACK, server.port(), SMALL);

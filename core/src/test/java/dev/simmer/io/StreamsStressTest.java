@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +38,30 @@ class StreamsStressTest {
     static int openDescriptors() {
         String[] fds = new File("/proc/self/fd").list();
         return fds == null ? -1 : fds.length;
+    }
+
+    /**
+     * How many of this process's open file descriptors are sockets, or -1 where /proc/self/fd
+     * is missing (not Linux). What a server's close must give back, untouched by the other
+     * descriptors a process opens as it goes: a loop's selector, opened on its first wait for
+     * I/O and kept for the loop's life, or the JDK's virtual-thread pollers.
+     */
+    static int openSockets() {
+        File[] fds = new File("/proc/self/fd").listFiles();
+        if (fds == null) {
+            return -1;
+        }
+        int sockets = 0;
+        for (File fd : fds) {
+            try {
+                if (Files.readSymbolicLink(fd.toPath()).toString().startsWith("socket:")) {
+                    sockets++;
+                }
+            } catch (IOException closedMeanwhile) {
+                // closed between the listing and now: not open
+            }
+        }
+        return sockets;
     }
 
     @Test
