@@ -382,7 +382,7 @@ final class TlsTransport implements ByteSource, ByteSink {
             engine.closeOutbound();
             wrap(NOTHING);
             if (netOut.hasRemaining()) { // nothing after a writeEof, which sent it already
-                channel.write(netOut);
+                raw.write(netOut);
             }
         } catch (IOException e) {
             netOut.position(netOut.limit()); // the peer is gone: close() closes the socket regardless
