@@ -77,7 +77,7 @@ final class TcpEnd implements Network.Stream {
     private long unread;
     private boolean eof;
     private IOException failure;
-    private Promise<Void> readWaiter;
+    private final Wakeup readable = new Wakeup();
     private Promise<Void> established;
     private boolean tlsSeen; // a TLS handshake segment arrived: unread counts may hold its varying size
 
@@ -92,7 +92,7 @@ final class TcpEnd implements Network.Stream {
     private boolean tlsHandshaking;
     private Runnable watcher;
     private boolean watcherScheduled;
-    private Promise<Void> writeWaiter;
+    private final Wakeup writable = new Wakeup();
     private final Runnable pump = this::pump;
     private final Runnable runWatcher = this::runWatcher;
 
@@ -206,15 +206,7 @@ final class TcpEnd implements Network.Stream {
         if (closed || unread > 0 || failure != null || eof) {
             return;
         }
-        Promise<Void> p = new Promise<>();
-        readWaiter = p;
-        try {
-            p.await();
-        } finally {
-            if (readWaiter == p) {
-                readWaiter = null;
-            }
-        }
+        readable.await();
     }
 
     @Override
@@ -257,15 +249,7 @@ final class TcpEnd implements Network.Stream {
         if (closed || failure != null || unacked < net.window) {
             return;
         }
-        Promise<Void> p = new Promise<>();
-        writeWaiter = p;
-        try {
-            p.await();
-        } finally {
-            if (writeWaiter == p) {
-                writeWaiter = null;
-            }
-        }
+        writable.await();
     }
 
     @Override
@@ -483,7 +467,7 @@ final class TcpEnd implements Network.Stream {
         }
         received.add(data);
         unread += data.length;
-        wakeReader();
+        readable.signal();
     }
 
     private void onFin() {
@@ -492,7 +476,7 @@ final class TcpEnd implements Network.Stream {
         }
         net.trace(host, "end of stream " + label);
         eof = true;
-        wakeReader();
+        readable.signal();
     }
 
     private void onRst() {
@@ -527,11 +511,7 @@ final class TcpEnd implements Network.Stream {
         if (watcher != null) {
             scheduleWatcher();
         }
-        Promise<Void> p = writeWaiter;
-        if (p != null) {
-            writeWaiter = null;
-            p.complete(null);
-        }
+        writable.signal();
     }
 
     private void scheduleWatcher() {
@@ -549,21 +529,9 @@ final class TcpEnd implements Network.Stream {
         }
     }
 
-    private void wakeReader() {
-        Promise<Void> p = readWaiter;
-        if (p != null) {
-            readWaiter = null;
-            p.complete(null);
-        }
-    }
-
     private void wakeAll() {
-        wakeReader();
-        Promise<Void> p = writeWaiter;
-        if (p != null) {
-            writeWaiter = null;
-            p.complete(null);
-        }
+        readable.signal();
+        writable.signal();
         if (watcher != null) {
             scheduleWatcher();
         }

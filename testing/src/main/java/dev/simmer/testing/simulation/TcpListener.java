@@ -1,6 +1,5 @@
 package dev.simmer.testing.simulation;
 
-import dev.simmer.Promise;
 import dev.simmer.internal.Network;
 
 import java.net.InetAddress;
@@ -14,7 +13,7 @@ final class TcpListener implements Network.Listener {
     final SimHost host;
     private final InetSocketAddress address;
     private final ArrayDeque<TcpEnd> backlog = new ArrayDeque<>();
-    private Promise<Void> waiter;
+    private final Wakeup acceptable = new Wakeup();
     private boolean closed;
 
     TcpListener(SimNetwork net, SimHost host, InetSocketAddress address) {
@@ -31,11 +30,7 @@ final class TcpListener implements Network.Listener {
 
     void enqueue(TcpEnd end) {
         backlog.add(end);
-        Promise<Void> p = waiter;
-        if (p != null) {
-            waiter = null;
-            p.complete(null);
-        }
+        acceptable.signal();
     }
 
     @Override
@@ -55,15 +50,7 @@ final class TcpListener implements Network.Listener {
         if (closed || !backlog.isEmpty()) {
             return;
         }
-        Promise<Void> p = new Promise<>();
-        waiter = p;
-        try {
-            p.await();
-        } finally {
-            if (waiter == p) {
-                waiter = null;
-            }
-        }
+        acceptable.await();
     }
 
     @Override
@@ -83,11 +70,7 @@ final class TcpListener implements Network.Listener {
         for (TcpEnd end; (end = backlog.poll()) != null; ) {
             end.destroy("the listener closed before accepting it"); // the client is reset
         }
-        Promise<Void> p = waiter;
-        if (p != null) {
-            waiter = null;
-            p.complete(null);
-        }
+        acceptable.signal();
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.simmer.testing.simulation;
 
-import dev.simmer.Promise;
 import dev.simmer.internal.Network;
 
 import java.io.IOException;
@@ -26,7 +25,7 @@ final class UdpSocket implements Network.Datagrams {
     private final InetSocketAddress local;
     private final InetSocketAddress remote;
     private final ArrayDeque<Packet> queue = new ArrayDeque<>();
-    private Promise<Void> waiter;
+    private final Wakeup readable = new Wakeup();
     private boolean closed;
 
     UdpSocket(SimNetwork net, SimHost host, InetSocketAddress local, InetSocketAddress remote) {
@@ -51,11 +50,7 @@ final class UdpSocket implements Network.Datagrams {
             return false;
         }
         queue.add(p);
-        Promise<Void> w = waiter;
-        if (w != null) {
-            waiter = null;
-            w.complete(null);
-        }
+        readable.signal();
         return true;
     }
 
@@ -98,15 +93,7 @@ final class UdpSocket implements Network.Datagrams {
         if (closed || !queue.isEmpty()) {
             return;
         }
-        Promise<Void> p = new Promise<>();
-        waiter = p;
-        try {
-            p.await();
-        } finally {
-            if (waiter == p) {
-                waiter = null;
-            }
-        }
+        readable.await();
     }
 
     @Override
@@ -127,11 +114,7 @@ final class UdpSocket implements Network.Datagrams {
         closed = true;
         queue.clear();
         host.datagramSockets.remove(local.getPort(), this);
-        Promise<Void> w = waiter;
-        if (w != null) {
-            waiter = null;
-            w.complete(null);
-        }
+        readable.signal();
     }
 
     @Override
