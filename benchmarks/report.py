@@ -775,10 +775,16 @@ def merge(old, results, runs, meta):
 
 
 def main(argv):
-    if not argv or argv[0] in ("-h", "--help"):
+    if argv and argv[0] in ("-h", "--help"):
+        print(__doc__)
+        return
+    if not argv:
         sys.exit(__doc__)
     require_java()
     if argv[0] == "--from":
+        if not os.path.exists(JAR):  # RatioChart draws the chart: check before anything is written
+            sys.exit(f"{os.path.relpath(JAR, ROOT)} is missing: the chart is drawn with it. Build it first with "
+                     "./mvnw -B -q -DskipTests package")
         with open(argv[1]) as f:
             data = json.load(f)
         write_report(data["results"], data["meta"])

@@ -179,7 +179,7 @@ public final class Examples {
             out.println(String.format(Locale.ROOT, "%-" + width + "s  %s (%s)", e.name(), e.description(), e.origin()));
         }
         out.println();
-        out.println(String.join(", ", TUTORIALS) + ": the asyncio tutorials the twins come from (docs/guide.md).");
+        out.println(String.join(", ", TUTORIALS) + ": the asyncio tutorials these programs translate (docs/guide.md).");
         out.println("Engine in this JVM: " + Async.engine() + (Async.engine() == EngineKind.THREADS
                 ? " (portable). For the fast path: MAVEN_OPTS=\"--add-exports java.base/jdk.internal.vm=ALL-UNNAMED\""
                 : " (fast path)."));

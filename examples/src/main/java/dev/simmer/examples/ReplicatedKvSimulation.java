@@ -45,18 +45,27 @@ public final class ReplicatedKvSimulation {
      * Runs seeds 1 to N of the scenario and prints how long they took; stops at the first
      * seed that loses a write, with the line that replays it.
      *
-     * @param args the number of seeds (1,000 if absent) and the {@link Replication} (BEFORE_ACK if absent)
+     * @param args the number of seeds (1,000 if absent) and the {@link Replication} (BEFORE_ACK if absent);
+     *             the JVM option {@code -Dsimmer.simulation.seed=N} runs seed N alone
      */
     public static void main(String[] args) {
+        if (args.length > 2 || (args.length > 0 && !args[0].matches("\\d+"))
+                || (args.length > 1 && !args[1].toUpperCase(Locale.ROOT).matches("BEFORE_ACK|BATCHED_AFTER_ACK"))) {
+            System.err.println("usage: ReplicatedKvSimulation [seeds, default 1000] [BEFORE_ACK | BATCHED_AFTER_ACK]\n"
+                    + "replay one seed: java -D" + Simulation.SEED_PROPERTY + "=N ... ReplicatedKvSimulation");
+            System.exit(2);
+        }
         int seeds = args.length > 0 ? Integer.parseInt(args[0]) : 1_000;
         Replication mode = args.length > 1 ? Replication.valueOf(args[1].toUpperCase(Locale.ROOT)) : Replication.BEFORE_ACK;
+        String replayed = System.getProperty(Simulation.SEED_PROPERTY);
+        String what = replayed != null && !replayed.isBlank() ? "seed " + replayed.trim() : seeds + " seeds";
         long start = System.nanoTime();
         try {
             Simulation.check(seeds, seed -> scenario(seed, mode).run());
-            System.out.printf(Locale.ROOT, "%d seeds of %s passed in %.1f s%n", seeds, mode,
-                    (System.nanoTime() - start) / 1e9);
+            System.out.printf(Locale.ROOT, "%s of %s passed in %.1f s%n", what, mode, (System.nanoTime() - start) / 1e9);
         } catch (AssertionError e) {
-            System.out.printf(Locale.ROOT, "%s after %.1f s%n", e.getMessage(), (System.nanoTime() - start) / 1e9);
+            System.out.println(e.getMessage());
+            System.out.printf(Locale.ROOT, "(%.1f s)%n", (System.nanoTime() - start) / 1e9);
             System.exit(1);
         }
     }
@@ -97,7 +106,7 @@ public final class ReplicatedKvSimulation {
         Simulation.control().stop();
     }
 
-    /** Up to three faults at seeded times in the first minute: a link cut for a while, or the primary crashed. */
+    /** Three faults, each 1 to 20 s after the last one ended: a link cut for up to 5 s, or the primary crashed. */
     private static void chaos(SimulationControl control) throws Exception {
         SplittableRandom random = control.random();
         for (int i = 0; i < 3; i++) {

@@ -481,8 +481,9 @@ public final class Simulation {
                         : "\nLast lines of its trace:\n" + last.traceTail(TRACE_TAIL);
                 throw new AssertionError("Simulation failed with seed " + seed + (count > 1 ? " (" + i
                         + " seeds passed before it)" : "") + ": " + firstLine(e) + "\nReplay this seed alone: -D"
-                        + SEED_PROPERTY + "=" + seed + (caller == null ? "" : "   e.g. ./mvnw test -Dtest=" + caller
-                        + " -D" + SEED_PROPERTY + "=" + seed) + tail, e);
+                        + SEED_PROPERTY + "=" + seed + (caller == null
+                        ? "   (a JVM option: java -D" + SEED_PROPERTY + "=" + seed + " ... before the main class)"
+                        : "   e.g. ./mvnw test -Dtest=" + caller + " -D" + SEED_PROPERTY + "=" + seed) + tail, e);
             } finally {
                 LAST.remove();
             }
