@@ -2,12 +2,11 @@ package dev.simmer.sync;
 
 import dev.simmer.CancelledException;
 import dev.simmer.EventLoop;
-import dev.simmer.Promise;
 import dev.simmer.Task;
+import dev.simmer.internal.Parking;
 import dev.simmer.internal.WaitLabels;
 
 import java.util.ArrayDeque;
-import java.util.Iterator;
 
 /**
  * A mutual-exclusion lock for tasks (asyncio's {@code Lock}), owned by the task that
@@ -43,19 +42,20 @@ import java.util.Iterator;
 public final class Lock {
     /*
      * Overview: `owner` is the task holding the lock, or null. `waiters` holds, oldest first,
-     * the tasks waiting for it with their promise. release() hands the lock over directly:
-     * owner becomes the oldest waiter's task, and its promise completes (it resumes on the
-     * next pass). Invariant: owner == null implies waiters is empty (a waiter is only queued
-     * while someone owns the lock, and release never leaves a waiter behind a free lock).
+     * the tasks parked waiting for it (internal.Parking: no Promise per wait). release() hands
+     * the lock over directly: owner becomes the oldest waiter's task, which is unparked (it
+     * resumes on the next pass); a waiter whose task a cancellation has woken already is
+     * skipped (unpark says false). Invariant: owner == null implies waiters is empty (a
+     * waiter is only queued while someone owns the lock, and release never leaves a waiter
+     * behind a free lock).
      *
-     * A waiter that gets a CancelledException checks its promise: still pending or
-     * cancelled -> it leaves the queue; granted -> it owns the lock and hands it on as
-     * release() would.
+     * A waiter that gets a CancelledException checks whether it was made the owner: not ->
+     * it leaves the queue; yes (granted at the moment it was cancelled) -> it hands the lock
+     * on as release() would.
      */
-    private record Waiter(Task<?> task, Promise<Void> promise) {
-    }
+    private static final Parking.Kernel KERNEL = Parking.kernel();
 
-    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    private final ArrayDeque<Task<?>> waiters = new ArrayDeque<>();
     private EventLoop loop;
     private Task<?> owner;
     private WaitLabels.Label acquiring; // what task dumps say of a waiter; made at the first wait
@@ -75,7 +75,10 @@ public final class Lock {
      */
     public Held acquire() {
         EventLoop l = bind("Lock.acquire");
-        Task<?> me = SyncSupport.requireTask("Lock.acquire");
+        Task<?> me = KERNEL.currentTask(l);
+        if (me == null) {
+            me = SyncSupport.requireTask("Lock.acquire");
+        }
         if (owner == null) { // free, so nobody waits (invariant): no suspension
             owner = me;
             return held();
@@ -88,18 +91,18 @@ public final class Lock {
         if (acquiring == null) {
             acquiring = WaitLabels.of("Lock.acquire()", this);
         }
-        Waiter w = new Waiter(me, WaitLabels.label(l.createPromise(), acquiring));
-        waiters.add(w);
+        waiters.add(me);
         try {
-            SyncSupport.awaitWaiter(w.promise);
+            KERNEL.park(me, acquiring);
         } catch (Throwable e) {
-            if (SyncSupport.granted(w.promise)) {
+            if (owner == me) {
                 handOn(); // granted at the moment we were cancelled: the lock is ours, pass it on
             } else {
-                waiters.remove(w);
+                waiters.remove(me);
             }
             throw e;
         }
+        assert owner == me : "a lock waiter resumed without the lock";
         return held();
     }
 
@@ -187,11 +190,9 @@ public final class Lock {
 
     /** The owner gives the lock to the oldest pending waiter, or frees it. */
     private void handOn() {
-        for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
-            Waiter w = it.next();
-            it.remove();
-            if (w.promise.complete(null)) {
-                owner = w.task;
+        for (Task<?> w; (w = waiters.poll()) != null; ) {
+            if (KERNEL.unpark(w)) { // a waiter a cancellation has woken already is skipped
+                owner = w;
                 return;
             }
         }
