@@ -629,7 +629,7 @@ def write_report(results, meta):
     w_(f"| Load | other processes kept **{meta['othersCores']:.2f} cores** busy on average during the JMH run"
        + (" (the run above; the later runs below)" if len(runs) > 1 else "") + " |")
     for run in runs[1:]:
-        w_(f"| {run['what']} | JMH `{' '.join(run['jmhOpts'])} -prof gc`, on {run['date']} at commit `{run['commit']}`; "
+        w_(f"| {run['what'].replace('|', chr(92) + '|')} | JMH `{' '.join(run['jmhOpts'])} -prof gc`, on {run['date']} at commit `{run['commit']}`; "
            f"other processes kept **{run['othersCores']:.2f} cores** busy meanwhile |")
     w_("")
     busiest = max(r["othersCores"] for r in runs)
