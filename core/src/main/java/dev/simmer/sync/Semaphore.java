@@ -2,7 +2,8 @@ package dev.simmer.sync;
 
 import dev.simmer.CancelledException;
 import dev.simmer.EventLoop;
-import dev.simmer.Promise;
+import dev.simmer.Task;
+import dev.simmer.internal.Parking;
 import dev.simmer.internal.WaitLabels;
 
 import java.util.ArrayDeque;
@@ -43,18 +44,37 @@ import java.util.ArrayDeque;
 public sealed class Semaphore permits BoundedSemaphore {
     /*
      * Overview (asyncio 3.13's algorithm): `value` counts permits neither held nor promised.
-     * `waiters` holds a promise per waiting task, oldest first; a promise stays in it until
-     * its task runs again (granted or not) and removes it.
+     * `waiters` holds a record per waiting task, oldest first (its task parks, through
+     * internal.Parking: no Promise per wait); a record stays in it until its task runs again
+     * (granted or not) and removes it. A record is pending (its task parked), granted, or
+     * cancelled (a cancellation woke its task first), as asyncio's waiter futures are.
      *
      *   release():    value++, then wakeUpNext()
-     *   wakeUpNext(): the oldest pending promise gets a permit: value--, complete it
+     *   wakeUpNext(): the oldest pending record gets a permit: value--, its task is unparked
      *   locked():     value == 0, or some waiter is not cancelled (pending, or granted but
      *                 not resumed yet): a newcomer must queue behind it (strict FIFO)
      *   a waiter that resumes removes its promise; if it was granted but is cancelled it
      *   gives the permit back (value++); either way it then wakes waiters while value > 0,
      *   those who queued behind it only because of FIFO.
      */
-    private final ArrayDeque<Promise<Void>> waiters = new ArrayDeque<>();
+    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+
+    /** A task waiting in acquire(), and whether it was granted a permit. */
+    private static final class Waiter {
+        final Task<?> task;
+        boolean granted;
+
+        Waiter(Task<?> task) {
+            this.task = task;
+        }
+
+        /** Pending, or granted and not resumed yet: a newcomer must queue behind it. */
+        boolean live() {
+            return granted || KERNEL.isParked(task);
+        }
+    }
+
+    private static final Parking.Kernel KERNEL = Parking.kernel();
     private WaitLabels.Label label;
     private final int initial;
     private final boolean bounded;
@@ -90,7 +110,10 @@ public sealed class Semaphore permits BoundedSemaphore {
      */
     public final Held acquire() {
         EventLoop l = bind("Semaphore.acquire");
-        SyncSupport.requireTask("Semaphore.acquire");
+        Task<?> me = KERNEL.currentTask(l);
+        if (me == null) {
+            me = SyncSupport.requireTask("Semaphore.acquire");
+        }
         if (!isLocked()) {
             value--;
             return held();
@@ -99,16 +122,16 @@ public sealed class Semaphore permits BoundedSemaphore {
         if (what == null) { // made once, at the first wait: what task dumps say of a waiter here
             label = what = WaitLabels.of("Semaphore.acquire()", this);
         }
-        Promise<Void> p = WaitLabels.label(l.createPromise(), what);
-        waiters.add(p);
+        Waiter w = new Waiter(me);
+        waiters.add(w);
         try {
             try {
-                SyncSupport.awaitWaiter(p);
+                KERNEL.park(me, what);
             } finally {
-                waiters.remove(p);
+                waiters.remove(w);
             }
         } catch (Throwable e) {
-            if (SyncSupport.granted(p)) {
+            if (w.granted) {
                 value++; // granted at the moment we were cancelled: the permit goes back
             }
             throw e;
@@ -204,20 +227,20 @@ public sealed class Semaphore permits BoundedSemaphore {
         if (value == 0) {
             return true;
         }
-        for (Promise<Void> w : waiters) {
-            if (!w.isCancelled()) {
+        for (Waiter w : waiters) {
+            if (w.live()) {
                 return true; // pending, or granted and not resumed yet: FIFO says wait behind it
             }
         }
         return false;
     }
 
-    /** Promises a permit to the oldest waiter still pending; false if there is none. */
+    /** Grants a permit to the oldest waiter still pending; false if there is none. */
     private boolean wakeUpNext() {
-        for (Promise<Void> w : waiters) {
-            if (!w.isDone()) {
+        for (Waiter w : waiters) {
+            if (!w.granted && KERNEL.unpark(w.task)) { // one a cancellation has woken is skipped
                 value--;
-                w.complete(null);
+                w.granted = true;
                 return true;
             }
         }
