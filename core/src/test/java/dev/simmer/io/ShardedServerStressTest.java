@@ -2,19 +2,14 @@ package dev.simmer.io;
 
 import dev.simmer.Async;
 import dev.simmer.AsyncCallable;
-import dev.simmer.CancelledException;
 import dev.simmer.ErrorReport;
 import dev.simmer.LoopGroup;
 import dev.simmer.Runner;
-import dev.simmer.Task;
-import dev.simmer.sync.Event;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
-import java.net.StandardSocketOptions;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,7 +60,7 @@ class ShardedServerStressTest {
     @EnumSource(ShardedServer.Strategy.class)
     void everyConnectionIsAnsweredOnBothLoopsAndNoDescriptorIsLeft(ShardedServer.Strategy strategy) throws Exception {
         assumeTrue(StreamsStressTest.openDescriptors() > 0, "needs /proc/self/fd (Linux)");
-        assumeTrue(strategy == ShardedServer.Strategy.ACCEPTOR || reusePortSupported(), "needs SO_REUSEPORT");
+        assumeTrue(strategy == ShardedServer.Strategy.ACCEPTOR || ShardedServerTest.reusePortSupported(), "needs SO_REUSEPORT");
         int total = 2_000 * SCALE;
         AtomicInteger served = new AtomicInteger();
         AtomicInteger cancelled = new AtomicInteger();
@@ -163,21 +158,7 @@ class ShardedServerStressTest {
                 }
             }
             case 1 -> {
-                Event reading = new Event();
-                Task<Void> reader = Async.createTask(() -> {
-                    try (Connection c = Streams.openConnection(LOOPBACK, port)) {
-                        c.writer().write("wait\n");
-                        reading.set();
-                        c.reader().readExactly(10); // the server never answers
-                    }
-                    return null;
-                });
-                reading.await();
-                Async.yieldNow(); // the reader is suspended in readExactly now
-                reader.cancel();
-                try {
-                    reader.await();
-                } catch (CancelledException e) {
+                if (StreamsStressTest.cancelledMidRead(port)) {
                     cancelled.incrementAndGet(); // cancelled mid-read, its socket closed
                 }
             }
@@ -200,14 +181,6 @@ class ShardedServerStressTest {
                     }
                 }
             }
-        }
-    }
-
-    private static boolean reusePortSupported() {
-        try (ServerSocketChannel probe = ServerSocketChannel.open()) {
-            return probe.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT);
-        } catch (IOException e) {
-            return false;
         }
     }
 }

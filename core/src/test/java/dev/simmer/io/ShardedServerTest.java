@@ -73,7 +73,7 @@ class ShardedServerTest {
         return ShardedServer.start(group, handler, null, LOOPBACK, null, 0, StreamOptions.defaults(), strategy);
     }
 
-    private static boolean reusePortSupported() {
+    static boolean reusePortSupported() {
         try (java.nio.channels.ServerSocketChannel probe = java.nio.channels.ServerSocketChannel.open()) {
             return probe.supportedOptions().contains(java.net.StandardSocketOptions.SO_REUSEPORT);
         } catch (IOException e) {

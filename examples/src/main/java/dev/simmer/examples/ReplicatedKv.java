@@ -246,20 +246,17 @@ public final class ReplicatedKv {
                 return false;
             } finally {
                 if (!confirmed) {
-                    closeBackup(); // what is on that connection now is unknown: start afresh
+                    close(); // what is on that connection now is unknown: start afresh
                 }
             }
         }
 
-        private void closeBackup() {
+        /** Closes the connection to the backup, if one is open; the next send opens a fresh one. */
+        void close() {
             if (backup != null) {
                 backup.close();
                 backup = null;
             }
-        }
-
-        void close() {
-            closeBackup();
         }
     }
 
