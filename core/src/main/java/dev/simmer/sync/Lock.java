@@ -53,7 +53,7 @@ public final class Lock {
      * it leaves the queue; yes (granted at the moment it was cancelled) -> it hands the lock
      * on as release() would.
      */
-    private static final Parking.Kernel KERNEL = Parking.kernel();
+    private static final Parking.Kernel KERNEL = SyncSupport.KERNEL;
 
     private final ArrayDeque<Task<?>> waiters = new ArrayDeque<>();
     private EventLoop loop;
@@ -75,10 +75,7 @@ public final class Lock {
      */
     public Held acquire() {
         EventLoop l = bind("Lock.acquire");
-        Task<?> me = KERNEL.currentTask(l);
-        if (me == null) {
-            me = SyncSupport.requireTask("Lock.acquire");
-        }
+        Task<?> me = SyncSupport.requireTask(l, "Lock.acquire");
         if (owner == null) { // free, so nobody waits (invariant): no suspension
             owner = me;
             return held();

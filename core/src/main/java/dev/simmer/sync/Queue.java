@@ -142,7 +142,7 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
         }
     }
 
-    private static final Parking.Kernel KERNEL = Parking.kernel();
+    private static final Parking.Kernel KERNEL = SyncSupport.KERNEL;
 
     /** Where a queue keeps its waiting items: the one thing the three orders differ in. */
     interface Items<T> {
@@ -715,8 +715,7 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
 
     /** The running task (read from the bound loop: no ThreadLocal look-up); a clear error in a plain callback. */
     private Task<?> requireTask(EventLoop l, String call) {
-        Task<?> t = KERNEL.currentTask(l);
-        return t != null ? t : SyncSupport.requireTask(name(call));
+        return SyncSupport.requireTask(l, name(call));
     }
 
     /**

@@ -74,7 +74,7 @@ public sealed class Semaphore permits BoundedSemaphore {
         }
     }
 
-    private static final Parking.Kernel KERNEL = Parking.kernel();
+    private static final Parking.Kernel KERNEL = SyncSupport.KERNEL;
     private WaitLabels.Label label;
     private final int initial;
     private final boolean bounded;
@@ -110,10 +110,7 @@ public sealed class Semaphore permits BoundedSemaphore {
      */
     public final Held acquire() {
         EventLoop l = bind("Semaphore.acquire");
-        Task<?> me = KERNEL.currentTask(l);
-        if (me == null) {
-            me = SyncSupport.requireTask("Semaphore.acquire");
-        }
+        Task<?> me = SyncSupport.requireTask(l, "Semaphore.acquire");
         if (!isLocked()) {
             value--;
             return held();

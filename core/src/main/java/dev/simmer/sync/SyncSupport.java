@@ -5,6 +5,7 @@ import dev.simmer.CancelledException;
 import dev.simmer.EventLoop;
 import dev.simmer.Promise;
 import dev.simmer.Task;
+import dev.simmer.internal.Parking;
 import dev.simmer.internal.WaitLabels;
 
 import java.util.ArrayDeque;
@@ -14,6 +15,9 @@ import java.util.ArrayDeque;
  * promise, and a FIFO list of waiters. Package-private; must be called from the loop thread.
  */
 final class SyncSupport {
+    /** How a primitive parks a waiting task without a Promise (internal.Parking). */
+    static final Parking.Kernel KERNEL = Parking.kernel();
+
     private SyncSupport() {
     }
 
@@ -50,6 +54,15 @@ final class SyncSupport {
         return primitive instanceof Queue<?> q ? q.name(call) : call;
     }
 
+    /**
+     * The task running on {@code loop}, which the caller is bound to (no ThreadLocal look-up);
+     * a clear error from a plain callback, since the call suspends.
+     */
+    static Task<?> requireTask(EventLoop loop, String call) {
+        Task<?> t = KERNEL.currentTask(loop);
+        return t != null ? t : requireTask(call);
+    }
+
     /** The current task; a clear error from a plain callback, since the call suspends. */
     static Task<?> requireTask(String call) {
         Task<?> t = Async.currentTask();
@@ -60,15 +73,10 @@ final class SyncSupport {
         return t;
     }
 
-    /** Whether a waiter's promise was granted (completed with a value), as opposed to pending or cancelled. */
-    static boolean granted(Promise<Void> waiter) {
-        return waiter.isDone() && !waiter.isCancelled();
-    }
-
     /**
      * Suspends until {@code waiter} ends. Throws {@link CancelledException} if the task is
-     * cancelled (the promise may have been granted just before: the caller checks
-     * {@link #granted}). Our waiter promises never fail, so nothing checked comes out.
+     * cancelled (the promise may have been completed just before: the caller checks it).
+     * Our waiter promises never fail, so nothing checked comes out.
      */
     static void awaitWaiter(Promise<Void> waiter) {
         try {
