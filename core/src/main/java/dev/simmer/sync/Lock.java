@@ -75,7 +75,7 @@ public final class Lock {
      */
     public Held acquire() {
         EventLoop l = bind("Lock.acquire");
-        Task<?> me = SyncSupport.requireTask(l, "Lock.acquire");
+        Task<?> me = SyncSupport.requireTask(l, this, "Lock.acquire");
         if (owner == null) { // free, so nobody waits (invariant): no suspension
             owner = me;
             return held();

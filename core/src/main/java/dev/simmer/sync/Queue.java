@@ -715,7 +715,7 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
 
     /** The running task (read from the bound loop: no ThreadLocal look-up); a clear error in a plain callback. */
     private Task<?> requireTask(EventLoop l, String call) {
-        return SyncSupport.requireTask(l, name(call));
+        return SyncSupport.requireTask(l, this, call);
     }
 
     /**

@@ -110,7 +110,7 @@ public sealed class Semaphore permits BoundedSemaphore {
      */
     public final Held acquire() {
         EventLoop l = bind("Semaphore.acquire");
-        Task<?> me = SyncSupport.requireTask(l, "Semaphore.acquire");
+        Task<?> me = SyncSupport.requireTask(l, this, "Semaphore.acquire");
         if (!isLocked()) {
             value--;
             return held();

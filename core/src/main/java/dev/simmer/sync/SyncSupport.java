@@ -58,9 +58,9 @@ final class SyncSupport {
      * The task running on {@code loop}, which the caller is bound to (no ThreadLocal look-up);
      * a clear error from a plain callback, since the call suspends.
      */
-    static Task<?> requireTask(EventLoop loop, String call) {
+    static Task<?> requireTask(EventLoop loop, Object primitive, String call) {
         Task<?> t = KERNEL.currentTask(loop);
-        return t != null ? t : requireTask(call);
+        return t != null ? t : requireTask(qualified(primitive, call)); // the name is built on the error path only
     }
 
     /** The current task; a clear error from a plain callback, since the call suspends. */
