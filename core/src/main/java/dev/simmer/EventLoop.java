@@ -559,8 +559,8 @@ public final class EventLoop {
      * something else between passes (wait for work, report a deadlock, see the main task's
      * end, close), control goes back to it: it waits in the step it began (Task.step). Every
      * entry runs in the order the loop's thread would have run it; only the thread differs.
-     * A task that runs ahead (runAhead) waits for its child on its own thread, so the child's
-     * step hands straight back to it.
+     * Under the hand-off a waiting task runs no other task's step ahead (runAhead); a child
+     * it awaits at once runs on its thread after its step ends (ThreadEngine's guests).
      */
     /** On {@code ended}'s thread, its step over: ends the step, runs the pass on; the next fiber, or null for the loop's thread. */
     Engine.Fiber stepEnded(Task<?> ended, boolean finished) {
@@ -568,7 +568,7 @@ public final class EventLoop {
             exitStep(ended);
             ended.stepEndedOnBody(finished);
             if (runningAhead) {
-                return null; // the waiting task runs the rest
+                return null; // the waiting task runs the rest (not under the hand-off, which runs no task ahead)
             }
             passThread = Thread.currentThread(); // acts as the loop's thread for callbacks (inLoopThread)
             while (true) {
@@ -639,6 +639,13 @@ public final class EventLoop {
         }
         if (next != waiting) {
             if (next == mainTask || (bridges != null && !bridges.mayRunAhead(next))) {
+                return false;
+            }
+            if (handsOff && next instanceof Task<?>) {
+                // Threads engine: the other task's step would take as many thread switches run
+                // ahead as handed off, and a child the waiting task awaits runs on this very
+                // thread after the hand-off (a guest, see ThreadEngine), where run ahead it would
+                // start a thread and could not host children of its own.
                 return false;
             }
             scheduler.takeFirstReady();

@@ -201,6 +201,13 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
         mustCancel = true;
         cancelMessage = message;
         if (phase == Phase.WAITING) {
+            if (fiber != null && loop.engine.hostsGuest(fiber)) {
+                // The task awaits a child that runs on its thread (threads engine), and the
+                // request came back to that child round a cycle of awaits. The task cannot be
+                // woken before the child ends: it keeps the request (it is cancelled once woken),
+                // and the task that passed the request to it is the one woken instead.
+                return false;
+            }
             abortWait();
         }
         return true;
@@ -343,6 +350,17 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
         @Override
         protected Fiber stepEnded(boolean finished) {
             return loop.handsOff ? loop.stepEnded(Task.this, finished) : null;
+        }
+
+        /**
+         * An untimed await of {@code next}'s task (cancellation passed on to it) is the one wait
+         * whose only wake-up is that task's end; see {@link #cancel(String)} for a cancellation
+         * that comes back round a cycle.
+         */
+        @Override
+        protected boolean mayHost(Fiber next) {
+            return phase == Phase.WAITING && !scheduled && cancelPassesOn
+                    && waitingOn instanceof Task<?> awaited && awaited.fiber == next;
         }
 
         @Override
@@ -655,8 +673,8 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
         while (first < frames.length && isSuspensionMachinery(frames[first].getClassName())) {
             first++;
         }
-        int end = frames.length; // and below the body: the engine's frames that started it
-        for (int i = frames.length - 1; i >= first; i--) {
+        int end = frames.length; // and below the body: the engine's frames that started it (and any host's, below a guest)
+        for (int i = first; i < frames.length; i++) {
             if (frames[i].getClassName().equals(Task.class.getName()) && frames[i].getMethodName().equals("runBody")) {
                 end = i;
                 break;

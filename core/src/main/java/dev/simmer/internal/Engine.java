@@ -44,6 +44,15 @@ public interface Engine {
     }
 
     /**
+     * Whether another body runs on {@code fiber}'s thread on top of it (a guest: see
+     * {@link Fiber#mayHost}), so that {@code fiber} cannot be resumed before that body ends.
+     * Asked on the loop's turn.
+     */
+    default boolean hostsGuest(Fiber fiber) {
+        return false;
+    }
+
+    /**
      * A coroutine: a body ({@link #run()}) and the engine's state for it, in one object, so a
      * task pays for one object beside the engine's own (the JDK's continuation, or a thread).
      * Making one runs nothing. Between {@link Engine#resume} and the body's suspension or end,
@@ -72,6 +81,19 @@ public interface Engine {
          */
         protected Fiber stepEnded(boolean finished) {
             return null;
+        }
+
+        /**
+         * Asked of a suspended fiber by an engine that runs bodies on threads of their own, when
+         * {@code next} is about to take its first step: whether {@code next} may run on this
+         * fiber's thread, on top of its frames, from that step to its end. True only if this
+         * body waits for {@code next}'s end and can be woken by nothing else.
+         *
+         * @param next the fiber the loop resumes next; it has not run yet
+         * @return whether this fiber's thread may host it
+         */
+        protected boolean mayHost(Fiber next) {
+            return false;
         }
 
         /** A name for the body's thread, if the engine gives it one; asked only then. */

@@ -16,9 +16,20 @@ import java.util.concurrent.locks.LockSupport;
  * to that task's thread (direct hand-off: one wake-up per switch, not two). When the loop
  * names no next fiber (it must wait, or the pass must be run by its own thread), control goes
  * back to the thread that waits.
+ *
+ * <p>A child that takes its first step while its parent waits for nothing but the child's end
+ * (an untimed await: {@link Fiber#mayHost}) runs on the parent's thread, as a guest on top of
+ * the parent's frames, instead of starting a thread of its own: a child that never suspends
+ * costs no thread and no hand-off. If the guest suspends, the thread is the guest's until the
+ * guest's body ends; the parent could not be woken meanwhile anyway, except by a cancellation
+ * that comes back to it round a cycle of awaits, which {@link #hostsGuest} lets the task see.
+ * Guests nest up to {@link #MAX_GUESTS} deep on one thread.
  */
 public final class ThreadEngine implements Engine {
     static final ThreadEngine INSTANCE = new ThreadEngine();
+
+    /** How many guests may run on one thread, one on top of the other (each adds its body's frames). */
+    static final int MAX_GUESTS = 16;
 
     private ThreadEngine() {
     }
@@ -122,11 +133,37 @@ public final class ThreadEngine implements Engine {
         }
     }
 
+    /**
+     * The thread's frames that are {@code fiber}'s: those of the guests running on top of it
+     * are cut off (each guest's frames end at a {@code Baton.runGuest} frame).
+     */
     @Override
     public StackTraceElement[] stackTrace(Fiber fiber) {
         Baton baton = (Baton) fiber.state;
         Thread t = baton == null ? null : baton.thread;
-        return t == null ? new StackTraceElement[0] : t.getStackTrace();
+        if (t == null) {
+            return new StackTraceElement[0];
+        }
+        StackTraceElement[] frames = t.getStackTrace();
+        int above = 0;
+        for (Baton g = baton.guest; g != null; g = g.guest) {
+            above++;
+        }
+        int first = 0;
+        while (above > 0 && first < frames.length) {
+            StackTraceElement f = frames[first++];
+            if (f.getMethodName().equals("runGuest") && f.getClassName().equals(Baton.class.getName())) {
+                above--;
+            }
+        }
+        return first == 0 ? frames : java.util.Arrays.copyOfRange(frames, first, frames.length);
+    }
+
+    /** Whether a guest runs on {@code fiber}'s thread on top of it: its body cannot be resumed before the guest ends. */
+    @Override
+    public boolean hostsGuest(Fiber fiber) {
+        Baton baton = (Baton) fiber.state;
+        return baton != null && baton.guest != null;
     }
 
     @Override
@@ -162,16 +199,24 @@ public final class ThreadEngine implements Engine {
     /**
      * A fiber's virtual thread and its baton. The baton is the volatile {@code go}: the side
      * that hands control over writes it last, after every write of its own, and the side
-     * that takes control reads it first, so each sees the other's writes.
+     * that takes control reads it first, so each sees the other's writes. A guest's baton
+     * names its host's thread; each body on a thread waits for its own {@code go}.
      */
     private static final class Baton {
         private final Fiber body;
-        private volatile Thread thread; // the body's virtual thread, started on the first resume
+        private volatile Thread thread; // the body's virtual thread, started on the first resume (a guest's: its host's)
         private Home home;              // who waits at the end of the chain this step belongs to
         private volatile boolean go;
+        private Baton guest;            // the body running on this thread on top of this one, or null
+        private final int depth;        // 0 for the body that started the thread, n for its n-th guest
 
         Baton(Fiber body) {
+            this(body, 0);
+        }
+
+        private Baton(Fiber body, int depth) {
             this.body = body;
+            this.depth = depth;
         }
 
         /**
@@ -180,13 +225,34 @@ public final class ThreadEngine implements Engine {
          * this very one, which then simply carries on.
          */
         void suspend() {
-            Home h = home;
             Fiber next = body.stepEnded(false);
-            if (next == body) {
-                return;
+            if (next != body) {
+                handOver(next, false);
+            }
+        }
+
+        /**
+         * This body cannot go on ({@code finished}: the last step to end was a guest's that
+         * finished): {@code next} runs here as a guest if it may, else control goes to it (or,
+         * if null, back home), and this thread parks until this body's turn comes back.
+         */
+        private void handOver(Fiber next, boolean finished) {
+            Home h = home;
+            while (next != null && next.state == null && depth < MAX_GUESTS && body.mayHost(next)) {
+                Baton g = new Baton(next, depth + 1);
+                g.thread = thread;
+                g.home = h;
+                next.state = g;
+                next = runGuest(g);
+                h = g.home; // the chain the guest's last step belonged to
+                finished = true;
+                if (next == body) {
+                    home = h;
+                    return; // the guest's end woke this body, and the loop runs it next: it carries on
+                }
             }
             go = false; // before handing over: whoever hands control back sets it
-            pass(next, h, false);
+            pass(next, h, finished);
             boolean interrupted = false;
             while (!go) {
                 LockSupport.park(this);
@@ -197,6 +263,20 @@ public final class ThreadEngine implements Engine {
             if (interrupted) {
                 Thread.currentThread().interrupt(); // kept for later, not lost
             }
+        }
+
+        /** Runs the guest's body on this thread, from its first step to its end; the fiber the loop names next. */
+        private Fiber runGuest(Baton g) {
+            guest = g;
+            try {
+                g.body.run();
+            } catch (Throwable e) { // a body records its own outcome; this is what a thread of its own would die of
+                Thread t = Thread.currentThread();
+                t.getUncaughtExceptionHandler().uncaughtException(t, e);
+            } finally {
+                guest = null;
+            }
+            return g.body.stepEnded(true);
         }
 
         private void runBody() {
