@@ -122,7 +122,7 @@ public final class ThreadEngine implements Engine {
             t.start();
         } else {
             baton.go = true;
-            LockSupport.unpark(t); // also when it spins: a flag read first would delay its own parking
+            LockSupport.unpark(t); // also when it spins: a flag read first would delay this thread's own parking (awaitTurn)
         }
     }
 
