@@ -117,7 +117,8 @@ class HandOffTest {
             });
             Task<Void> other = Async.createTask(() -> {
                 for (int j = 0; j < 400; j++) {
-                    // On the threads engine the waiter has a thread of its own, which is waiting now.
+                    // On the threads engine the waiter runs on its parent's thread (a guest: its
+                    // parent awaited it at once), not this one; and it is waiting now.
                     if (!pending[0] && j % 3 == 0 && waiterThread[0] != Thread.currentThread()) {
                         pending[0] = true;
                         sent[0]++;

@@ -99,7 +99,7 @@ public final class ThreadEngine implements Engine {
     public boolean resume(Fiber fiber) {
         Home home = new Home(Thread.currentThread());
         transfer(fiber, home);
-        home.await();
+        home.parkUntilGo();
         return home.finished;
     }
 
@@ -198,25 +198,11 @@ public final class ThreadEngine implements Engine {
             }
             b.backoff = Math.min(MAX_BACKOFF, Math.max(1, 2 * b.backoff));
             b.skips = b.backoff;
-            parkFor(b);
+            b.parkUntilGo();
             return;
         }
-        parkFor(b);
+        b.parkUntilGo();
         b.quick = System.nanoTime() - handedAt < SPIN_NANOS;
-    }
-
-    /** On {@code b}'s thread: parks until its {@code go}; an interrupt meanwhile is kept, not lost. */
-    private static void parkFor(Baton b) {
-        boolean interrupted = false;
-        while (!b.go) {
-            LockSupport.park(b);
-            if (Thread.interrupted()) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** Gives control to {@code next}, or, if null, back to {@code home} (its {@code finished} told). */
@@ -225,7 +211,7 @@ public final class ThreadEngine implements Engine {
             transfer(next, home);
         } else {
             home.finished = finished;
-            home.turn = true;
+            home.go = true;
             LockSupport.unpark(home.thread);
         }
     }
@@ -269,41 +255,47 @@ public final class ThreadEngine implements Engine {
         return baton == null ? null : baton.thread;
     }
 
-    /** The thread that resumed a chain of steps and waits for control to come back. */
-    private static final class Home {
-        final Thread thread;
-        volatile boolean turn;
-        boolean finished; // written before the volatile turn, read after it
+    /**
+     * What a thread parks for until another thread hands it control: the volatile {@code go},
+     * which the handing side writes last, after every write of its own, and the waiting side
+     * reads first, so each sees the other's writes.
+     */
+    private abstract static class Turn {
+        volatile boolean go;
 
-        Home(Thread thread) {
-            this.thread = thread;
-        }
-
-        void await() {
+        /** On the waiting thread: parks until {@code go}; an interrupt meanwhile is kept, not lost. */
+        final void parkUntilGo() {
             boolean interrupted = false;
-            while (!turn) {
+            while (!go) {
                 LockSupport.park(this);
                 if (Thread.interrupted()) {
                     interrupted = true;
                 }
             }
             if (interrupted) {
-                Thread.currentThread().interrupt(); // kept for later, not lost
+                Thread.currentThread().interrupt();
             }
         }
     }
 
+    /** The thread that resumed a chain of steps and waits for control to come back. */
+    private static final class Home extends Turn {
+        final Thread thread;
+        boolean finished; // written before the volatile go, read after it
+
+        Home(Thread thread) {
+            this.thread = thread;
+        }
+    }
+
     /**
-     * A fiber's virtual thread and its baton. The baton is the volatile {@code go}: the side
-     * that hands control over writes it last, after every write of its own, and the side
-     * that takes control reads it first, so each sees the other's writes. A guest's baton
+     * A fiber's virtual thread and its baton (the {@link Turn}'s {@code go}). A guest's baton
      * names its host's thread; each body on a thread waits for its own {@code go}.
      */
-    private static final class Baton {
+    private static final class Baton extends Turn {
         private final Fiber body;
         private volatile Thread thread; // the body's virtual thread, started on the first resume (a guest's: its host's)
         private Home home;              // who waits at the end of the chain this step belongs to
-        private volatile boolean go;
         private boolean quick;          // see awaitTurn: the last wait was short enough to spin through
         private int backoff;
         private int skips;
@@ -354,7 +346,7 @@ public final class ThreadEngine implements Engine {
             go = false; // before handing over: whoever hands control back sets it
             if (next == null || !SPINNING) { // the loop waits (for I/O, a timer): that may be long
                 pass(next, h, finished);
-                parkFor(this);
+                parkUntilGo();
             } else {
                 long handedAt = System.nanoTime(); // read before the hand-over: see awaitTurn
                 pass(next, h, finished);
