@@ -147,7 +147,7 @@ final class MonitorWatchdog {
     private static List<String> suspendedTasks(EventLoop loop, Task<?> blocked) {
         List<String> out = new ArrayList<>();
         for (Task<?> t = loop.liveHeadForDiagnostics(); t != null && out.size() < 20; t = t.nextLive) {
-            if (t == blocked || t.phase != Task.Phase.WAITING) {
+            if (t == blocked || t.phase != Task.WAITING) {
                 continue;
             }
             StackTraceElement at = callerOfSimmer(t.suspendedStack());

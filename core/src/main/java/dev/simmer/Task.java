@@ -54,7 +54,10 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
      * or whose wait was aborted, throws CancelledException at its suspension point. As in
      * asyncio, uncancel() down to zero clears `mustCancel` but cannot undo an aborted wait.
      */
-    enum Phase { NEW, RUNNING, WAITING, DONE }
+    // The phase is a byte rather than an enum so that, beside the flags below, it fills the
+    // bytes the fields leave over: a task is 80 bytes (an enum reference made it 88).
+    static final byte NEW = 0, RUNNING = 1, WAITING = 2, DONE = 3;
+    private static final String[] PHASE_NAMES = {"new", "running", "waiting", "done"};
 
     static {
         Parking.install(new ParkingKernel());
@@ -63,7 +66,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
     private final int id; // the loop's count of tasks at its making, for the default name (wraps past 2^32)
     private String name;
 
-    Phase phase = Phase.NEW;
+    byte phase = NEW;
     private boolean scheduled;
     private FiberBody fiber; // null once the body has finished (or was never run: cancelled first)
 
@@ -81,12 +84,12 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
 
     // The task's context (asyncio's Task.get_context()), and the one its body runs in now:
     // the same, or another entered with Context.run. ContextVar.set writes into the latter.
-    // Both are made on first need (runningContext()): until then they are null and the task
-    // runs in its creator's values, `inherited` (immutable, shared), so a task that never
-    // touches a ContextVar costs no Context object. context == null iff currentContext == null.
-    private ContextVar.Context context;
+    // Both are made on first need (runningContext()): until then currentContext is null and
+    // `context` holds the creator's values instead (a Map, immutable, shared), so a task that
+    // never touches a ContextVar costs no Context object. `context` is a Context iff
+    // currentContext != null.
+    private Object context;
     ContextVar.Context currentContext;
-    private java.util.Map<ContextVar<?>, Object> inherited;
 
     // Intrusive list of the loop's live tasks.
     Task<?> prevLive;
@@ -94,7 +97,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
 
     Task(EventLoop loop, Object body, String name, long id) {
         super(loop);
-        this.fiber = new FiberBody(body);
+        this.fiber = new FiberBody(this, body);
         this.name = name;
         this.id = (int) id;
     }
@@ -130,29 +133,27 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
      */
     public ContextVar.Context context() {
         runningContext();
-        return context;
+        return (ContextVar.Context) context;
     }
 
     /** Gives a task just created (its first step has not run) the context it runs in. */
     void useContext(ContextVar.Context c) {
         context = c;
         currentContext = c;
-        inherited = null;
     }
 
     /** Gives a task just created a copy of its creator's values; its Context is made when first needed. */
     void inherit(java.util.Map<ContextVar<?>, Object> values) {
-        inherited = values;
+        context = values;
     }
 
     /** The context the body runs in now, made from the inherited values on first need. */
     ContextVar.Context runningContext() {
         ContextVar.Context c = currentContext;
         if (c == null) {
-            c = new ContextVar.Context(inherited);
+            c = new ContextVar.Context(inheritedValues());
             context = c;
             currentContext = c;
-            inherited = null;
         }
         return c;
     }
@@ -160,7 +161,12 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
     /** The values the body sees now, without making a Context for them. */
     java.util.Map<ContextVar<?>, Object> runningValues() {
         ContextVar.Context c = currentContext;
-        return c != null ? c.values : inherited;
+        return c != null ? c.values : inheritedValues();
+    }
+
+    @SuppressWarnings("unchecked")
+    private java.util.Map<ContextVar<?>, Object> inheritedValues() {
+        return (java.util.Map<ContextVar<?>, Object>) context;
     }
 
     /**
@@ -188,7 +194,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
             return false; // passingCancel: a cycle of awaits (a deadlock) brought our own request back: stop it
         }
         cancelRequests++;
-        if (phase == Phase.WAITING && waitingOn instanceof Completion<?> awaited && cancelPassesOn) {
+        if (phase == WAITING && waitingOn instanceof Completion<?> awaited && cancelPassesOn) {
             passingCancel = true;
             try {
                 if (awaited.cancelRequested(message)) {
@@ -200,7 +206,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
         }
         mustCancel = true;
         cancelMessage = message;
-        if (phase == Phase.WAITING) {
+        if (phase == WAITING) {
             if (fiber != null && loop.engine.hostsGuest(fiber)) {
                 // The task awaits a child that runs on its thread (threads engine), and the
                 // request came back to that child round a cycle of awaits. The task cannot be
@@ -273,7 +279,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
 
     @Override
     public String toString() {
-        return "Task '" + name() + "' (" + (isDone() ? stateName() : phase.name().toLowerCase(java.util.Locale.ROOT)) + ")";
+        return "Task '" + name() + "' (" + (isDone() ? stateName() : PHASE_NAMES[phase]) + ")";
     }
 
     // ----- the kernel: called by the loop -----
@@ -305,17 +311,17 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
      */
     boolean beginStep() {
         scheduled = false;
-        if (phase == Phase.DONE) {
+        if (phase == DONE) {
             return false;
         }
-        if (phase == Phase.NEW && mustCancel) { // cancelled before its first step: the body never runs
+        if (phase == NEW && mustCancel) { // cancelled before its first step: the body never runs
             mustCancel = false;
             end();
             fiber = null;
             cancel0(cancelMessage);
             return false;
         }
-        phase = Phase.RUNNING;
+        phase = RUNNING;
         loop.enterStep(this);
         return true;
     }
@@ -332,24 +338,35 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
         }
     }
 
-    /** What the engine runs: this task's body, named after the task (the engine keeps its state in it). */
-    private final class FiberBody extends Fiber {
+    /**
+     * What the engine runs: this task's body, named after the task (the engine keeps its state
+     * in it). It is the task's timer for sleeps too, so its timer callback is the task, for
+     * good: a cancelled arming keeps it (see internal.TimerHeap#cancel). A static class, so
+     * that it holds the task once: 40 bytes.
+     */
+    private static final class FiberBody extends Fiber {
         // An AsyncCallable<T>, or an AsyncRunnable (T is Void); dropped when the task ends. Kept
-        // here rather than in Task: the fiber object is there anyway, and its 24 bytes have room.
+        // here rather than in Task: the fiber object is there anyway, and its 40 bytes have room.
         private Object body;
 
-        FiberBody(Object body) {
+        FiberBody(Task<?> task, Object body) {
+            super(task);
             this.body = body;
+        }
+
+        private Task<?> task() {
+            return (Task<?>) callback();
         }
 
         @Override
         public void run() {
-            runBody();
+            task().runBody();
         }
 
         @Override
         protected Fiber stepEnded(boolean finished) {
-            return loop.handsOff ? loop.stepEnded(Task.this, finished) : null;
+            Task<?> task = task();
+            return task.loop.handsOff ? task.loop.stepEnded(task, finished) : null;
         }
 
         /**
@@ -359,13 +376,14 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
          */
         @Override
         protected boolean mayHost(Fiber next) {
-            return phase == Phase.WAITING && !scheduled && cancelPassesOn
-                    && waitingOn instanceof Task<?> awaited && awaited.fiber == next;
+            Task<?> task = task();
+            return task.phase == WAITING && !task.scheduled && task.cancelPassesOn
+                    && task.waitingOn instanceof Task<?> awaited && awaited.fiber == next;
         }
 
         @Override
         public String name() {
-            return Task.this.name();
+            return task().name();
         }
     }
 
@@ -414,7 +432,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
     }
 
     private void end() {
-        phase = Phase.DONE;
+        phase = DONE;
         fiber.body = null;
     }
 
@@ -430,7 +448,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
 
     /** Puts the next step on the ready queue, once. */
     void wake() {
-        if (!scheduled && phase != Phase.DONE) {
+        if (!scheduled && phase != DONE) {
             scheduled = true;
             loop.schedule(this);
         }
@@ -459,7 +477,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
                 abortWait();
             }
         }
-        phase = Phase.WAITING;
+        phase = WAITING;
         BridgedState bridged = loop.bridges;
         if (bridged != null) {
             bridged.stepEnds(this, true); // the task keeps its MDC and such; the thread is cleared
@@ -475,7 +493,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
                 bridged.stepBegins(this);
             }
         }
-        phase = Phase.RUNNING;
+        phase = RUNNING;
         if (mustCancel || waitAborted) {
             // waitAborted: a cancel cut the wait short; an uncancel() since then cannot make
             // the wait have happened (asyncio: the awaited future stays cancelled)
@@ -495,7 +513,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
     void sleepNanos(long nanos) {
         long now = loop.clock.nanoTime();
         long deadline = now + nanos < now ? Long.MAX_VALUE : now + nanos;
-        timer = loop.timers.add(deadline, this); // when due, the loop wakes this task
+        timer = loop.timers.rearm(fiber, deadline, this); // when due, the loop wakes this task
         try {
             suspend();
         } finally {
@@ -536,7 +554,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
 
     /** Whether the task is parked and not woken yet: unpark() would wake it. */
     boolean isParked() {
-        return phase == Phase.WAITING && !scheduled && waitingOn instanceof WaitLabels.Label;
+        return phase == WAITING && !scheduled && waitingOn instanceof WaitLabels.Label;
     }
 
     /** Wakes a parked task; false if it is no longer parked (a cancellation has woken it). */
@@ -588,11 +606,11 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
 
     /** One line on what the task is doing, for dumps and the deadlock error. */
     String describeWait() {
-        if (phase == Phase.NEW) {
+        if (phase == NEW) {
             return "not started";
         }
-        if (phase != Phase.WAITING) {
-            return phase.name().toLowerCase(java.util.Locale.ROOT);
+        if (phase != WAITING) {
+            return PHASE_NAMES[phase];
         }
         if (waitingOn instanceof Task<?> t) {
             return "awaiting task '" + t.name() + "'";
@@ -623,7 +641,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
     /** When the task's sleep ends, in loop time; {@code Long.MIN_VALUE} if it is not sleeping. */
     long sleepDeadline() {
         Timer t = timer;
-        return phase == Phase.WAITING && waitingOn == null && t != null ? t.deadline() : Long.MIN_VALUE;
+        return phase == WAITING && waitingOn == null && t != null ? t.deadline() : Long.MIN_VALUE;
     }
 
     /** A positive duration in the largest fitting unit, one decimal at most: "1.5 s", "250 ms", "2 h 5 min". */
@@ -665,7 +683,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
     /** Where the task is suspended: from the Simmer call it waits in down to its body (the engine's frames left out). */
     StackTraceElement[] suspendedStack() {
         Fiber f = fiber;
-        if (f == null || phase != Phase.WAITING) {
+        if (f == null || phase != WAITING) {
             return new StackTraceElement[0];
         }
         StackTraceElement[] frames = loop.engine.stackTrace(f);

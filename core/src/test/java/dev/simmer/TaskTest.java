@@ -96,6 +96,43 @@ class TaskTest {
         assertThat(log).containsExactly("Hello, Bob!", "Hello, Alice!", "Hello, Charlie!", "at 3000 ms");
     }
 
+    @Test
+    void aTaskSleepsAgainAfterASleepCutShortAndSleepsKeepTheirArmingOrder() throws Exception {
+        // A task's sleeps reuse one timer; while a cancelled sleep's timer waits in the heap to
+        // be dropped, the next sleep gets another. Equal deadlines fire in the order armed.
+        List<String> log = new ArrayList<>();
+        Loops.virtual(() -> {
+            Task<Void> sleeper = Async.createTask(() -> {
+                try {
+                    Async.sleep(Duration.ofHours(1));
+                } catch (CancelledException e) {
+                    log.add("cut short at " + Loops.nowMillis() + " ms");
+                    Async.currentTask().uncancel();
+                }
+                Async.sleep(Duration.ofSeconds(2)); // armed at 1 s, due at 3 s
+                log.add("sleeper at " + Loops.nowMillis() + " ms");
+                Async.sleep(Duration.ofSeconds(1));
+                log.add("sleeper at " + Loops.nowMillis() + " ms");
+                Async.sleep(Duration.ofSeconds(1));
+                log.add("sleeper at " + Loops.nowMillis() + " ms");
+            });
+            Task<Void> early = Async.createTask(() -> {
+                Async.sleep(Duration.ofSeconds(3)); // armed at 0, due at 3 s: before the sleeper
+                log.add("early at " + Loops.nowMillis() + " ms");
+            });
+            Async.sleep(Duration.ofSeconds(1));
+            sleeper.cancel();
+            Async.sleep(Duration.ofSeconds(1));
+            Task<Void> late = Async.createTask(() -> {
+                Async.sleep(Duration.ofSeconds(1)); // armed at 2 s, due at 3 s: after the sleeper
+                log.add("late at " + Loops.nowMillis() + " ms");
+            });
+            Async.gather(sleeper, early, late);
+        });
+        assertThat(log).containsExactly("cut short at 1000 ms", "early at 3000 ms", "sleeper at 3000 ms",
+                "late at 3000 ms", "sleeper at 4000 ms", "sleeper at 5000 ms");
+    }
+
     private static void sayHello(List<String> log, String name, int seconds) {
         Async.sleep(Duration.ofSeconds(seconds));
         log.add("Hello, " + name + "!");

@@ -55,14 +55,20 @@ public interface Engine {
     /**
      * A coroutine: a body ({@link #run()}) and the engine's state for it, in one object, so a
      * task pays for one object beside the engine's own (the JDK's continuation, or a thread).
+     * It is also the task's timer for sleeps (see {@link TimerHeap#rearm}).
      * Making one runs nothing. Between {@link Engine#resume} and the body's suspension or end,
      * exactly one side runs, and the hand-over publishes every write made on either side.
      */
-    abstract class Fiber implements Runnable {
+    non-sealed abstract class Fiber extends Timer implements Runnable {
         Object state; // the engine's: a jdk.internal.vm.Continuation, or a ThreadEngine baton
 
-        /** For subclasses: the task's body. */
-        protected Fiber() {
+        /**
+         * For subclasses: the task's body. Its timer is not armed.
+         *
+         * @param owner what the loop wakes when the fiber's timer fires: its task, for good
+         */
+        protected Fiber(Object owner) {
+            super(0, -1, owner);
         }
 
         /** The body: what the coroutine runs. */

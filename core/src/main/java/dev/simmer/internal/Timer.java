@@ -2,17 +2,25 @@ package dev.simmer.internal;
 
 /**
  * One entry of the {@link TimerHeap}: a callback due at {@code deadline}. Ties between equal
- * deadlines are broken by {@code seq}, the order in which timers were created, so they fire
- * first in, first out. Three fields and no more, so that a sleeping task's timer takes 32
- * bytes: {@code seq} is negative once the timer has left the heap, {@code callback} null
- * once it was cancelled.
+ * deadlines are broken by {@code seq}, the order in which timers were armed, so they fire
+ * first in, first out. Three fields and no more: {@code seq} is negative while the timer is
+ * out of the heap (not armed yet, fired, or dropped), and carries the {@link #CANCELLED} mark
+ * once a timer in the heap was cancelled; a cancelled timer also lets go of its callback,
+ * unless it is a fiber's.
+ *
+ * <p>A task's {@link Engine.Fiber} is a timer too, armed again for each of the task's sleeps
+ * ({@link TimerHeap#rearm}), so that a sleep allocates nothing and a sleeping task carries no
+ * timer object of its own. Its callback is its task, for good.
  *
  * <p>Must be used from the loop thread.
  */
-public final class Timer {
-    final long deadline;
-    long seq;        // its place among equal deadlines; -1 once it has left the heap (fired, or dropped)
-    Object callback; // null once cancelled
+public sealed class Timer permits Engine.Fiber {
+    /** The mark {@code seq} carries once the timer was cancelled in the heap; order ignores it. */
+    static final long CANCELLED = 1L << 62;
+
+    long deadline;
+    long seq;        // its place among equal deadlines, maybe marked CANCELLED; -1 while out of the heap
+    Object callback; // what it is for; null once cancelled, unless it is a fiber's
 
     Timer(long deadline, long seq, Object callback) {
         this.deadline = deadline;
@@ -27,14 +35,15 @@ public final class Timer {
 
     /**
      * What the timer is for: a {@code Task} to wake (a sleep), or a loop entry to run (a
-     * {@code Handle} or {@code Runnable}); null once cancelled.
+     * {@code Handle} or {@code Runnable}); null once cancelled, unless it is a fiber's.
      */
     public Object callback() {
         return callback;
     }
 
+    /** Whether it was cancelled and is still in the heap, not dropped yet. */
     public boolean isCancelled() {
-        return callback == null;
+        return seq > 0 && (seq & CANCELLED) != 0;
     }
 
     boolean inHeap() {
@@ -42,6 +51,7 @@ public final class Timer {
     }
 
     boolean before(Timer other) {
-        return deadline < other.deadline || (deadline == other.deadline && seq < other.seq);
+        return deadline < other.deadline
+                || (deadline == other.deadline && (seq & ~CANCELLED) < (other.seq & ~CANCELLED));
     }
 }

@@ -27,20 +27,47 @@ public final class TimerHeap {
     /** Adds a timer due at {@code deadline}; returns it so that it can be cancelled. */
     public Timer add(long deadline, Object callback) {
         Timer t = new Timer(deadline, nextSeq++, callback);
+        push(t);
+        return t;
+    }
+
+    /**
+     * Arms {@code t} again, due at {@code deadline}, and returns it; a task's fiber is armed so
+     * for each of its sleeps. If {@code t} is still in the heap (cancelled, not dropped yet) a
+     * new timer is added instead and returned: cancel that one, not {@code t}.
+     */
+    public Timer rearm(Timer t, long deadline, Object callback) {
+        if (t.inHeap()) {
+            return add(deadline, callback);
+        }
+        t.deadline = deadline;
+        t.seq = nextSeq++;
+        t.callback = callback;
+        push(t);
+        return t;
+    }
+
+    private void push(Timer t) {
         if (size == heap.length) {
             heap = Arrays.copyOf(heap, size * 2);
         }
         heap[size] = t;
         siftUp(size++);
-        return t;
     }
 
-    /** Marks {@code t} cancelled; it never fires. Returns false if it already fired or was cancelled. */
+    /**
+     * Marks {@code t} cancelled; it never fires. Returns false if it already fired or was
+     * cancelled. A fiber's timer keeps its callback (its task, which the fiber needs); any
+     * other lets go of it at once.
+     */
     public boolean cancel(Timer t) {
         if (t.isCancelled() || !t.inHeap()) {
             return false;
         }
-        t.callback = null;
+        t.seq |= Timer.CANCELLED;
+        if (!(t instanceof Engine.Fiber)) {
+            t.callback = null;
+        }
         cancelledInHeap++;
         if (cancelledInHeap > PURGE_MIN && cancelledInHeap * 2 > size) {
             purge();

@@ -164,7 +164,7 @@ class EnginesTest {
         }
         for (Engine engine : engines) {
             List<String> log = new ArrayList<>();
-            Engine.Fiber fiber = new Engine.Fiber() {
+            Engine.Fiber fiber = new Engine.Fiber(null) {
                 @Override
                 public void run() {
                     log.add("one");

@@ -40,12 +40,46 @@ class TimerHeapTest {
         Timer a = heap.add(1, "a");
         heap.add(2, "b");
         assertThat(heap.cancel(a)).isTrue();
+        assertThat(a.callback()).as("a cancelled timer lets go of its callback").isNull();
         assertThat(heap.cancel(a)).isFalse();
         assertThat(heap.liveCount()).isEqualTo(1);
         assertThat(heap.peek().callback()).isEqualTo("b");
         Timer fired = heap.pollDue(10);
         assertThat(heap.cancel(fired)).as("a fired timer cannot be cancelled").isFalse();
         assertThat(heap.liveCount()).isZero();
+    }
+
+    @Test
+    void rearmReusesATimerOutOfTheHeapInArmingOrder() {
+        TimerHeap heap = new TimerHeap();
+        Timer own = new Timer(0, -1, null); // as a task's fiber starts: not armed
+        heap.add(10, "a");
+        assertThat(heap.rearm(own, 10, "own")).isSameAs(own);
+        heap.add(10, "b");
+        assertThat(heap.liveCount()).isEqualTo(3);
+        List<Object> order = new ArrayList<>();
+        for (Timer t; (t = heap.pollDue(10)) != null; ) {
+            order.add(t.callback());
+        }
+        assertThat(order).containsExactly("a", "own", "b");
+        assertThat(heap.rearm(own, 20, "again")).as("fired: armed again").isSameAs(own);
+        assertThat(own.deadline()).isEqualTo(20);
+        assertThat(heap.pollDue(20).callback()).isEqualTo("again");
+    }
+
+    @Test
+    void rearmWhileACancelledArmingWaitsInTheHeapAddsAnotherTimer() {
+        TimerHeap heap = new TimerHeap();
+        Timer own = heap.rearm(new Timer(0, -1, null), 100, "first");
+        assertThat(heap.cancel(own)).isTrue(); // marked only: it stays in the heap until it reaches the top
+        Timer next = heap.rearm(own, 50, "second");
+        assertThat(next).isNotSameAs(own);
+        assertThat(own.isCancelled()).as("the cancelled arming stays cancelled").isTrue();
+        assertThat(own.deadline()).isEqualTo(100);
+        assertThat(heap.liveCount()).isEqualTo(1);
+        assertThat(heap.pollDue(Long.MAX_VALUE)).isSameAs(next);
+        assertThat(heap.pollDue(Long.MAX_VALUE)).isNull();
+        assertThat(heap.rearm(own, 10, "third")).as("dropped: reusable again").isSameAs(own);
     }
 
     @Test
