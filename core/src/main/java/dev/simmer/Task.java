@@ -71,11 +71,11 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
     private FiberBody fiber; // null once the body has finished (or was never run: cancelled first)
 
     // What the task waits on while WAITING (for cancel and for dumps): a Completion (await),
-    // the SelectableChannel waitForIo watches, the WaitLabels.Label of a park, or null.
+    // the SelectableChannel waitForIo watches, the WaitLabels.Label of a park, the Timer of a
+    // sleep (mostly the fiber itself), or null (a yield).
     private Object waitingOn;
     private boolean cancelPassesOn;
     private boolean passingCancel;
-    private Timer timer;
     private boolean ioWrite;
 
     private int cancelRequests;
@@ -205,7 +205,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
             }
         }
         mustCancel = true;
-        cancelMessage = message;
+        keepCancelMessage(message);
         if (phase == WAITING) {
             if (fiber != null && loop.engine.hostsGuest(fiber)) {
                 // The task awaits a child that runs on its thread (threads engine), and the
@@ -318,7 +318,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
             mustCancel = false;
             end();
             fiber = null;
-            cancel0(cancelMessage);
+            cancel0(cancelMessage());
             return false;
         }
         phase = RUNNING;
@@ -415,7 +415,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
         end();
         if (mustCancel) { // cancelled while running, and it never reached a suspension point
             mustCancel = false;
-            cancel0(cancelMessage);
+            cancel0(cancelMessage());
         } else {
             complete0(result);
         }
@@ -471,7 +471,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
             // Cancelled while running: as in asyncio, the request is delivered at this very
             // wait: passed on to what we await, or the wait is aborted at once.
             if (waitingOn instanceof Completion<?> awaited && cancelPassesOn
-                    && awaited.cancelRequested(cancelMessage)) {
+                    && awaited.cancelRequested(cancelMessage())) {
                 mustCancel = false;
             } else {
                 abortWait();
@@ -499,7 +499,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
             // the wait have happened (asyncio: the awaited future stays cancelled)
             mustCancel = false;
             waitAborted = false;
-            throw new CancelledException(cancelMessage);
+            throw new CancelledException(cancelMessage());
         }
     }
 
@@ -513,11 +513,11 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
     void sleepNanos(long nanos) {
         long now = loop.clock.nanoTime();
         long deadline = now + nanos < now ? Long.MAX_VALUE : now + nanos;
-        timer = loop.timers.rearm(fiber, deadline, this); // when due, the loop wakes this task
+        waitingOn = loop.timers.rearm(fiber, deadline, this); // when due, the loop wakes this task
         try {
             suspend();
         } finally {
-            timer = null;
+            waitingOn = null;
         }
     }
 
@@ -593,8 +593,8 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
             return;
         }
         waitAborted = true;
-        if (timer != null) {
-            loop.timers.cancel(timer);
+        if (waitingOn instanceof Timer sleep) {
+            loop.timers.cancel(sleep);
         }
         if (waitingOn instanceof Completion<?> awaited) {
             awaited.removeWaiter(this);
@@ -624,24 +624,23 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
         if (waitingOn instanceof java.nio.channels.SelectableChannel channel) {
             return "waiting for " + channel + " to be " + (ioWrite ? "writable" : "readable");
         }
-        if (waitingOn != null) {
-            return "awaiting " + waitingOn;
-        }
-        if (timer != null) {
-            long deadline = timer.deadline();
+        if (waitingOn instanceof Timer sleep) {
+            long deadline = sleep.deadline();
             if (deadline == Long.MAX_VALUE) {
                 return "sleeping for good";
             }
             long left = deadline - loop.clock.nanoTime();
             return left <= 0 ? "sleeping, due now" : "sleeping, " + humanDuration(left) + " left";
         }
+        if (waitingOn != null) {
+            return "awaiting " + waitingOn;
+        }
         return "ready to resume";
     }
 
     /** When the task's sleep ends, in loop time; {@code Long.MIN_VALUE} if it is not sleeping. */
     long sleepDeadline() {
-        Timer t = timer;
-        return phase == WAITING && waitingOn == null && t != null ? t.deadline() : Long.MIN_VALUE;
+        return phase == WAITING && waitingOn instanceof Timer sleep ? sleep.deadline() : Long.MIN_VALUE;
     }
 
     /** A positive duration in the largest fitting unit, one decimal at most: "1.5 s", "250 ms", "2 h 5 min". */
