@@ -619,7 +619,10 @@ public final class EventLoop {
      * done now (early, which only a race between threads could tell apart); if one entry is
      * still all there is, it is run now, on the waiting task's stack. If afterwards the waiting
      * task alone is ready, the next pass would run it first and alone: it carries on at once,
-     * with no continuation freeze and thaw. Every entry runs in the order the loop would have
+     * with no continuation freeze and thaw. The entry run ahead is a callback, a timer or a
+     * task's first step, never a suspended task's resumption: resuming a continuation nested on
+     * the waiting task's stack measured slower than the freeze and thaw it spares (queue
+     * ping-pong 290 against 275 ns, a contended lock 250 against 150 ns). Every entry runs in the order the loop would have
      * run it, so nothing observable changes; only the suspensions that would have been
      * immediately undone are skipped. Never nested (the stack stays shallow), never into the
      * main task (its end stops the loop between passes), off in debug mode (which times steps),
@@ -640,6 +643,9 @@ public final class EventLoop {
         if (next != waiting) {
             if (next == mainTask || (bridges != null && !bridges.mayRunAhead(next))) {
                 return false;
+            }
+            if (next instanceof Task<?> t && t.phase != Task.NEW) {
+                return false; // a suspended task resumed nested on this stack costs more than the switch it spares
             }
             if (handsOff && next instanceof Task<?>) {
                 // Threads engine: the other task's step would take as many thread switches run

@@ -49,6 +49,40 @@ class RunAheadTest {
     }
 
     @Test
+    void aTaskThatHasSuspendedBeforeIsResumedByTheLoopNotRunAhead() throws Exception {
+        // Two tasks taking turns through queues: each get would find the other task the only
+        // entry ready. Only its first step is run ahead; resuming a suspended task nested on the
+        // waiting one's stack costs more than the switch it would spare.
+        long[] spared = new long[1];
+        List<String> log = new ArrayList<>();
+        int sum = Loops.virtual(() -> {
+            dev.simmer.sync.Queue<Integer> there = new dev.simmer.sync.Queue<>();
+            dev.simmer.sync.Queue<Integer> back = new dev.simmer.sync.Queue<>();
+            Task<Void> pong = Async.createTask(() -> {
+                for (int i = 0; i < 50; i++) {
+                    int n = there.get();
+                    log.add("pong " + n);
+                    back.put(n);
+                }
+            });
+            int total = 0;
+            for (int i = 0; i < 50; i++) {
+                there.put(i);
+                total += back.get();
+                log.add("ping " + i);
+            }
+            pong.await();
+            spared[0] = Async.loop().runAheads;
+            return total;
+        });
+        assertThat(sum).isEqualTo(1225);
+        assertThat(log).hasSize(100).startsWith("pong 0", "ping 0", "pong 1", "ping 1").endsWith("pong 49", "ping 49");
+        // The fast path runs pong's first step ahead (pong is new), and nothing else; the
+        // threads engine never runs a task ahead (it hands off instead).
+        assertThat(spared[0]).as("suspensions spared").isEqualTo(Async.engine() == EngineKind.THREADS ? 0 : 1);
+    }
+
+    @Test
     void aYieldWithNothingElseReadyCarriesOn() throws Exception {
         long spared = Loops.virtual(() -> {
             for (int i = 0; i < 10; i++) {
