@@ -37,7 +37,9 @@ public final class Scheduler {
      * no channel watched, nothing can happen any more (nothingCanHappen): a waiting main task
      * can never be woken, the deadlock that Async.run reports.
      */
-    private final ArrayDeque<Object> ready = new ArrayDeque<>();
+    private ArrayDeque<Object> ready = new ArrayDeque<>();
+    private boolean readyGrown; // the ready queue held more than READY_KEEP entries since it was made
+    int readyReplaced; // how often it was replaced after a burst (tests read it)
     private final ConcurrentLinkedQueue<Object> inbox = new ConcurrentLinkedQueue<>();
     private final TimerHeap timers = new TimerHeap();
     private final Clock clock;
@@ -61,6 +63,13 @@ public final class Scheduler {
      * real wait (IO_GRACE_NANOS) has found nothing ready and nothing handed in.
      */
     private static final long IO_GRACE_NANOS = 5_000_000;
+
+    /**
+     * An ArrayDeque never gives back the array it grew to: after a pass of more entries than
+     * this, the ready queue is replaced by a new one as soon as it is empty, so that a burst
+     * (a million tasks started at once) does not keep megabytes for the loop's life.
+     */
+    private static final int READY_KEEP = 4096;
 
     /**
      * @param clock   where the loop reads time (a virtual clock jumps while the loop waits)
@@ -147,6 +156,9 @@ public final class Scheduler {
         if (n > readyHighWater) {
             readyHighWater = n;
         }
+        if (n > READY_KEEP) {
+            readyGrown = true;
+        }
         if (shuffle != null) {
             shuffleReady(n);
         }
@@ -159,7 +171,13 @@ public final class Scheduler {
             return null;
         }
         passRemaining--;
-        return ready.poll();
+        Object entry = ready.poll();
+        if (passRemaining == 0 && readyGrown && ready.isEmpty()) {
+            ready = new ArrayDeque<>(); // let go of the array a burst grew
+            readyGrown = false;
+            readyReplaced++;
+        }
+        return entry;
     }
 
     /** Whether the current pass has entries left. */
