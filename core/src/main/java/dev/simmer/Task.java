@@ -55,7 +55,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
      * asyncio, uncancel() down to zero clears `mustCancel` but cannot undo an aborted wait.
      */
     // The phase is a byte rather than an enum so that, beside the flags below, it fills the
-    // bytes the fields leave over: a task is 80 bytes (an enum reference made it 88).
+    // bytes the fields leave over: a task is 72 bytes (an enum reference would make it 80).
     static final byte NEW = 0, RUNNING = 1, WAITING = 2, DONE = 3;
     private static final String[] PHASE_NAMES = {"new", "running", "waiting", "done"};
 
