@@ -301,7 +301,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
             loop.exitStep(this);
         }
         if (finished) {
-            fiber = null;
+            dropFiber();
         }
     }
 
@@ -334,15 +334,30 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
     /** A direct hand-off ended the step on the body's thread: a finished body's fiber is let go. */
     void stepEndedOnBody(boolean finished) {
         if (finished) {
-            fiber = null;
+            dropFiber();
+        }
+    }
+
+    /**
+     * The body has ended: the task lets go of its fiber. A cancelled sleep's arming of the fiber
+     * may still wait in the timer heap (lazy removal) until its deadline; so that it does not keep
+     * the ended task, and its result, reachable that long, the fiber lets go of both the task and
+     * the engine's state.
+     */
+    private void dropFiber() {
+        FiberBody f = fiber;
+        fiber = null;
+        if (f.isCancelled()) {
+            f.letGo();
         }
     }
 
     /**
      * What the engine runs: this task's body, named after the task (the engine keeps its state
-     * in it). It is the task's timer for sleeps too, so its timer callback is the task, for
-     * good: a cancelled arming keeps it (see internal.TimerHeap#cancel). A static class, so
-     * that it holds the task once: 40 bytes.
+     * in it). It is the task's timer for sleeps too, so its timer callback is the task while
+     * the task lives: a cancelled arming keeps it (see internal.TimerHeap#cancel), and lets go
+     * of it once the task has ended (dropFiber). A static class, so that it holds the task
+     * once: 40 bytes.
      */
     private static final class FiberBody extends Fiber {
         // An AsyncCallable<T>, or an AsyncRunnable (T is Void); dropped when the task ends. Kept
@@ -356,6 +371,11 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
 
         private Task<?> task() {
             return (Task<?>) callback();
+        }
+
+        /** Its task has ended and let go of it (see dropFiber). */
+        void letGo() {
+            release();
         }
 
         @Override

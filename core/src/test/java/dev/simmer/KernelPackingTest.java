@@ -590,11 +590,6 @@ class KernelPackingTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("Bug: a task cancelled out of a long sleep stays reachable, with its result, until that"
-            + " sleep's deadline: its fiber is the cancelled timer left in the heap (lazy removal), and a fiber keeps"
-            + " its callback, the task (TimerHeap.cancel). Before the fiber became the timer, the cancelled Timer"
-            + " let go of the task at once. A cancelled arming leaves the heap only at the top, or in a purge (more"
-            + " than 64 cancelled and more than half of the heap).")
     void aTaskCancelledOutOfALongSleepIsNotKeptUntilThatSleepsDeadline() throws Exception {
         boolean[] gone = new boolean[1];
         virtual().run(() -> {

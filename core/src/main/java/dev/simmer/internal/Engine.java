@@ -65,7 +65,7 @@ public interface Engine {
         /**
          * For subclasses: the task's body. Its timer is not armed.
          *
-         * @param owner what the loop wakes when the fiber's timer fires: its task, for good
+         * @param owner what the loop wakes when the fiber's timer fires: its task, until {@link #release}
          */
         protected Fiber(Object owner) {
             super(0, -1, owner);
@@ -100,6 +100,16 @@ public interface Engine {
          */
         protected boolean mayHost(Fiber next) {
             return false;
+        }
+
+        /**
+         * For a fiber whose body has ended and whose task has let go of it: drops the owner and
+         * the engine's state, so that a cancelled arming of its timer, waiting in the heap to be
+         * dropped, keeps neither reachable. The fiber is of no use afterwards.
+         */
+        protected final void release() {
+            callback = null;
+            state = null;
         }
 
         /** A name for the body's thread, if the engine gives it one; asked only then. */

@@ -10,7 +10,7 @@ package dev.simmer.internal;
  *
  * <p>A task's {@link Engine.Fiber} is a timer too, armed again for each of the task's sleeps
  * ({@link TimerHeap#rearm}), so that a sleep allocates nothing and a sleeping task carries no
- * timer object of its own. Its callback is its task, for good.
+ * timer object of its own. Its callback is its task, until the task has ended.
  *
  * <p>Must be used from the loop thread.
  */
