@@ -622,12 +622,13 @@ public final class EventLoop {
      * with no continuation freeze and thaw. The entry run ahead is a callback, a timer or a
      * task's first step, never a suspended task's resumption: resuming a continuation nested on
      * the waiting task's stack measured slower than the freeze and thaw it spares (queue
-     * ping-pong 290 against 275 ns, a contended lock 250 against 150 ns). Every entry runs in the order the loop would have
-     * run it, so nothing observable changes; only the suspensions that would have been
-     * immediately undone are skipped. Never nested (the stack stays shallow), never into the
-     * main task (its end stops the loop between passes), off in debug mode (which times steps),
-     * while a timeline records (its steps would overlap), and while the loop watches I/O (the
-     * next pass would poll the selector first, and a selectNow costs more than it saves).
+     * ping-pong 290 against 275 ns, a contended lock 250 against 150 ns). Every entry runs in the
+     * order the loop would have run it, so nothing observable changes; only the suspensions that
+     * would have been immediately undone are skipped. Never nested (the stack stays shallow),
+     * never into the main task (its end stops the loop between passes), off in debug mode (which
+     * times steps), while a timeline records (its steps would overlap), and while the loop
+     * watches I/O (the next pass would poll the selector first, and a selectNow costs more than
+     * it saves).
      */
     /** Called by {@code waiting}, phase WAITING and its wake-up registered; true if it may carry on now. */
     boolean runAhead(Task<?> waiting) {
