@@ -348,7 +348,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
         FiberBody f = fiber;
         fiber = null;
         if (f.isCancelled()) {
-            f.letGo();
+            f.release();
         }
     }
 
@@ -371,11 +371,6 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
 
         private Task<?> task() {
             return (Task<?>) callback();
-        }
-
-        /** Its task has ended and let go of it (see dropFiber). */
-        void letGo() {
-            release();
         }
 
         @Override

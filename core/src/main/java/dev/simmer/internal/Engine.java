@@ -107,7 +107,7 @@ public interface Engine {
          * the engine's state, so that a cancelled arming of its timer, waiting in the heap to be
          * dropped, keeps neither reachable. The fiber is of no use afterwards.
          */
-        protected final void release() {
+        public final void release() {
             callback = null;
             state = null;
         }
