@@ -23,10 +23,16 @@ abstract sealed class Completion<T> permits Promise, Task {
      * through the loop's exception handler once: when this is garbage collected, or when the
      * loop closes (see UnretrievedFailures).
      */
-    enum State { PENDING, SUCCEEDED, FAILED, CANCELLED }
+    // The state, a byte rather than an enum reference: with `retrieved` it fits in the bytes
+    // the object header leaves free, which makes a promise and a task 8 bytes smaller.
+    static final byte PENDING = 0;
+    static final byte SUCCEEDED = 1;
+    static final byte FAILED = 2;
+    static final byte CANCELLED = 3;
+    private static final String[] STATE_NAMES = {"pending", "succeeded", "failed", "cancelled"}; // by state
 
     final EventLoop loop;
-    State state = State.PENDING;
+    private byte state = PENDING;
     // By state: PENDING the message of a task's latest cancellation request (see Task.cancel),
     // or null; SUCCEEDED the value; FAILED the Throwable; CANCELLED the CancelledException that
     // ended it when that carries more than a message, else its message (a String, or null).
@@ -41,12 +47,12 @@ abstract sealed class Completion<T> permits Promise, Task {
 
     /** Whether it has ended: with a value, a failure or a cancellation. */
     public final boolean isDone() {
-        return state != State.PENDING;
+        return state != PENDING;
     }
 
     /** Whether it ended cancelled. */
     public final boolean isCancelled() {
-        return state == State.CANCELLED;
+        return state == CANCELLED;
     }
 
     /**
@@ -91,10 +97,10 @@ abstract sealed class Completion<T> permits Promise, Task {
     public Throwable exception() {
         requireDone("exception");
         markRetrieved();
-        if (state == State.CANCELLED) {
+        if (state == CANCELLED) {
             throw cancelled();
         }
-        return state == State.FAILED ? (Throwable) result : null;
+        return state == FAILED ? (Throwable) result : null;
     }
 
     /**
@@ -136,7 +142,7 @@ abstract sealed class Completion<T> permits Promise, Task {
 
     /** The failure or cancellation without marking anything; null on success or while pending. */
     final Throwable peekFailure() {
-        return state == State.FAILED ? (Throwable) result : state == State.CANCELLED ? cancelled() : null;
+        return state == FAILED ? (Throwable) result : state == CANCELLED ? cancelled() : null;
     }
 
     /**
@@ -155,13 +161,13 @@ abstract sealed class Completion<T> permits Promise, Task {
 
     /** The CancelledException that ended it, if that carried failures or a cause; else null. */
     final CancelledException carried() {
-        return state == State.CANCELLED && result instanceof CancelledException e ? e : null;
+        return state == CANCELLED && result instanceof CancelledException e ? e : null;
     }
 
     /** The cancellation's message: while pending, a task's latest request's; null if none or not cancelled. */
     final String cancelMessage() {
         Object r = result;
-        if (state == State.PENDING || state == State.CANCELLED) {
+        if (state == PENDING || state == CANCELLED) {
             return r instanceof CancelledException e ? e.getMessage() : (String) r;
         }
         return null;
@@ -169,7 +175,7 @@ abstract sealed class Completion<T> permits Promise, Task {
 
     /** While pending: keeps the message of a task's latest cancellation request. */
     final void keepCancelMessage(String message) {
-        assert state == State.PENDING;
+        assert state == PENDING;
         result = message;
     }
 
@@ -202,7 +208,7 @@ abstract sealed class Completion<T> permits Promise, Task {
             case SUCCEEDED -> value();
             case FAILED -> throw rethrowable((Throwable) result);
             case CANCELLED -> throw cancelled();
-            case PENDING -> throw new IllegalStateException("Simmer retrieved a pending result; please report");
+            default -> throw new IllegalStateException("Simmer retrieved a pending result; please report");
         };
     }
 
@@ -213,7 +219,7 @@ abstract sealed class Completion<T> permits Promise, Task {
     final void markRetrieved() {
         if (!retrieved) {
             retrieved = true;
-            if (state == State.FAILED || carried() != null) {
+            if (state == FAILED || carried() != null) {
                 loop.forgetUnretrieved(this);
             }
         }
@@ -224,7 +230,7 @@ abstract sealed class Completion<T> permits Promise, Task {
             return false;
         }
         result = v;
-        finish(State.SUCCEEDED);
+        finish(SUCCEEDED);
         return true;
     }
 
@@ -233,7 +239,7 @@ abstract sealed class Completion<T> permits Promise, Task {
             return false;
         }
         result = java.util.Objects.requireNonNull(e, "exception");
-        finish(State.FAILED);
+        finish(FAILED);
         if (!retrieved) {
             loop.rememberUnretrieved(this);
         }
@@ -245,7 +251,7 @@ abstract sealed class Completion<T> permits Promise, Task {
             return false;
         }
         result = message;
-        finish(State.CANCELLED);
+        finish(CANCELLED);
         return true;
     }
 
@@ -259,14 +265,14 @@ abstract sealed class Completion<T> permits Promise, Task {
         }
         boolean carries = carriesFailure(e);
         result = carries ? e : e.getMessage();
-        finish(State.CANCELLED);
+        finish(CANCELLED);
         if (carries && !retrieved) {
             loop.rememberUnretrieved(this);
         }
         return true;
     }
 
-    private void finish(State end) {
+    private void finish(byte end) {
         state = end;
         Object cbs = callbacks;
         callbacks = null;
@@ -358,7 +364,7 @@ abstract sealed class Completion<T> permits Promise, Task {
     }
 
     final String stateName() {
-        return state.name().toLowerCase(java.util.Locale.ROOT);
+        return STATE_NAMES[state];
     }
 
     /** {@code t} as something a method declared {@code throws Exception} can throw unchanged. */

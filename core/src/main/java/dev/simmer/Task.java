@@ -36,8 +36,8 @@ import java.util.function.Consumer;
  */
 public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
     /*
-     * Overview: a task is a fiber (made with the task, holding its body; the engine makes its
-     * own state on the first step) plus the state that tells the loop what to do with it.
+     * Overview: a task is a fiber (made with the task; the engine makes its own state in it on
+     * the first step, which takes the body the task holds until then) plus the state that tells the loop what to do with it.
      *
      *   phase      what it means                          who moves it on
      *   NEW        created, first step scheduled          step(): RUNNING, or DONE if cancelled first
@@ -47,17 +47,26 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
      *
      * A wake-up is one of: a timer (sleep), a waiter entry on a Completion (await), an I/O
      * watch, a primitive's own waiter record (park/unpark, see internal.Parking), or nothing
-     * but an already scheduled step (yield). `scheduled` guarantees a task is at
+     * but an already scheduled step (yield). SCHEDULED guarantees a task is at
      * most once in the ready queue. cancel() asks what the task awaits to cancel (asyncio),
-     * or, when that is not possible, sets `mustCancel`, aborts the wait (unless it has
-     * already ended: the task is woken) and wakes the task; a woken task with `mustCancel`,
+     * or, when that is not possible, sets MUST_CANCEL, aborts the wait (unless it has
+     * already ended: the task is woken) and wakes the task; a woken task with MUST_CANCEL,
      * or whose wait was aborted, throws CancelledException at its suspension point. As in
-     * asyncio, uncancel() down to zero clears `mustCancel` but cannot undo an aborted wait.
+     * asyncio, uncancel() down to zero clears MUST_CANCEL but cannot undo an aborted wait.
      */
-    // The phase is a byte rather than an enum so that, beside the flags below, it fills the
-    // bytes the fields leave over: a task is 72 bytes (an enum reference would make it 80).
+    // The phase is a byte rather than an enum, and the six flags share one byte, so that with
+    // Completion's state and `retrieved` they fill the four bytes the object header leaves
+    // free: a task is 64 bytes (an enum reference, or a byte per flag, would make it 72).
     static final byte NEW = 0, RUNNING = 1, WAITING = 2, DONE = 3;
     private static final String[] PHASE_NAMES = {"new", "running", "waiting", "done"};
+
+    // The flags, bits of `flags`: see the overview above for what each one means.
+    private static final int SCHEDULED = 1;        // the next step is on the ready queue
+    private static final int CANCEL_PASSES_ON = 2; // an await passes a cancellation on to what it awaits
+    private static final int PASSING_CANCEL = 4;   // cancel() is passing a request on (a cycle stops here)
+    private static final int IO_WRITE = 8;         // waitForIo waits for writability, not readability
+    private static final int MUST_CANCEL = 16;     // a cancellation is to be thrown at the next suspension point
+    private static final int WAIT_ABORTED = 32;    // a cancellation cut the current wait short
 
     static {
         Parking.install(new ParkingKernel());
@@ -67,20 +76,17 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
     private String name;
 
     byte phase = NEW;
-    private boolean scheduled;
+    private byte flags;
     private FiberBody fiber; // null once the body has finished (or was never run: cancelled first)
 
     // What the task waits on while WAITING (for cancel and for dumps): a Completion (await),
     // the SelectableChannel waitForIo watches, the WaitLabels.Label of a park, the Timer of a
-    // sleep (mostly the fiber itself), or null (a yield).
+    // sleep (mostly the fiber itself), or null (a yield). While NEW it holds the body (an
+    // AsyncCallable, or an AsyncRunnable), which the first step takes: nothing reads it as a
+    // wait before the task is WAITING.
     private Object waitingOn;
-    private boolean cancelPassesOn;
-    private boolean passingCancel;
-    private boolean ioWrite;
 
     private int cancelRequests;
-    private boolean mustCancel;
-    private boolean waitAborted;
 
     // The task's context (asyncio's Task.get_context()), and the one its body runs in now:
     // the same, or another entered with Context.run. ContextVar.set writes into the latter.
@@ -97,7 +103,8 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
 
     Task(EventLoop loop, Object body, String name, long id) {
         super(loop);
-        this.fiber = new FiberBody(this, body);
+        this.fiber = new FiberBody(this);
+        this.waitingOn = body;
         this.name = name;
         this.id = (int) id;
     }
@@ -190,21 +197,21 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
      */
     public boolean cancel(String message) {
         loop.checkThread("Task.cancel");
-        if (isDone() || passingCancel) {
-            return false; // passingCancel: a cycle of awaits (a deadlock) brought our own request back: stop it
+        if (isDone() || has(PASSING_CANCEL)) {
+            return false; // passing a request on already: a cycle of awaits (a deadlock) brought our own request back: stop it
         }
         cancelRequests++;
-        if (phase == WAITING && waitingOn instanceof Completion<?> awaited && cancelPassesOn) {
-            passingCancel = true;
+        if (phase == WAITING && waitingOn instanceof Completion<?> awaited && has(CANCEL_PASSES_ON)) {
+            set(PASSING_CANCEL);
             try {
                 if (awaited.cancelRequested(message)) {
                     return true; // the awaited one ends cancelled (or will), and its end wakes us
                 }
             } finally {
-                passingCancel = false;
+                clear(PASSING_CANCEL);
             }
         }
-        mustCancel = true;
+        set(MUST_CANCEL);
         keepCancelMessage(message);
         if (phase == WAITING) {
             if (fiber != null && loop.engine.hostsGuest(fiber)) {
@@ -240,7 +247,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
         if (cancelRequests > 0) {
             cancelRequests--;
             if (cancelRequests == 0) {
-                mustCancel = false;
+                clear(MUST_CANCEL);
             }
         }
         return cancelRequests;
@@ -310,12 +317,12 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
      * task has ended, or was cancelled before its first step and ends now).
      */
     boolean beginStep() {
-        scheduled = false;
+        clear(SCHEDULED);
         if (phase == DONE) {
             return false;
         }
-        if (phase == NEW && mustCancel) { // cancelled before its first step: the body never runs
-            mustCancel = false;
+        if (phase == NEW && has(MUST_CANCEL)) { // cancelled before its first step: the body never runs
+            clear(MUST_CANCEL);
             end();
             fiber = null;
             cancel0(cancelMessage());
@@ -356,17 +363,13 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
      * What the engine runs: this task's body, named after the task (the engine keeps its state
      * in it). It is the task's timer for sleeps too, so its timer callback is the task while
      * the task lives: a cancelled arming keeps it (see internal.TimerHeap#cancel), and lets go
-     * of it once the task has ended (dropFiber). A static class, so that it holds the task
-     * once: 40 bytes.
+     * of it once the task has ended (dropFiber). A static class with no field of its own (the
+     * body waits in the task until the first step), so that it holds the task once and is
+     * no bigger than a timer with the engine's state: 32 bytes.
      */
     private static final class FiberBody extends Fiber {
-        // An AsyncCallable<T>, or an AsyncRunnable (T is Void); dropped when the task ends. Kept
-        // here rather than in Task: the fiber object is there anyway, and its 40 bytes have room.
-        private Object body;
-
-        FiberBody(Task<?> task, Object body) {
+        FiberBody(Task<?> task) {
             super(task);
-            this.body = body;
         }
 
         private Task<?> task() {
@@ -392,7 +395,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
         @Override
         protected boolean mayHost(Fiber next) {
             Task<?> task = task();
-            return task.phase == WAITING && !task.scheduled && task.cancelPassesOn
+            return task.phase == WAITING && !task.has(SCHEDULED) && task.has(CANCEL_PASSES_ON)
                     && task.waitingOn instanceof Task<?> awaited && awaited.fiber == next;
         }
 
@@ -412,7 +415,9 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
                 bridged.stepBegins(this);
             }
             try {
-                result = call(fiber.body);
+                Object body = waitingOn; // see waitingOn: the body, until now
+                waitingOn = null;
+                result = call(body);
             } finally {
                 if (bridged != null) {
                     bridged.stepEnds(this, false);
@@ -428,8 +433,8 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
             return;
         }
         end();
-        if (mustCancel) { // cancelled while running, and it never reached a suspension point
-            mustCancel = false;
+        if (has(MUST_CANCEL)) { // cancelled while running, and it never reached a suspension point
+            clear(MUST_CANCEL);
             cancel0(cancelMessage());
         } else {
             complete0(result);
@@ -448,7 +453,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
 
     private void end() {
         phase = DONE;
-        fiber.body = null;
+        waitingOn = null; // the body, if the task was cancelled before it ran
     }
 
     @Override
@@ -456,15 +461,35 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
         loop.taskEnded(this);
     }
 
+    private boolean has(int flagBits) {
+        return (flags & flagBits) != 0;
+    }
+
+    private void set(int flag) {
+        flags |= (byte) flag;
+    }
+
+    private void clear(int flag) {
+        flags &= (byte) ~flag;
+    }
+
+    private void set(int flag, boolean on) {
+        if (on) {
+            set(flag);
+        } else {
+            clear(flag);
+        }
+    }
+
     /** Whether the next step is on the ready queue already (a waiting task was woken). */
     boolean woken() {
-        return scheduled;
+        return has(SCHEDULED);
     }
 
     /** Puts the next step on the ready queue, once. */
     void wake() {
-        if (!scheduled && phase != DONE) {
-            scheduled = true;
+        if (!has(SCHEDULED) && phase != DONE) {
+            set(SCHEDULED);
             loop.schedule(this);
         }
     }
@@ -482,12 +507,12 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
      * (timer, waiter entry, scheduled step) is registered before this is called.
      */
     private void suspend() {
-        if (mustCancel) {
+        if (has(MUST_CANCEL)) {
             // Cancelled while running: as in asyncio, the request is delivered at this very
             // wait: passed on to what we await, or the wait is aborted at once.
-            if (waitingOn instanceof Completion<?> awaited && cancelPassesOn
+            if (waitingOn instanceof Completion<?> awaited && has(CANCEL_PASSES_ON)
                     && awaited.cancelRequested(cancelMessage())) {
-                mustCancel = false;
+                clear(MUST_CANCEL);
             } else {
                 abortWait();
             }
@@ -499,7 +524,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
         }
         try {
             if (loop.runAhead(this)) {
-                scheduled = false; // the loop ran what it would have run next, and then would have resumed us
+                clear(SCHEDULED); // the loop ran what it would have run next, and then would have resumed us
             } else {
                 loop.engine.suspend(fiber);
             }
@@ -509,11 +534,10 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
             }
         }
         phase = RUNNING;
-        if (mustCancel || waitAborted) {
-            // waitAborted: a cancel cut the wait short; an uncancel() since then cannot make
+        if (has(MUST_CANCEL | WAIT_ABORTED)) {
+            // WAIT_ABORTED: a cancel cut the wait short; an uncancel() since then cannot make
             // the wait have happened (asyncio: the awaited future stays cancelled)
-            mustCancel = false;
-            waitAborted = false;
+            clear(MUST_CANCEL | WAIT_ABORTED);
             throw new CancelledException(cancelMessage());
         }
     }
@@ -544,7 +568,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
     void waitForIo(java.nio.channels.SelectableChannel channel, boolean write) {
         loop.watchIo(channel, write, this);
         waitingOn = channel;
-        ioWrite = write;
+        set(IO_WRITE, write);
         try {
             suspend();
         } finally {
@@ -569,7 +593,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
 
     /** Whether the task is parked and not woken yet: unpark() would wake it. */
     boolean isParked() {
-        return phase == WAITING && !scheduled && waitingOn instanceof WaitLabels.Label;
+        return phase == WAITING && !has(SCHEDULED) && waitingOn instanceof WaitLabels.Label;
     }
 
     /** Wakes a parked task; false if it is no longer parked (a cancellation has woken it). */
@@ -588,7 +612,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
      */
     void waitFor(Completion<?> awaited, boolean passCancel) {
         waitingOn = awaited;
-        cancelPassesOn = passCancel;
+        set(CANCEL_PASSES_ON, passCancel);
         awaited.addWaiter(this);
         try {
             suspend();
@@ -600,14 +624,14 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
     /**
      * Cuts the current wait short because of a cancellation, and wakes the task. A wait that
      * has already ended (the task is woken, its step queued) is left alone: as asyncio's
-     * {@code _must_cancel}, only {@code mustCancel} then delivers the request, so an
+     * {@code _must_cancel}, only MUST_CANCEL then delivers the request, so an
      * {@link #uncancel()} before the step still withdraws it.
      */
     private void abortWait() {
-        if (scheduled) {
+        if (has(SCHEDULED)) {
             return;
         }
-        waitAborted = true;
+        set(WAIT_ABORTED);
         if (waitingOn instanceof Timer sleep) {
             loop.timers.cancel(sleep);
         }
@@ -637,7 +661,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
             return "awaiting " + label.describe(this);
         }
         if (waitingOn instanceof java.nio.channels.SelectableChannel channel) {
-            return "waiting for " + channel + " to be " + (ioWrite ? "writable" : "readable");
+            return "waiting for " + channel + " to be " + (has(IO_WRITE) ? "writable" : "readable");
         }
         if (waitingOn instanceof Timer sleep) {
             long deadline = sleep.deadline();

@@ -600,6 +600,57 @@ class KernelPackingTest {
         assertThat(gone[0]).as("the ended task's value was collected").isTrue();
     }
 
+    // ------------------------------------------------------------ where a task keeps its body
+
+    /** A task whose body holds a large array; only a weak reference to the array is kept. */
+    private static Task<Integer> taskHoldingALargeBody(java.lang.ref.WeakReference<Object>[] ref) {
+        byte[] large = new byte[16 << 20];
+        ref[0] = new java.lang.ref.WeakReference<>(large);
+        return Async.createTask(() -> large.length);
+    }
+
+    @Test
+    void aTaskCancelledBeforeItRanLetsGoOfItsBodyAndSaysItNeverStarted() throws Exception {
+        boolean[] gone = new boolean[1];
+        List<String> said = new ArrayList<>();
+        virtual().run(() -> {
+            @SuppressWarnings("unchecked")
+            java.lang.ref.WeakReference<Object>[] ref = new java.lang.ref.WeakReference[1];
+            Task<Integer> t = taskHoldingALargeBody(ref);
+            said.add(t.toString());
+            said.add(Async.loop().dumpTasks().lines().filter(l -> l.contains(t.name())).findFirst().orElse("?"));
+            t.cancel("before it ran");
+            Async.yieldNow(); // its first step ends it without running the body
+            said.add(t.toString());
+            gone[0] = collected(ref[0]);
+            assertThat(t.isCancelled()).isTrue();
+        });
+        assertThat(said.get(0)).endsWith("(new)");
+        assertThat(said.get(1)).contains("not started");
+        assertThat(said.get(2)).endsWith("(cancelled)");
+        assertThat(gone[0]).as("the body of a task that never ran was collected while the task is kept").isTrue();
+    }
+
+    @Test
+    void aStartedTaskNoLongerKeepsItsBodyWhereItKeepsWhatItWaitsOn() throws Exception {
+        List<String> said = new ArrayList<>();
+        virtual().run(() -> {
+            Task<Integer> t = Async.createTask("yielder", () -> {
+                Async.yieldNow(); // a yield waits on nothing
+                Async.sleep(Duration.ofSeconds(5));
+                return 1;
+            });
+            Async.yieldNow(); // t's first step runs and yields
+            said.add(Async.loop().dumpTasks().lines().filter(l -> l.contains("yielder")).findFirst().orElse("?"));
+            Async.sleep(Duration.ofSeconds(1));
+            said.add(Async.loop().dumpTasks().lines().filter(l -> l.contains("yielder")).findFirst().orElse("?"));
+            assertThat(t.cancel("while sleeping")).isTrue();
+            assertThatThrownBy(t::await).isInstanceOf(CancelledException.class).hasMessage("while sleeping");
+        });
+        assertThat(said.get(0)).as("a yield waits on nothing, not on the body").contains("ready to resume");
+        assertThat(said.get(1)).contains("sleeping, 4 s left");
+    }
+
     // ------------------------------------------------------------ what dumps and timelines say
 
     @Test
