@@ -1,6 +1,7 @@
 package dev.simmer.internal;
 
 import java.util.Arrays;
+import java.util.Comparator;
 
 /**
  * A binary min-heap of {@link Timer}s ordered by (deadline, sequence).
@@ -14,15 +15,39 @@ public final class TimerHeap {
      * does not grow the heap without bound, the heap is rebuilt without the marked entries
      * once they are more than half of it (and more than a handful).
      *
-     * Invariant: heap[0..size) is a heap; timer.inHeap() iff it is in there.
+     * Sequence numbers are ints below Timer.CANCELLED (2^30), the mark's bit. Once nextSeq
+     * reaches seqLimit (that bit in production, after about a billion armings), the heap
+     * renumbers its entries, the cancelled ones too (keeping their mark), as 0..size-1 in
+     * their (deadline, seq) order, and numbering goes on from size. That keeps the order of
+     * every pair, so the array is still a heap as it stands and no timer changes its place.
+     *
+     * Invariant: heap[0..size) is a heap; timer.inHeap() iff it is in there; the entries'
+     * numbers (without the mark) are distinct and below nextSeq.
      * live = size - cancelledInHeap.
      */
     private static final int PURGE_MIN = 64;
 
+    /** The renumbering order: the heap's own, (deadline, seq without the mark). */
+    private static final Comparator<Timer> ORDER = (a, b) -> a.before(b) ? -1 : b.before(a) ? 1 : 0;
+
+    private final int seqLimit;
     private Timer[] heap = new Timer[16];
     private int size;
     private int cancelledInHeap;
-    private long nextSeq;
+    private int nextSeq;
+    int renumbered; // how many times; for tests
+
+    public TimerHeap() {
+        this(Timer.CANCELLED);
+    }
+
+    /** For tests: renumbers once {@code seqLimit} numbers were handed out, not 2^30. */
+    TimerHeap(int seqLimit) {
+        if (seqLimit <= 0 || seqLimit > Timer.CANCELLED) {
+            throw new IllegalArgumentException("seqLimit " + seqLimit);
+        }
+        this.seqLimit = seqLimit;
+    }
 
     /** Adds a timer due at {@code deadline}; returns it so that it can be cancelled. */
     public Timer add(long deadline, Object callback) {
@@ -31,7 +56,7 @@ public final class TimerHeap {
         // live across its slow path, which costs the frame kept while the task is suspended 16
         // bytes on JDK 25's C2.
         Timer t = new Timer(deadline, -1, callback);
-        t.seq = nextSeq++;
+        t.seq = takeSeq();
         push(t);
         return t;
     }
@@ -46,10 +71,58 @@ public final class TimerHeap {
             return add(deadline, callback);
         }
         t.deadline = deadline;
-        t.seq = nextSeq++;
         t.callback = callback;
+        t.seq = takeSeq();
         push(t);
         return t;
+    }
+
+    /** The next arming's number. ({@code >=}: a test's small limit may be below the size.) */
+    private int takeSeq() {
+        if (nextSeq >= seqLimit) {
+            renumber();
+        }
+        return nextSeq++;
+    }
+
+    /** Numbers the entries 0..size-1 in their order, keeping the marks (see the overview). */
+    private void renumber() {
+        if (size >= Timer.CANCELLED) { // the next number, size, must stay below the mark
+            throw new IllegalStateException("more than 2^30 timers armed at once");
+        }
+        Timer[] inOrder = Arrays.copyOf(heap, size);
+        Arrays.sort(inOrder, ORDER);
+        for (int i = 0; i < size; i++) {
+            Timer t = inOrder[i];
+            t.seq = i | (t.seq & Timer.CANCELLED);
+        }
+        nextSeq = size;
+        renumbered++;
+        assert isValid() : "renumbering broke the heap";
+    }
+
+    /** Checks the invariants (see the overview) in O(size log size); for asserts and tests. */
+    boolean isValid() {
+        if (size > heap.length || cancelledInHeap < 0 || cancelledInHeap > size) {
+            return false;
+        }
+        int[] numbers = new int[size];
+        int marked = 0;
+        for (int i = 0; i < size; i++) {
+            Timer t = heap[i];
+            if (!t.inHeap() || (i > 0 && t.before(heap[(i - 1) >>> 1]))) {
+                return false;
+            }
+            numbers[i] = t.seq & ~Timer.CANCELLED;
+            marked += t.isCancelled() ? 1 : 0;
+        }
+        Arrays.sort(numbers);
+        for (int i = 1; i < size; i++) {
+            if (numbers[i] == numbers[i - 1]) {
+                return false;
+            }
+        }
+        return marked == cancelledInHeap && (size == 0 || numbers[size - 1] < nextSeq);
     }
 
     private void push(Timer t) {

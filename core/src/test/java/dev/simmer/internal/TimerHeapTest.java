@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 
 class TimerHeapTest {
 
@@ -105,5 +106,152 @@ class TimerHeapTest {
             }
             assertThat(heap.liveCount()).isEqualTo(model.size());
         }
+    }
+
+    /* Renumbering: a heap with a tiny sequence limit renumbers its entries every few armings. */
+
+    private static Engine.Fiber fiber(Object owner) {
+        return new Engine.Fiber(owner) {
+            @Override
+            public void run() {
+            }
+
+            @Override
+            public String name() {
+                return "fiber";
+            }
+        };
+    }
+
+    @Test
+    void theHeapRenumbersInPlaceKeepingOrderAndMarks() {
+        TimerHeap heap = new TimerHeap(4);
+        Engine.Fiber f = fiber("f");
+        Engine.Fiber g = fiber("g");
+        heap.add(5, "x");                               // numbered 0
+        Timer a = heap.add(10, "a");                    // 1
+        Timer b = heap.add(10, "b");                    // 2
+        assertThat(heap.rearm(g, 10, "g")).isSameAs(g); // 3
+        assertThat(heap.pollDue(5).callback()).isEqualTo("x");
+        assertThat(heap.cancel(b)).isTrue();
+        assertThat(heap.cancel(g)).isTrue();
+        assertThat(heap.renumbered).isZero();
+
+        assertThat(heap.rearm(f, 10, "f")).isSameAs(f); // the limit is reached: a, b, g renumbered 0, 1, 2
+        assertThat(heap.renumbered).isEqualTo(1);
+        assertThat(heap.isValid()).isTrue();
+        assertThat(List.of(a.seq, b.seq & ~Timer.CANCELLED, g.seq & ~Timer.CANCELLED, f.seq)).containsExactly(0, 1, 2, 3);
+        assertThat(b.isCancelled()).as("a cancelled entry keeps its mark").isTrue();
+        assertThat(g.isCancelled()).isTrue();
+
+        Timer gAgain = heap.rearm(g, 10, "g2"); // g's cancelled arming still waits in the heap
+        assertThat(gAgain).isNotSameAs(g);
+        assertThat(heap.renumbered).as("the heap holds the limit: each arming renumbers").isEqualTo(2);
+        Timer d = heap.add(10, "d");
+        assertThat(heap.renumbered).isEqualTo(3);
+        assertThat(List.of(gAgain.seq, d.seq)).containsExactly(4, 5);
+        assertThat(heap.isValid()).isTrue();
+        List<Object> order = new ArrayList<>();
+        for (Timer t; (t = heap.pollDue(10)) != null; ) {
+            order.add(t.callback());
+        }
+        assertThat(order).containsExactly("a", "f", "g2", "d");
+        assertThat(d.inHeap()).isFalse();
+        assertThat(heap.rearm(f, 20, "f")).as("fired across renumberings: re-armed itself").isSameAs(f);
+        assertThat(heap.rearm(g, 20, "g")).as("dropped: re-armed itself").isSameAs(g);
+        assertThat(heap.pollDue(20).callback()).isEqualTo("f");
+        assertThat(heap.pollDue(20).callback()).isEqualTo("g");
+        assertThat(heap.liveCount()).isZero();
+    }
+
+    /** One arming the model expects to fire; order is the arming order. */
+    private record Arming(long deadline, long order, Timer timer, Object callback, int fiber) {
+    }
+
+    @Test
+    void manyRenumberingsKeepFifoAmongEqualDeadlinesAgainstAModel() {
+        for (int limit : new int[] {1, 8, 16, 64, 100}) {
+            for (long seed = 1; seed <= 10; seed++) {
+                runRenumberingModel(limit, seed);
+            }
+        }
+    }
+
+    private static void runRenumberingModel(int limit, long seed) {
+        Random random = new Random(seed * 31 + limit);
+        TimerHeap heap = new TimerHeap(limit);
+        int fibers = 6;
+        Engine.Fiber[] fiber = new Engine.Fiber[fibers];
+        Timer[] sleeping = new Timer[fibers]; // each fiber's current arming, or null
+        for (int i = 0; i < fibers; i++) {
+            fiber[i] = fiber("task-" + i);
+        }
+        List<Arming> live = new ArrayList<>();
+        List<Timer> plain = new ArrayList<>();
+        long order = 0;
+        long now = 0;
+        int fired = 0;
+        for (int step = 0; step < 3_000; step++) { // AssertJ only on a failure: this runs 150,000 times
+            int op = random.nextInt(10);
+            long deadline = now + random.nextInt(random.nextBoolean() ? 3 : 40); // many ties, some depth
+            if (op < 4) { // a callLater
+                Timer t = heap.add(deadline, "cb-" + step);
+                plain.add(t);
+                live.add(new Arming(deadline, order++, t, "cb-" + step, -1));
+            } else if (op < 6) { // a fiber sleeps
+                int i = random.nextInt(fibers);
+                if (sleeping[i] == null) {
+                    boolean wasInHeap = fiber[i].inHeap();
+                    Timer t = heap.rearm(fiber[i], deadline, "task-" + i);
+                    assertThat(t == fiber[i]).as("the fiber itself unless still in the heap").isEqualTo(!wasInHeap);
+                    sleeping[i] = t;
+                    live.add(new Arming(deadline, order++, t, "task-" + i, i));
+                }
+            } else if (op < 7) { // a fiber's sleep is cancelled
+                int i = random.nextInt(fibers);
+                if (sleeping[i] != null) {
+                    Timer t = sleeping[i];
+                    assertThat(heap.cancel(t)).isTrue();
+                    sleeping[i] = null;
+                    live.removeIf(a -> a.timer == t);
+                }
+            } else if (op < 8) { // a callLater is cancelled, maybe after it fired
+                if (!plain.isEmpty()) {
+                    Timer t = plain.remove(random.nextInt(plain.size()));
+                    assertThat(heap.cancel(t)).isEqualTo(live.removeIf(a -> a.timer == t));
+                }
+            } else { // time passes; the loop polls what is due
+                now += random.nextInt(3);
+                List<Arming> due = new ArrayList<>();
+                for (Arming a : live) {
+                    if (a.deadline <= now) {
+                        due.add(a);
+                    }
+                }
+                due.sort(Comparator.comparingLong(Arming::deadline).thenComparingLong(Arming::order));
+                List<Object> polled = new ArrayList<>();
+                for (Timer t; (t = heap.pollDue(now)) != null; ) {
+                    polled.add(t.callback());
+                }
+                List<Object> expected = due.stream().map(Arming::callback).toList();
+                if (!polled.equals(expected)) {
+                    assertThat(polled).as("limit %d, seed %d, step %d: what fires at %d", limit, seed, step, now)
+                            .containsExactlyElementsOf(expected);
+                }
+                for (Arming a : due) {
+                    live.remove(a);
+                    if (a.fiber >= 0) {
+                        sleeping[a.fiber] = null;
+                    }
+                }
+                fired += due.size();
+            }
+            if (!heap.isValid() || heap.liveCount() != live.size()) {
+                fail("limit %d, seed %d, step %d: an invalid heap, or %d live timers, not %d",
+                        limit, seed, step, heap.liveCount(), live.size());
+            }
+        }
+        assertThat(heap.renumbered).as("limit %d, seed %d: renumbered many times", limit, seed).isGreaterThan(10);
+        assertThat(fired).isGreaterThan(1_000);
     }
 }
