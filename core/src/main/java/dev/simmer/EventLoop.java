@@ -632,29 +632,43 @@ public final class EventLoop {
      */
     /** Called by {@code waiting}, phase WAITING and its wake-up registered; true if it may carry on now. */
     boolean runAhead(Task<?> waiting) {
+        // Inlined into every suspension: kept to the checks that usually say no (a queue
+        // ping-pong's next entry is a suspended task); each frame on a task's stack costs at
+        // every switch, and a smaller suspension lets the JIT inline it into its caller.
         if (scheduler.inPass() || scheduler.readyCount() != 1 || runningAhead || !runAheadAllowed
                 || state != LoopState.RUNNING || scheduler.watchesIo()) { // the next pass would poll the selector first
             return false;
         }
+        Object next = scheduler.firstReady(); // moving the inbox and timers in only appends: it stays first
+        if (next != waiting && !mayRunAhead(next)) {
+            return false;
+        }
+        return runAheadNow(waiting, next);
+    }
+
+    /** Whether {@code next}, the one entry ready, may run ahead on a waiting task's stack. */
+    private boolean mayRunAhead(Object next) {
+        if (next == mainTask || (bridges != null && !bridges.mayRunAhead(next))) {
+            return false;
+        }
+        if (next instanceof Task<?> t) {
+            // Not a suspended task: resumed nested on this stack it costs more than the switch it
+            // spares. Not on the threads engine: the other task's step would take as many thread
+            // switches run ahead as handed off, and a child the waiting task awaits runs on this
+            // very thread after the hand-off (a guest, see ThreadEngine), where run ahead it would
+            // start a thread and could not host children of its own.
+            return t.phase == Task.NEW && !handsOff;
+        }
+        return true;
+    }
+
+    /** runAhead, once {@code next} (or the waiting task itself) is the one entry ready and may run now. */
+    private boolean runAheadNow(Task<?> waiting, Object next) {
         scheduler.moveInInboxAndDueTimers();
-        Object next = scheduler.firstReady();
         if (scheduler.readyCount() != 1) {
             return false;
         }
         if (next != waiting) {
-            if (next == mainTask || (bridges != null && !bridges.mayRunAhead(next))) {
-                return false;
-            }
-            if (next instanceof Task<?> t && t.phase != Task.NEW) {
-                return false; // a suspended task resumed nested on this stack costs more than the switch it spares
-            }
-            if (handsOff && next instanceof Task<?>) {
-                // Threads engine: the other task's step would take as many thread switches run
-                // ahead as handed off, and a child the waiting task awaits runs on this very
-                // thread after the hand-off (a guest, see ThreadEngine), where run ahead it would
-                // start a thread and could not host children of its own.
-                return false;
-            }
             scheduler.takeFirstReady();
             runningAhead = true;
             current = null; // as between two steps

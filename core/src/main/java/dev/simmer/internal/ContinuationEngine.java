@@ -66,26 +66,37 @@ public final class ContinuationEngine implements Engine {
 
     @Override
     public void suspend(Fiber fiber) {
+        // Inlined into every suspension: the failures are handled out of line (suspendFailed), so
+        // that the suspension stays small enough for the JIT to inline it into its caller (each
+        // frame on a task's stack costs at every switch).
+        boolean yielded;
         try {
-            boolean yielded = (boolean) Handles.YIELD.invokeExact(Handles.SCOPE);
-            if (!yielded) {
-                throw new IllegalStateException("Simmer could not suspend the task; please report");
-            }
-        } catch (IllegalStateException e) {
-            String message = String.valueOf(e.getMessage());
-            if (message.startsWith("Pinned")) {
-                throw new IllegalStateException("A task cannot suspend here: its stack is pinned to the loop thread ("
-                        + message.substring("Pinned".length()).replaceFirst("^:\\s*", "")
-                        + "). This happens when a suspending call (sleep, await, ...) runs inside a "
-                        + "'synchronized' block or method, a class initializer, or a native frame. "
-                        + "Move the call out of it, and use dev.simmer.sync.Lock instead of 'synchronized' in tasks.", e);
-            }
-            throw e;
-        } catch (RuntimeException | Error e) {
-            throw e;
+            yielded = (boolean) Handles.YIELD.invokeExact(Handles.SCOPE);
         } catch (Throwable e) {
-            throw new IllegalStateException("Simmer could not suspend a continuation; please report", e);
+            throw suspendFailed(e);
         }
+        if (!yielded) {
+            throw new IllegalStateException("Simmer could not suspend the task; please report");
+        }
+    }
+
+    /** What a failed yield throws: a pinned stack explained, an unchecked throwable as it is, anything else wrapped. */
+    private static RuntimeException suspendFailed(Throwable e) {
+        if (e instanceof IllegalStateException && String.valueOf(e.getMessage()).startsWith("Pinned")) {
+            String message = e.getMessage();
+            return new IllegalStateException("A task cannot suspend here: its stack is pinned to the loop thread ("
+                    + message.substring("Pinned".length()).replaceFirst("^:\\s*", "")
+                    + "). This happens when a suspending call (sleep, await, ...) runs inside a "
+                    + "'synchronized' block or method, a class initializer, or a native frame. "
+                    + "Move the call out of it, and use dev.simmer.sync.Lock instead of 'synchronized' in tasks.", e);
+        }
+        if (e instanceof RuntimeException r) {
+            return r;
+        }
+        if (e instanceof Error err) {
+            throw err;
+        }
+        return new IllegalStateException("Simmer could not suspend a continuation; please report", e);
     }
 
     @Override

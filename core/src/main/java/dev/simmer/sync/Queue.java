@@ -280,7 +280,29 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
      * @throws IllegalStateException from a plain callback, or from another loop than the queue's
      */
     public final T get() {
-        return delivered(receive("get"));
+        Task<?> task = requireTask(bind("get"), "get");
+        if (items.size() > 0) { // so nobody waits to get (invariant): no suspension
+            return take();
+        }
+        // receive(), written out: a task switch pays for every frame between the task's code
+        // and the suspension, so get() parks the task itself (see receive for the steps).
+        if (state != State.OPEN) {
+            throw shutDown("get");
+        }
+        Waiter<Entry<T>> p = new Waiter<>(task);
+        getters.add(p);
+        try {
+            KERNEL.park(task, waitLabel(GET));
+        } catch (Throwable e) {
+            notReceived(p);
+            throw e;
+        }
+        assert p.granted : "a queue waiter resumed without a grant";
+        Entry<T> entry = p.value;
+        if (entry == null) {
+            throw shutDown("get"); // woken by shutdown
+        }
+        return delivered(entry);
     }
 
     /**
@@ -303,18 +325,23 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
         try {
             entry = park(p, GET);
         } catch (Throwable e) {
-            Entry<T> value = grantedValue(p);
-            if (value == null) {
-                getters.remove(p); // still pending, or woken by shutdown: nothing to undo
-            } else {
-                undelivered(value); // handed an item at the moment we were cancelled: give it back
-            }
+            notReceived(p);
             throw e;
         }
         if (entry == null) {
             throw shutDown(call); // woken by shutdown
         }
         return entry;
+    }
+
+    /** A getter's wait ended in a throw (a cancellation): it leaves the line, or gives back the item it was handed. */
+    private void notReceived(Waiter<Entry<T>> p) {
+        Entry<T> value = grantedValue(p);
+        if (value == null) {
+            getters.remove(p); // still pending, or woken by shutdown: nothing to undo
+        } else {
+            undelivered(value); // handed an item at the moment we were cancelled: give it back
+        }
     }
 
     /** A received entry reaches its taker: its slot frees (granted to the oldest putter). */
