@@ -1,5 +1,7 @@
 package dev.simmer.internal;
 
+import dev.simmer.internal.HeapModel.Arming;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -164,10 +166,6 @@ class TimerHeapTest {
         assertThat(heap.liveCount()).isZero();
     }
 
-    /** One arming the model expects to fire; order is the arming order. */
-    private record Arming(long deadline, long order, Timer timer, Object callback, int fiber) {
-    }
-
     @Test
     void manyRenumberingsKeepFifoAmongEqualDeadlinesAgainstAModel() {
         for (int limit : new int[] {1, 8, 16, 64, 100}) {
@@ -213,22 +211,16 @@ class TimerHeapTest {
                     Timer t = sleeping[i];
                     assertThat(heap.cancel(t)).isTrue();
                     sleeping[i] = null;
-                    live.removeIf(a -> a.timer == t);
+                    live.removeIf(a -> a.timer() == t);
                 }
             } else if (op < 8) { // a callLater is cancelled, maybe after it fired
                 if (!plain.isEmpty()) {
                     Timer t = plain.remove(random.nextInt(plain.size()));
-                    assertThat(heap.cancel(t)).isEqualTo(live.removeIf(a -> a.timer == t));
+                    assertThat(heap.cancel(t)).isEqualTo(live.removeIf(a -> a.timer() == t));
                 }
             } else { // time passes; the loop polls what is due
                 now += random.nextInt(3);
-                List<Arming> due = new ArrayList<>();
-                for (Arming a : live) {
-                    if (a.deadline <= now) {
-                        due.add(a);
-                    }
-                }
-                due.sort(Comparator.comparingLong(Arming::deadline).thenComparingLong(Arming::order));
+                List<Arming> due = HeapModel.due(live, now);
                 List<Object> polled = new ArrayList<>();
                 for (Timer t; (t = heap.pollDue(now)) != null; ) {
                     polled.add(t.callback());
@@ -240,8 +232,8 @@ class TimerHeapTest {
                 }
                 for (Arming a : due) {
                     live.remove(a);
-                    if (a.fiber >= 0) {
-                        sleeping[a.fiber] = null;
+                    if (a.fiber() >= 0) {
+                        sleeping[a.fiber()] = null;
                     }
                 }
                 fired += due.size();

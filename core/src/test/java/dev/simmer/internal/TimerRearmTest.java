@@ -1,10 +1,11 @@
 package dev.simmer.internal;
 
+import dev.simmer.internal.HeapModel.Arming;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 
@@ -29,10 +30,6 @@ class TimerRearmTest {
                 return "fiber";
             }
         };
-    }
-
-    /** One arming the model expects to fire. */
-    private record Arming(long deadline, long order, Timer timer, Object callback, int fiber) {
     }
 
     @Test
@@ -87,7 +84,7 @@ class TimerRearmTest {
                         assertThat(t.callback()).as("a fiber keeps its task").isEqualTo(owner[i]);
                     }
                     sleeping[i] = null;
-                    live.removeIf(a -> a.timer == t);
+                    live.removeIf(a -> a.timer() == t);
                 }
             } else if (op < 7) { // a callLater
                 long deadline = now + random.nextInt(300);
@@ -98,7 +95,7 @@ class TimerRearmTest {
             } else if (op < 8) { // a callLater cancelled
                 if (!plain.isEmpty()) {
                     Timer t = plain.remove(random.nextInt(plain.size()));
-                    boolean wasLive = live.removeIf(a -> a.timer == t);
+                    boolean wasLive = live.removeIf(a -> a.timer() == t);
                     assertThat(heap.cancel(t)).as("seed %d: cancel of a %s timer", seed, wasLive ? "live" : "fired")
                             .isEqualTo(wasLive);
                     if (wasLive && t.inHeap()) {
@@ -107,13 +104,7 @@ class TimerRearmTest {
                 }
             } else { // time passes; the loop polls what is due
                 now += random.nextInt(60);
-                List<Arming> due = new ArrayList<>();
-                for (Arming a : live) {
-                    if (a.deadline <= now) {
-                        due.add(a);
-                    }
-                }
-                due.sort(Comparator.comparingLong(Arming::deadline).thenComparingLong(Arming::order));
+                List<Arming> due = HeapModel.due(live, now);
                 List<Timer> fired = new ArrayList<>();
                 for (Timer t; (t = heap.pollDue(now)) != null; ) {
                     assertThat(t.inHeap()).isFalse();
@@ -123,10 +114,10 @@ class TimerRearmTest {
                 assertThat(fired).as("seed %d, step %d: what fires at %d", seed, step, now)
                         .containsExactlyElementsOf(due.stream().map(Arming::timer).toList());
                 for (Arming a : due) {
-                    assertThat(a.timer.callback()).isEqualTo(a.callback);
+                    assertThat(a.timer().callback()).isEqualTo(a.callback());
                     live.remove(a);
-                    if (a.fiber >= 0) {
-                        sleeping[a.fiber] = null;
+                    if (a.fiber() >= 0) {
+                        sleeping[a.fiber()] = null;
                     }
                 }
             }

@@ -1,0 +1,31 @@
+package dev.simmer.internal;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/** What the timer heap's model-based tests compare it against: the live armings, and what is due in firing order. */
+final class HeapModel {
+    private HeapModel() {
+    }
+
+    /**
+     * One arming the model expects to fire: {@code order} is its place among all armings (it
+     * breaks ties between equal deadlines); {@code fiber} the index of the fiber armed, or -1
+     * for a plain timer.
+     */
+    record Arming(long deadline, long order, Timer timer, Object callback, int fiber) {
+    }
+
+    /** The armings of {@code live} due at {@code now}, in the order the heap must fire them: by deadline, then arming order. */
+    static List<Arming> due(List<Arming> live, long now) {
+        List<Arming> due = new ArrayList<>();
+        for (Arming a : live) {
+            if (a.deadline() <= now) {
+                due.add(a);
+            }
+        }
+        due.sort(Comparator.comparingLong(Arming::deadline).thenComparingLong(Arming::order));
+        return due;
+    }
+}
