@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
-/** What the timer heap's model-based tests compare it against: the live armings, and what is due in firing order. */
+/** What the timer heap's model-based tests share: the armings they expect, what is due in firing order, and fibers to arm. */
 final class HeapModel {
     private HeapModel() {
     }
@@ -15,6 +15,20 @@ final class HeapModel {
      * for a plain timer.
      */
     record Arming(long deadline, long order, Timer timer, Object callback, int fiber) {
+    }
+
+    /** A fiber with nothing to run, as a task's would be: its timer callback is {@code owner}. */
+    static Engine.Fiber fiber(Object owner) {
+        return new Engine.Fiber(owner) {
+            @Override
+            public void run() {
+            }
+
+            @Override
+            public String name() {
+                return "fiber";
+            }
+        };
     }
 
     /** The armings of {@code live} due at {@code now}, in the order the heap must fire them: by deadline, then arming order. */

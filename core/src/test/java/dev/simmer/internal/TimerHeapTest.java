@@ -112,24 +112,11 @@ class TimerHeapTest {
 
     /* Renumbering: a heap with a tiny sequence limit renumbers its entries every few armings. */
 
-    private static Engine.Fiber fiber(Object owner) {
-        return new Engine.Fiber(owner) {
-            @Override
-            public void run() {
-            }
-
-            @Override
-            public String name() {
-                return "fiber";
-            }
-        };
-    }
-
     @Test
     void theHeapRenumbersInPlaceKeepingOrderAndMarks() {
         TimerHeap heap = new TimerHeap(4);
-        Engine.Fiber f = fiber("f");
-        Engine.Fiber g = fiber("g");
+        Engine.Fiber f = HeapModel.fiber("f");
+        Engine.Fiber g = HeapModel.fiber("g");
         heap.add(5, "x");                               // numbered 0
         Timer a = heap.add(10, "a");                    // 1
         Timer b = heap.add(10, "b");                    // 2
@@ -182,7 +169,7 @@ class TimerHeapTest {
         Engine.Fiber[] fiber = new Engine.Fiber[fibers];
         Timer[] sleeping = new Timer[fibers]; // each fiber's current arming, or null
         for (int i = 0; i < fibers; i++) {
-            fiber[i] = fiber("task-" + i);
+            fiber[i] = HeapModel.fiber("task-" + i);
         }
         List<Arming> live = new ArrayList<>();
         List<Timer> plain = new ArrayList<>();

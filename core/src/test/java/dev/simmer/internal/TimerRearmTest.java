@@ -19,19 +19,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a corrupted heap may loop for good
 class TimerRearmTest {
 
-    private static Engine.Fiber fiber(Object owner) {
-        return new Engine.Fiber(owner) {
-            @Override
-            public void run() {
-            }
-
-            @Override
-            public String name() {
-                return "fiber";
-            }
-        };
-    }
-
     @Test
     void randomArmingsCancelsAndPollsMatchAModel() {
         for (long seed = 1; seed <= 40; seed++) {
@@ -48,7 +35,7 @@ class TimerRearmTest {
         Timer[] sleeping = new Timer[fibers]; // what each fiber's "task" waits on, or null
         for (int i = 0; i < fibers; i++) {
             owner[i] = "task-" + i;
-            fiber[i] = fiber(owner[i]);
+            fiber[i] = HeapModel.fiber(owner[i]);
         }
         List<Arming> live = new ArrayList<>();
         List<Timer> plain = new ArrayList<>();
@@ -130,7 +117,7 @@ class TimerRearmTest {
     void theFirstTimerEverArmedCanBeCancelled() {
         // seq 0: the CANCELLED mark must still read as cancelled (seq > 0 once marked)
         TimerHeap heap = new TimerHeap();
-        Engine.Fiber f = fiber("task");
+        Engine.Fiber f = HeapModel.fiber("task");
         assertThat(heap.rearm(f, 10, "task")).isSameAs(f);
         assertThat(heap.cancel(f)).isTrue();
         assertThat(f.isCancelled()).isTrue();
@@ -148,7 +135,7 @@ class TimerRearmTest {
         TimerHeap heap = new TimerHeap();
         List<Engine.Fiber> fibers = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
-            Engine.Fiber f = fiber("t" + i);
+            Engine.Fiber f = HeapModel.fiber("t" + i);
             heap.rearm(f, 1_000 + i, "t" + i);
             fibers.add(f);
         }

@@ -13,7 +13,8 @@ import java.io.File;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
+import java.net.InetSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,10 +69,17 @@ class StreamsStressTest {
     void descriptorsReturnToTheirStartingCount() throws Exception {
         assumeTrue(openDescriptors() > 0, "needs /proc/self/fd (Linux)");
         int total = 10_000 * SCALE;
-        int refusedPort;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
-            refusedPort = s.getLocalPort();
+        // A port bound but not listening refuses connections; held for the whole test, so that the
+        // server (bound to port 0 below) cannot be given the same port, as a port closed first could.
+        SocketChannel holder = SocketChannel.open();
+        holder.bind(new InetSocketAddress(InetAddress.getByName(LOOPBACK), 0));
+        int refusedPort = ((InetSocketAddress) holder.getLocalAddress()).getPort();
+        try (holder) {
+            refusedAndServed(total, refusedPort);
         }
+    }
+
+    private void refusedAndServed(int total, int refusedPort) throws Exception {
         AtomicInteger served = new AtomicInteger();
         AtomicInteger refused = new AtomicInteger();
         AtomicInteger cancelled = new AtomicInteger();
