@@ -138,12 +138,13 @@ class StreamsTest {
 
     @Test
     void aRefusedConnectionIsAConnectException() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
-            port = s.getLocalPort(); // closed again: nobody listens there now
+        // A port bound but not listening: nobody can listen there while it is held.
+        try (SocketChannel holder = SocketChannel.open()) {
+            holder.bind(new InetSocketAddress(LOOPBACK, 0));
+            int port = ((InetSocketAddress) holder.getLocalAddress()).getPort();
+            Throwable thrown = catchThrowable(() -> virtual(() -> Streams.openConnection(LOOPBACK, port)));
+            assertThat(thrown).isInstanceOf(ConnectException.class);
         }
-        Throwable thrown = catchThrowable(() -> virtual(() -> Streams.openConnection(LOOPBACK, port)));
-        assertThat(thrown).isInstanceOf(ConnectException.class);
     }
 
     @Test
