@@ -80,11 +80,13 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
      * Overview.
      *
      * Direct hand-over, in both directions. A waiting task is parked (internal.Parking) with
-     * a Waiter record in `getters`, `putters` or `joiners`; granting it fills the record and
+     * a record in `getters` (a Getter), `putters` or `joiners` (a Waiter); granting it fills the record and
      * unparks the task (no Promise per wait):
-     *  - A getter's record is granted the entry: put() hands the new item to the oldest
-     *    pending getter (the item never enters `items`); shutdown() grants it null ("no item:
-     *    shut down").
+     *  - A getter's record (a Getter) is granted the item and its sequence number: put()
+     *    hands the new item to the oldest pending getter (the item never enters `items`, and
+     *    no Entry is made for it); shutdown() grants it null ("no item: shut down"). A getter
+     *    that got its item leaves its record to the queue for the next wait (`spareGetter`):
+     *    a ping-pong through a queue allocates nothing of the queue's own.
      *  - When a slot frees, the oldest pending putter is granted it (TRUE): the slot is
      *    reserved for it until it resumes and inserts its item. shutdown() grants it FALSE.
      *
@@ -102,7 +104,7 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
      * Cancellation: Task.cancel() wakes a parked task, which gets CancelledException, unless
      * it was woken already; a task whose record was granted in the same pass as its
      * cancellation gets CancelledException with the record holding its grant. Its catch
-     * block sees that (grantedValue != null) and undoes the grant: a getter gives its item
+     * block sees that (it was granted an item or a slot) and undoes the grant: a getter gives its item
      * back (to the next getter, else into `items` at its original sequence number), a putter
      * passes its slot on. A record whose task a cancellation woke, still in a waiter deque, is
      * skipped when granting (unpark says false), as a cancelled promise would be.
@@ -114,6 +116,33 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
 
     /** An item and the sequence number it got when it was put (its place among equals). */
     record Entry<T>(T item, long seq) {
+    }
+
+    /**
+     * A task waiting in get() (or a consume() iterator's hasNext()), and the item it was
+     * granted; reused by the queue once its task has taken the item (see the overview).
+     */
+    private static final class Getter<T> {
+        Task<?> task;
+        T item;       // granted: the item, or null for "shut down"
+        long seq;     // the item's sequence number, to give it back at its place
+        boolean granted;
+
+        /** Grants {@code v} and wakes the task; false (nothing changes) if a cancellation has woken it already. */
+        boolean grant(T v, long s) {
+            if (!KERNEL.unpark(task)) {
+                return false;
+            }
+            item = v;
+            seq = s;
+            granted = true;
+            return true;
+        }
+
+        /** Whether its task still waits to be granted (for assertions). */
+        boolean pending() {
+            return !granted && KERNEL.isParked(task);
+        }
     }
 
     /** A task waiting in get(), put() or join(), and what it was granted; see the overview. */
@@ -172,7 +201,8 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
 
     private final int maxsize;
     private final Items<T> items;
-    private final ArrayDeque<Waiter<Entry<T>>> getters = new ArrayDeque<>();
+    private final ArrayDeque<Getter<T>> getters = new ArrayDeque<>();
+    private Getter<T> spareGetter; // a record whose wait is over, for the next get()
     private final ArrayDeque<Waiter<Boolean>> putters = new ArrayDeque<>();
     private final List<Waiter<Void>> joiners = new ArrayList<>();
     private WaitLabels.Label[] waitLabels; // what task dumps say of a getter, putter, joiner; made at the first wait
@@ -289,7 +319,7 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
         if (state != State.OPEN) {
             throw shutDown("get");
         }
-        Waiter<Entry<T>> p = new Waiter<>(task);
+        Getter<T> p = newGetter(task);
         getters.add(p);
         try {
             KERNEL.park(task, waitLabel(GET));
@@ -298,11 +328,32 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
             throw e;
         }
         assert p.granted : "a queue waiter resumed without a grant";
-        Entry<T> entry = p.value;
-        if (entry == null) {
+        T item = p.item;
+        if (item == null) {
             throw shutDown("get"); // woken by shutdown
         }
-        return delivered(entry);
+        recycle(p);
+        return delivered(item);
+    }
+
+    /** A getter record for {@code task}: the spare one if there is one. */
+    private Getter<T> newGetter(Task<?> task) {
+        Getter<T> p = spareGetter;
+        if (p == null) {
+            p = new Getter<>();
+        } else {
+            spareGetter = null;
+        }
+        p.task = task;
+        return p;
+    }
+
+    /** Keeps a getter record whose wait is over (granted, out of `getters`, its item taken) for the next wait. */
+    private void recycle(Getter<T> p) {
+        p.task = null;
+        p.item = null;
+        p.granted = false;
+        spareGetter = p;
     }
 
     /**
@@ -312,49 +363,50 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
     private Entry<T> receive(String call) {
         Task<?> task = requireTask(bind(call), call);
         if (items.size() > 0) { // so nobody waits to get (invariant): no suspension
-            assert getters.stream().noneMatch(Waiter::pending) : "getters wait while items are stored";
+            assert getters.stream().noneMatch(Getter::pending) : "getters wait while items are stored";
             handed++;
             return items.poll();
         }
         if (state != State.OPEN) {
             throw shutDown(call);
         }
-        Waiter<Entry<T>> p = new Waiter<>(task);
+        Getter<T> p = newGetter(task);
         getters.add(p);
-        Entry<T> entry;
         try {
-            entry = park(p, GET);
+            KERNEL.park(task, waitLabel(GET));
         } catch (Throwable e) {
             notReceived(p);
             throw e;
         }
-        if (entry == null) {
+        assert p.granted : "a queue waiter resumed without a grant";
+        if (p.item == null) {
             throw shutDown(call); // woken by shutdown
         }
+        Entry<T> entry = new Entry<>(p.item, p.seq);
+        recycle(p);
         return entry;
     }
 
     /** A getter's wait ended in a throw (a cancellation): it leaves the line, or gives back the item it was handed. */
-    private void notReceived(Waiter<Entry<T>> p) {
-        Entry<T> value = grantedValue(p);
-        if (value == null) {
+    private void notReceived(Getter<T> p) {
+        if (!p.granted || p.item == null) {
             getters.remove(p); // still pending, or woken by shutdown: nothing to undo
         } else {
-            undelivered(value); // handed an item at the moment we were cancelled: give it back
+            undelivered(p.item, p.seq); // handed an item at the moment we were cancelled: give it back
         }
     }
 
-    /** A received entry reaches its taker: its slot frees (granted to the oldest putter). */
-    private T delivered(Entry<T> entry) {
+    /** A received item reaches its taker: its slot frees (granted to the oldest putter). */
+    private T delivered(T item) {
         handed--;
         grantPutters();
-        return entry.item();
+        return item;
     }
 
-    /** A received entry was not taken after all: it goes back where it would have been. */
-    private void undelivered(Entry<T> entry) {
+    /** A received item was not taken after all: it goes back where it would have been. */
+    private void undelivered(T item, long seq) {
         handed--;
-        giveBack(entry);
+        giveBack(item, seq);
     }
 
     /**
@@ -457,7 +509,7 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
             }
             Entry<T> e = held;
             held = null;
-            return delivered(e);
+            return delivered(e.item());
         }
 
         @Override
@@ -467,7 +519,7 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
             Entry<T> e = held;
             if (e != null) {
                 held = null;
-                undelivered(e);
+                undelivered(e.item(), e.seq());
             }
         }
 
@@ -553,9 +605,9 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
         } else if (state == State.OPEN) {
             state = State.SHUT_DOWN;
         }
-        Waiter<Entry<T>> g;
+        Getter<T> g;
         while ((g = getters.poll()) != null) {
-            g.grant(null);
+            g.grant(null, 0);
         }
         Waiter<Boolean> p;
         while ((p = putters.poll()) != null) {
@@ -664,32 +716,32 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
 
     /** A new item enters: to the oldest pending getter if any, else into the store. */
     private void insert(T item) {
-        handOver(new Entry<>(item, nextSeq)); // may throw for items a comparator refuses: nothing moved then
+        handOver(item, nextSeq); // may throw for items a comparator refuses: nothing moved then
         nextSeq++;
         unfinished++;
     }
 
-    private void handOver(Entry<T> entry) {
-        Waiter<Entry<T>> g;
+    private void handOver(T item, long seq) {
+        Getter<T> g;
         while ((g = getters.poll()) != null) {
-            if (g.grant(entry)) { // a getter a cancellation has woken is skipped
+            if (g.grant(item, seq)) { // a getter a cancellation has woken is skipped
                 handed++;
                 return;
             }
         }
-        items.add(entry);
+        items.add(new Entry<>(item, seq));
     }
 
     /** Takes the next stored item (a slot frees: granted to the oldest putter). */
     private T take() {
-        assert getters.stream().noneMatch(Waiter::pending) : "getters wait while items are stored";
+        assert getters.stream().noneMatch(Getter::pending) : "getters wait while items are stored";
         Entry<T> entry = items.poll();
         grantPutters();
         return entry.item();
     }
 
     /** An item a cancelled getter had been handed comes back. */
-    private void giveBack(Entry<T> entry) {
+    private void giveBack(T item, long seq) {
         if (state == State.SHUT_DOWN_IMMEDIATELY) {
             unfinished -= Math.min(1, unfinished); // discarded, as the immediate shutdown discarded the rest
             if (unfinished == 0) {
@@ -698,7 +750,7 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
             grantPutters();
             return;
         }
-        handOver(entry);
+        handOver(item, seq);
     }
 
     /** Grants free slots to the oldest pending putters. */

@@ -394,6 +394,44 @@ class QueueTest {
     }
 
     @Test
+    void aGetterRecordServesTheNextWaitOnlyOnceItsOwnWaitIsOver() throws Exception {
+        // A getter that took its item leaves its record to the queue for the next wait; one
+        // whose wait ended otherwise (cancelled, given back, shut down) must not be reused.
+        virtual(() -> {
+            Queue<String> q = new Queue<>();
+            Task<String> served = Async.createTask(q::get);
+            yieldUntil(() -> q.getterCount() == 1);
+            q.putNowait("a");
+            assertThat(served.await()).isEqualTo("a"); // its record is the spare now
+
+            Task<String> givesBack = Async.createTask(q::get); // takes the spare
+            Task<String> next = Async.createTask(q::get);      // a record of its own
+            yieldUntil(() -> q.getterCount() == 2);
+            q.putNowait("b");   // handed to givesBack...
+            givesBack.cancel(); // ...which gives it back, to next
+            assertThatThrownBy(givesBack::await).isInstanceOf(CancelledException.class);
+            assertThat(next.await()).isEqualTo("b");
+
+            Task<String> leaves = Async.createTask(q::get);
+            Task<String> stays = Async.createTask(q::get);
+            yieldUntil(() -> q.getterCount() == 2);
+            leaves.cancel(); // cancelled while pending: leaves the line
+            assertThatThrownBy(leaves::await).isInstanceOf(CancelledException.class);
+            assertThat(q.getterCount()).isEqualTo(1);
+            q.putNowait("c");
+            assertThat(stays.await()).isEqualTo("c");
+
+            Task<String> shutOut = Async.createTask(q::get);
+            yieldUntil(() -> q.getterCount() == 1);
+            q.shutdown();
+            assertThatThrownBy(shutOut::await).isInstanceOf(QueueShutDownException.class);
+            assertThat(q.size()).isZero();
+            assertThat(q.getterCount()).isZero();
+            assertThat(q.unfinishedCount()).as("a, b and c were put, none marked done").isEqualTo(3);
+        });
+    }
+
+    @Test
     void aGetterCancelledAtTheHandOverDoesNotOverfillABoundedQueue() throws Exception {
         virtual(() -> {
             Queue<String> q = new Queue<>(1);
