@@ -56,6 +56,7 @@ public final class Lock {
     private static final Parking.Kernel KERNEL = SyncSupport.KERNEL;
 
     private final ArrayDeque<Task<?>> waiters = new ArrayDeque<>();
+    private final Runnable releaser = this::release; // what each Held runs: one per lock, not one per acquire
     private EventLoop loop;
     private Task<?> owner;
     private WaitLabels.Label acquiring; // what task dumps say of a waiter; made at the first wait
@@ -182,7 +183,7 @@ public final class Lock {
     // ----------------------------------------------------------------- internals
 
     private Held held() {
-        return new Held(this::release);
+        return new Held(releaser);
     }
 
     /** The owner gives the lock to the oldest pending waiter, or frees it. */

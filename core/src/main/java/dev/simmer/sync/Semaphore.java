@@ -76,6 +76,7 @@ public sealed class Semaphore permits BoundedSemaphore {
 
     private static final Parking.Kernel KERNEL = SyncSupport.KERNEL;
     private WaitLabels.Label label;
+    private final Runnable releaser = this::release; // what each Held runs: one per lock, not one per acquire
     private final int initial;
     private final boolean bounded;
     private EventLoop loop;
@@ -245,7 +246,7 @@ public sealed class Semaphore permits BoundedSemaphore {
     }
 
     private Held held() {
-        return new Held(this::release);
+        return new Held(releaser);
     }
 
     private EventLoop bind(String call) {
