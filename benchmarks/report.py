@@ -103,6 +103,7 @@ WORKLOADS = [
     ("Gather@100000", "Gather of 100,000, per child", "gather 100,000 trivial tasks; per child", "ns"),
     ("Timers", "100,000 timers, overhead", "100,000 tasks sleep 0-100 ms (fixed seed); time of the whole run minus 100 ms; B/op per sleeping task", "ms"),
     ("QueuePingPong", "Queue ping-pong round trip", "put into one queue, the other side takes it and puts it back in a second", "ns"),
+    ("BoundedQueue", "Bounded queue, per item", "a producer puts into a queue that holds one item, a consumer takes; per item", "ns"),
     ("LockUncontended", "Lock, uncontended acquire + release", "one task, a free lock", "ns"),
     ("LockContended", "Lock, 100 tasks contending", "100 tasks: acquire, yield while holding, release; per acquisition", "ns"),
     ("SuspendedHeap", "Heap per suspended task (1,000,000 sleeping)", "used heap after GC, growth / 1,000,000 (CPython: RSS)", "B"),

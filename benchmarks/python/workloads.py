@@ -29,6 +29,7 @@ MODES = {
     "full": {"reps": (3, 15), "heavy_reps": (2, 8)},
 }
 ROUND_TRIPS = 10_000
+ITEMS = 10_000  # BoundedQueue: items per repetition
 TASKS = 100_000
 CHILDREN = 100_000
 TIMERS = 100_000
@@ -99,6 +100,21 @@ async def queue_ping_pong():
     return ROUND_TRIPS
 
 
+async def bounded_queue():
+    queue = asyncio.Queue(maxsize=1)
+
+    async def consumer():
+        total = 0
+        for _ in range(ITEMS):
+            total += await queue.get()
+        return total
+    c = asyncio.create_task(consumer())
+    for i in range(ITEMS):
+        await queue.put(i)
+    await c
+    return ITEMS
+
+
 async def lock_uncontended():
     lock = asyncio.Lock()
     for _ in range(LOCK_OPS):
@@ -126,6 +142,7 @@ WORKLOADS = {
     "Gather@100000": (gather(100_000), {"width": "100000"}, CHILDREN, "ns/op", True),
     "Timers": (timers, {}, 1, "ms/op", True),
     "QueuePingPong": (queue_ping_pong, {}, ROUND_TRIPS, "ns/op", False),
+    "BoundedQueue": (bounded_queue, {}, ITEMS, "ns/op", False),
     "LockUncontended": (lock_uncontended, {}, LOCK_OPS, "ns/op", False),
     "LockContended": (lock_contended, {}, LOCK_TASKS * LOCK_ROUNDS, "ns/op", False),
 }

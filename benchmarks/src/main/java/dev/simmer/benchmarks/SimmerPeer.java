@@ -96,6 +96,27 @@ final class SimmerPeer {
         });
     }
 
+    /**
+     * The calling task puts {@code items} items into a {@link Queue} of maxsize 1; a second
+     * task takes them. Returns how many the consumer took.
+     */
+    static int boundedQueue(int items) throws Exception {
+        return Async.run(() -> {
+            Queue<Integer> queue = new Queue<>(1);
+            Task<Integer> consumer = Async.createTask(() -> {
+                int sum = 0;
+                for (int i = 0; i < items; i++) {
+                    sum += queue.get();
+                }
+                return sum;
+            });
+            for (int i = 0; i < items; i++) {
+                queue.put(i);
+            }
+            return consumer.await();
+        });
+    }
+
     /** {@link Lock#acquire()} + {@link Lock#release()} {@code ops} times from one task: never contended. */
     static int lockUncontended(int ops) throws Exception {
         return Async.run(() -> {

@@ -1,5 +1,6 @@
 package dev.simmer.benchmarks;
 
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.locks.LockSupport;
@@ -99,6 +100,28 @@ final class VirtualThreadPeer {
                 s.join();
             }
             return sleepers.length;
+        });
+    }
+
+    /** One thread puts {@code items} items into an {@link ArrayBlockingQueue} of capacity 1; another takes them. */
+    static int boundedQueue(int items) throws InterruptedException {
+        ArrayBlockingQueue<Integer> queue = new ArrayBlockingQueue<>(1);
+        return inVirtualThread(() -> {
+            int[] sum = new int[1];
+            Thread consumer = Thread.startVirtualThread(() -> {
+                try {
+                    for (int i = 0; i < items; i++) {
+                        sum[0] += queue.take();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            for (int i = 0; i < items; i++) {
+                queue.put(i);
+            }
+            consumer.join();
+            return sum[0];
         });
     }
 

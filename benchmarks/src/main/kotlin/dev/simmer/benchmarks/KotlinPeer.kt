@@ -61,6 +61,19 @@ object KotlinPeer {
         jobs.size
     }
 
+    /** One coroutine sends `items` items into a channel of capacity 1; another receives them. */
+    @JvmStatic
+    fun boundedQueue(items: Int): Int = runBlocking {
+        val channel = Channel<Int>(1)
+        val consumer = async {
+            var sum = 0
+            repeat(items) { sum += channel.receive() }
+            sum
+        }
+        repeat(items) { channel.send(it) }
+        consumer.await()
+    }
+
     /** Ping sends to one unbounded channel and receives from another; pong echoes. */
     @JvmStatic
     fun queuePingPong(roundTrips: Int): Int = runBlocking {

@@ -86,7 +86,8 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
      *    hands the new item to the oldest pending getter (the item never enters `items`, and
      *    no Entry is made for it); shutdown() grants it null ("no item: shut down"). A getter
      *    that got its item leaves its record to the queue for the next wait (`spareGetter`):
-     *    a ping-pong through a queue allocates nothing of the queue's own.
+     *    a ping-pong through a queue allocates nothing of the queue's own. A putter's
+     *    record is kept the same way once it was granted its slot (`sparePutter`).
      *  - When a slot frees, the oldest pending putter is granted it (TRUE): the slot is
      *    reserved for it until it resumes and inserts its item. shutdown() grants it FALSE.
      *
@@ -145,9 +146,9 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
         }
     }
 
-    /** A task waiting in get(), put() or join(), and what it was granted; see the overview. */
+    /** A task waiting in put() or join(), and what it was granted; see the overview. */
     private static final class Waiter<V> {
-        final Task<?> task;
+        Task<?> task; // a putter's record is reused once its wait is over (see sparePutter)
         V value;
         boolean granted;
 
@@ -203,6 +204,7 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
     private final Items<T> items;
     private final ArrayDeque<Getter<T>> getters = new ArrayDeque<>();
     private Getter<T> spareGetter; // a record whose wait is over, for the next get()
+    private Waiter<Boolean> sparePutter; // the same for put()
     private final ArrayDeque<Waiter<Boolean>> putters = new ArrayDeque<>();
     private final List<Waiter<Void>> joiners = new ArrayList<>();
     private WaitLabels.Label[] waitLabels; // what task dumps say of a getter, putter, joiner; made at the first wait
@@ -251,7 +253,13 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
             throw shutDown("put");
         }
         if (full()) {
-            Waiter<Boolean> p = new Waiter<>(task);
+            Waiter<Boolean> p = sparePutter;
+            if (p == null) {
+                p = new Waiter<>(task);
+            } else {
+                sparePutter = null;
+                p.task = task;
+            }
             putters.add(p);
             Boolean slot;
             try {
@@ -270,6 +278,10 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
                 throw shutDown("put"); // woken by shutdown
             }
             granted--;
+            p.task = null; // its wait is over: granted a slot, out of `putters`
+            p.value = null;
+            p.granted = false;
+            sparePutter = p;
             if (state != State.OPEN) {
                 throw shutDown("put"); // granted, then shut down before we resumed
             }

@@ -432,6 +432,46 @@ class QueueTest {
     }
 
     @Test
+    void aPutterRecordServesTheNextWaitOnlyOnceItsOwnWaitIsOver() throws Exception {
+        // The putter's side of the same reuse: only a record that was granted its slot and
+        // put its item serves the next wait.
+        virtual(() -> {
+            Queue<String> q = new Queue<>(1);
+            q.putNowait("a");
+            Task<Void> served = Async.createTask(() -> q.put("b"));
+            yieldUntil(() -> q.putterCount() == 1);
+            assertThat(q.getNowait()).isEqualTo("a"); // the slot goes to the waiting putter
+            served.await(); // its record is the spare now
+
+            Task<Void> passesOn = Async.createTask(() -> q.put("c")); // takes the spare
+            Task<Void> next = Async.createTask(() -> q.put("d"));     // a record of its own
+            yieldUntil(() -> q.putterCount() == 2);
+            assertThat(q.getNowait()).isEqualTo("b"); // the slot is granted to passesOn...
+            passesOn.cancel();                        // ...which passes it on, to next
+            assertThatThrownBy(passesOn::await).isInstanceOf(CancelledException.class);
+            next.await();
+            assertThat(q.isFull()).isTrue();
+
+            Task<Void> leaves = Async.createTask(() -> q.put("e"));
+            yieldUntil(() -> q.putterCount() == 1);
+            leaves.cancel(); // cancelled while pending: leaves the line, holding no slot
+            assertThatThrownBy(leaves::await).isInstanceOf(CancelledException.class);
+            assertThat(q.putterCount()).isZero();
+            assertThat(q.isFull()).as("d fills it; no slot is promised").isTrue();
+            assertThat(q.getNowait()).isEqualTo("d");
+            assertThat(q.isFull()).isFalse();
+            q.putNowait("f");
+
+            Task<Void> shutOut = Async.createTask(() -> q.put("g"));
+            yieldUntil(() -> q.putterCount() == 1);
+            q.shutdown();
+            assertThatThrownBy(shutOut::await).isInstanceOf(QueueShutDownException.class);
+            assertThat(q.getNowait()).isEqualTo("f");
+            assertThat(q.isEmpty()).isTrue();
+        });
+    }
+
+    @Test
     void aGetterCancelledAtTheHandOverDoesNotOverfillABoundedQueue() throws Exception {
         virtual(() -> {
             Queue<String> q = new Queue<>(1);
