@@ -253,13 +253,7 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
             throw shutDown("put");
         }
         if (full()) {
-            Waiter<Boolean> p = sparePutter;
-            if (p == null) {
-                p = new Waiter<>(task);
-            } else {
-                sparePutter = null;
-                p.task = task;
-            }
+            Waiter<Boolean> p = newPutter(task);
             putters.add(p);
             Boolean slot;
             try {
@@ -278,15 +272,31 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
                 throw shutDown("put"); // woken by shutdown
             }
             granted--;
-            p.task = null; // its wait is over: granted a slot, out of `putters`
-            p.value = null;
-            p.granted = false;
-            sparePutter = p;
+            recycle(p);
             if (state != State.OPEN) {
                 throw shutDown("put"); // granted, then shut down before we resumed
             }
         }
         insert(item);
+    }
+
+    /** A putter record for {@code task}: the spare one if there is one. */
+    private Waiter<Boolean> newPutter(Task<?> task) {
+        Waiter<Boolean> p = sparePutter;
+        if (p == null) {
+            return new Waiter<>(task);
+        }
+        sparePutter = null;
+        p.task = task;
+        return p;
+    }
+
+    /** Keeps a putter record whose wait is over (granted its slot, out of `putters`) for the next wait. */
+    private void recycle(Waiter<Boolean> p) {
+        p.task = null;
+        p.value = null;
+        p.granted = false;
+        sparePutter = p;
     }
 
     /**
