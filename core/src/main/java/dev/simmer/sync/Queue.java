@@ -80,9 +80,9 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
      * Overview.
      *
      * Direct hand-over, in both directions. A waiting task is parked (internal.Parking) with
-     * a record in `getters` (a Getter), `putters` or `joiners` (a Waiter); granting it fills the record and
+     * a Waiter record in `getters`, `putters` or `joiners`; granting it fills the record and
      * unparks the task (no Promise per wait):
-     *  - A getter's record (a Getter) is granted the item and its sequence number: put()
+     *  - A getter's record is granted the item and its sequence number: put()
      *    hands the new item to the oldest pending getter (the item never enters `items`, and
      *    no Entry is made for it); shutdown() grants it null ("no item: shut down"). A getter
      *    that got its item leaves its record to the queue for the next wait (`spareGetter`):
@@ -120,36 +120,14 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
     }
 
     /**
-     * A task waiting in get() (or a consume() iterator's hasNext()), and the item it was
-     * granted; reused by the queue once its task has taken the item (see the overview).
+     * A task waiting in get() (or a consume() iterator's hasNext()), put() or join(), and what
+     * it was granted; see the overview. A getter's or putter's record whose wait is over serves
+     * the queue's next wait of the same kind (`spareGetter`, `sparePutter`).
      */
-    private static final class Getter<T> {
-        Task<?> task;
-        T item;       // granted: the item, or null for "shut down"
-        long seq;     // the item's sequence number, to give it back at its place
-        boolean granted;
-
-        /** Grants {@code v} and wakes the task; false (nothing changes) if a cancellation has woken it already. */
-        boolean grant(T v, long s) {
-            if (!KERNEL.unpark(task)) {
-                return false;
-            }
-            item = v;
-            seq = s;
-            granted = true;
-            return true;
-        }
-
-        /** Whether its task still waits to be granted (for assertions). */
-        boolean pending() {
-            return !granted && KERNEL.isParked(task);
-        }
-    }
-
-    /** A task waiting in put() or join(), and what it was granted; see the overview. */
     private static final class Waiter<V> {
-        Task<?> task; // a putter's record is reused once its wait is over (see sparePutter)
-        V value;
+        Task<?> task;
+        V value;      // a getter's: the item, or null for "shut down"; a putter's: TRUE, or FALSE for "shut down"
+        long seq;     // a getter's: the item's sequence number, to give it back at its place
         boolean granted;
 
         Waiter(Task<?> task) {
@@ -158,10 +136,16 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
 
         /** Grants {@code v} and wakes the task; false (nothing changes) if a cancellation has woken it already. */
         boolean grant(V v) {
+            return grant(v, 0);
+        }
+
+        /** Grants a getter item {@code v}, whose sequence number is {@code s}; as {@link #grant(Object)}. */
+        boolean grant(V v, long s) {
             if (!KERNEL.unpark(task)) {
                 return false;
             }
             value = v;
+            seq = s;
             granted = true;
             return true;
         }
@@ -202,8 +186,8 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
 
     private final int maxsize;
     private final Items<T> items;
-    private final ArrayDeque<Getter<T>> getters = new ArrayDeque<>();
-    private Getter<T> spareGetter; // a record whose wait is over, for the next get()
+    private final ArrayDeque<Waiter<T>> getters = new ArrayDeque<>();
+    private Waiter<T> spareGetter;       // a getter's record whose wait is over, for the next get()
     private Waiter<Boolean> sparePutter; // the same for put()
     private final ArrayDeque<Waiter<Boolean>> putters = new ArrayDeque<>();
     private final List<Waiter<Void>> joiners = new ArrayList<>();
@@ -253,7 +237,8 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
             throw shutDown("put");
         }
         if (full()) {
-            Waiter<Boolean> p = newPutter(task);
+            Waiter<Boolean> p = reuse(sparePutter, task);
+            sparePutter = null;
             putters.add(p);
             Boolean slot;
             try {
@@ -272,31 +257,12 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
                 throw shutDown("put"); // woken by shutdown
             }
             granted--;
-            recycle(p);
+            sparePutter = cleared(p); // its wait is over: granted its slot, out of `putters`
             if (state != State.OPEN) {
                 throw shutDown("put"); // granted, then shut down before we resumed
             }
         }
         insert(item);
-    }
-
-    /** A putter record for {@code task}: the spare one if there is one. */
-    private Waiter<Boolean> newPutter(Task<?> task) {
-        Waiter<Boolean> p = sparePutter;
-        if (p == null) {
-            return new Waiter<>(task);
-        }
-        sparePutter = null;
-        p.task = task;
-        return p;
-    }
-
-    /** Keeps a putter record whose wait is over (granted its slot, out of `putters`) for the next wait. */
-    private void recycle(Waiter<Boolean> p) {
-        p.task = null;
-        p.value = null;
-        p.granted = false;
-        sparePutter = p;
     }
 
     /**
@@ -341,7 +307,8 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
         if (state != State.OPEN) {
             throw shutDown("get");
         }
-        Getter<T> p = newGetter(task);
+        Waiter<T> p = reuse(spareGetter, task);
+        spareGetter = null;
         getters.add(p);
         try {
             KERNEL.park(task, waitLabel(GET));
@@ -350,32 +317,29 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
             throw e;
         }
         assert p.granted : "a queue waiter resumed without a grant";
-        T item = p.item;
+        T item = p.value;
         if (item == null) {
             throw shutDown("get"); // woken by shutdown
         }
-        recycle(p);
+        spareGetter = cleared(p); // its wait is over: granted, out of `getters`, its item taken
         return delivered(item);
     }
 
-    /** A getter record for {@code task}: the spare one if there is one. */
-    private Getter<T> newGetter(Task<?> task) {
-        Getter<T> p = spareGetter;
-        if (p == null) {
-            p = new Getter<>();
-        } else {
-            spareGetter = null;
+    /** {@code spare} (a record whose wait is over, or null) made ready for {@code task}'s wait, else a new record. */
+    private static <V> Waiter<V> reuse(Waiter<V> spare, Task<?> task) {
+        if (spare == null) {
+            return new Waiter<>(task);
         }
-        p.task = task;
-        return p;
+        spare.task = task;
+        return spare;
     }
 
-    /** Keeps a getter record whose wait is over (granted, out of `getters`, its item taken) for the next wait. */
-    private void recycle(Getter<T> p) {
+    /** {@code p}, emptied, to keep for the next wait: only once its wait is over and it is out of its deque. */
+    private static <V> Waiter<V> cleared(Waiter<V> p) {
         p.task = null;
-        p.item = null;
+        p.value = null;
         p.granted = false;
-        spareGetter = p;
+        return p;
     }
 
     /**
@@ -385,36 +349,38 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
     private Entry<T> receive(String call) {
         Task<?> task = requireTask(bind(call), call);
         if (items.size() > 0) { // so nobody waits to get (invariant): no suspension
-            assert getters.stream().noneMatch(Getter::pending) : "getters wait while items are stored";
+            assert getters.stream().noneMatch(Waiter::pending) : "getters wait while items are stored";
             handed++;
             return items.poll();
         }
         if (state != State.OPEN) {
             throw shutDown(call);
         }
-        Getter<T> p = newGetter(task);
+        Waiter<T> p = reuse(spareGetter, task);
+        spareGetter = null;
         getters.add(p);
+        T item;
         try {
-            KERNEL.park(task, waitLabel(GET));
+            item = park(p, GET);
         } catch (Throwable e) {
             notReceived(p);
             throw e;
         }
-        assert p.granted : "a queue waiter resumed without a grant";
-        if (p.item == null) {
+        if (item == null) {
             throw shutDown(call); // woken by shutdown
         }
-        Entry<T> entry = new Entry<>(p.item, p.seq);
-        recycle(p);
+        Entry<T> entry = new Entry<>(item, p.seq);
+        spareGetter = cleared(p);
         return entry;
     }
 
     /** A getter's wait ended in a throw (a cancellation): it leaves the line, or gives back the item it was handed. */
-    private void notReceived(Getter<T> p) {
-        if (!p.granted || p.item == null) {
+    private void notReceived(Waiter<T> p) {
+        T item = grantedValue(p);
+        if (item == null) {
             getters.remove(p); // still pending, or woken by shutdown: nothing to undo
         } else {
-            undelivered(p.item, p.seq); // handed an item at the moment we were cancelled: give it back
+            undelivered(item, p.seq); // handed an item at the moment we were cancelled: give it back
         }
     }
 
@@ -627,9 +593,9 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
         } else if (state == State.OPEN) {
             state = State.SHUT_DOWN;
         }
-        Getter<T> g;
+        Waiter<T> g;
         while ((g = getters.poll()) != null) {
-            g.grant(null, 0);
+            g.grant(null);
         }
         Waiter<Boolean> p;
         while ((p = putters.poll()) != null) {
@@ -744,7 +710,7 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
     }
 
     private void handOver(T item, long seq) {
-        Getter<T> g;
+        Waiter<T> g;
         while ((g = getters.poll()) != null) {
             if (g.grant(item, seq)) { // a getter a cancellation has woken is skipped
                 handed++;
@@ -756,7 +722,7 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
 
     /** Takes the next stored item (a slot frees: granted to the oldest putter). */
     private T take() {
-        assert getters.stream().noneMatch(Getter::pending) : "getters wait while items are stored";
+        assert getters.stream().noneMatch(Waiter::pending) : "getters wait while items are stored";
         Entry<T> entry = items.poll();
         grantPutters();
         return entry.item();
