@@ -24,7 +24,7 @@ What it runs, in one session so the ratios compare like with like:
      virtual-thread line; full as above, with it. Then, with the echo's depth, the echo server
      on a group of one and of two loops (ShardedEcho, Simmer and Netty).
   2. SuspendedHeap (heap bytes per suspended task, 1,000,000 tasks) in a fresh JVM per runtime,
-     with the same flags as its JMH forks (full: 3 JVMs each, the median kept).
+     with the same flags as its JMH forks (5 JVMs each, the median kept).
   3. benchmarks/python/workloads.py under CPython asyncio and uvloop, when an interpreter
      has them (python3 on the PATH, then /usr/bin/python3); an absent one is reported absent.
 JMH's own JSON is kept as benchmarks/results/<date>-<mode>-jmh.json; everything (JMH, heap,
@@ -70,7 +70,11 @@ IO_SELECT = {
     "quick": r"\.Echo\.(simmerContinuation|simmerThreads|netty|virtualThreads)$",
     "full": r"\.Echo\.",
 }
-HEAP_RUNS = {"quick": 1, "full": 3}
+# Five JVMs, the median kept, in both modes: the JDK's stack chunk, most of a suspended task's
+# heap, is sized by the JIT's code at the first freeze, which differs from one JVM to the next
+# (whether the task's body was compiled on its own first, and how many tasks froze before the
+# compiled code was in): one JVM's figure moves by up to a sixth.
+HEAP_RUNS = {"quick": 5, "full": 5}
 HEAP_TASKS = 1_000_000
 HEAP_JVMS = {  # runtime -> (SuspendedHeap argument, JVM flags), the same flags as the JMH forks
     "rawContinuation": ("raw", [EXPORT]),
