@@ -56,7 +56,8 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
      */
     // The phase is a byte rather than an enum, and the six flags share one byte, so that with
     // Completion's state and `retrieved` they fill the four bytes the object header leaves
-    // free: a task is 64 bytes (an enum reference, or a byte per flag, would make it 72).
+    // free: a task is 56 bytes (an enum reference, or a byte per flag, would make it 64). The
+    // flags' byte also counts cancellation requests (see cancelling()).
     static final byte NEW = 0, RUNNING = 1, WAITING = 2, DONE = 3;
     private static final String[] PHASE_NAMES = {"new", "running", "waiting", "done"};
 
@@ -67,6 +68,11 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
     private static final int IO_WRITE = 8;         // waitForIo waits for writability, not readability
     private static final int MUST_CANCEL = 16;     // a cancellation is to be thrown at the next suspension point
     private static final int WAIT_ABORTED = 32;    // a cancellation cut the current wait short
+    // The flags' last two bits count the pending cancellation requests up to 3; beyond, the loop
+    // keeps the rest (EventLoop.moreCancelRequests): a field of its own would cost every task 8 bytes.
+    private static final int CANCEL_COUNT_SHIFT = 6;
+    private static final int CANCEL_COUNT_BITS = 3 << CANCEL_COUNT_SHIFT;
+    private static final int CANCEL_COUNT_IN_FLAGS = 3;
 
     static {
         Parking.install(new ParkingKernel());
@@ -86,16 +92,12 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
     // wait before the task is WAITING.
     private Object waitingOn;
 
-    private int cancelRequests;
-
-    // The task's context (asyncio's Task.get_context()), and the one its body runs in now:
-    // the same, or another entered with Context.run. ContextVar.set writes into the latter.
-    // Both are made on first need (runningContext()): until then currentContext is null and
-    // `context` holds the creator's values instead (a Map, immutable, shared), so a task that
-    // never touches a ContextVar costs no Context object. `context` is a Context iff
-    // currentContext != null.
+    // The task's context (asyncio's Task.get_context()), and the one its body runs in now
+    // (ContextVar.set writes into it), in one field: the creator's values (a Map, immutable,
+    // shared) until a Context is first needed (runningContext()), so that a task that never
+    // touches a ContextVar costs no Context object; then the task's Context, which is both; or,
+    // while the body runs in another context with Context.run, an Entered with the two.
     private Object context;
-    ContextVar.Context currentContext;
 
     // Intrusive list of the loop's live tasks.
     Task<?> prevLive;
@@ -139,14 +141,13 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
      * @return the task's context; never {@code null}
      */
     public ContextVar.Context context() {
-        runningContext();
-        return (ContextVar.Context) context;
+        ContextVar.Context running = runningContext();
+        return context instanceof Entered e ? e.own : running;
     }
 
     /** Gives a task just created (its first step has not run) the context it runs in. */
     void useContext(ContextVar.Context c) {
         context = c;
-        currentContext = c;
     }
 
     /** Gives a task just created a copy of its creator's values; its Context is made when first needed. */
@@ -156,24 +157,52 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
 
     /** The context the body runs in now, made from the inherited values on first need. */
     ContextVar.Context runningContext() {
-        ContextVar.Context c = currentContext;
-        if (c == null) {
-            c = new ContextVar.Context(inheritedValues());
-            context = c;
-            currentContext = c;
+        Object c = context;
+        if (c instanceof ContextVar.Context own) {
+            return own;
         }
-        return c;
+        if (c instanceof Entered e) {
+            return e.running;
+        }
+        ContextVar.Context made = new ContextVar.Context(inheritedValues(c));
+        context = made;
+        return made;
     }
 
     /** The values the body sees now, without making a Context for them. */
     java.util.Map<ContextVar<?>, Object> runningValues() {
-        ContextVar.Context c = currentContext;
-        return c != null ? c.values : inheritedValues();
+        Object c = context;
+        return c instanceof ContextVar.Context own ? own.values
+                : c instanceof Entered e ? e.running.values : inheritedValues(c);
+    }
+
+    /** Makes {@code running} the context the body runs in (Context.run entering it, or leaving back to the one before). */
+    void runIn(ContextVar.Context running) {
+        Object c = context;
+        ContextVar.Context own = c instanceof Entered e ? e.own : runningContext();
+        if (running == own) {
+            context = own;
+        } else if (c instanceof Entered e) {
+            e.running = running; // a run nested in another
+        } else {
+            context = new Entered(own, running);
+        }
     }
 
     @SuppressWarnings("unchecked")
-    private java.util.Map<ContextVar<?>, Object> inheritedValues() {
+    private static java.util.Map<ContextVar<?>, Object> inheritedValues(Object context) {
         return (java.util.Map<ContextVar<?>, Object>) context;
+    }
+
+    /** The task's own context and the other one its body runs in meanwhile (Context.run). */
+    private static final class Entered {
+        final ContextVar.Context own;
+        ContextVar.Context running;
+
+        Entered(ContextVar.Context own, ContextVar.Context running) {
+            this.own = own;
+            this.running = running;
+        }
     }
 
     /**
@@ -200,7 +229,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
         if (isDone() || has(PASSING_CANCEL)) {
             return false; // passing a request on already: a cycle of awaits (a deadlock) brought our own request back: stop it
         }
-        cancelRequests++;
+        addCancelRequest();
         if (phase == WAITING && waitingOn instanceof Completion<?> awaited && has(CANCEL_PASSES_ON)) {
             set(PASSING_CANCEL);
             try {
@@ -232,7 +261,8 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
      * @return the number of cancellation requests not withdrawn by {@link #uncancel()}; 0 if none
      */
     public int cancelling() {
-        return cancelRequests;
+        int inFlags = (flags & CANCEL_COUNT_BITS) >>> CANCEL_COUNT_SHIFT;
+        return inFlags < CANCEL_COUNT_IN_FLAGS ? inFlags : inFlags + loop.moreCancelRequests(this, 0);
     }
 
     /**
@@ -244,13 +274,28 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
      */
     public int uncancel() {
         loop.checkThread("Task.uncancel");
-        if (cancelRequests > 0) {
-            cancelRequests--;
-            if (cancelRequests == 0) {
+        int before = cancelling();
+        if (before == 0) {
+            return 0;
+        }
+        if (before > CANCEL_COUNT_IN_FLAGS) {
+            loop.moreCancelRequests(this, -1);
+        } else {
+            flags -= (byte) (1 << CANCEL_COUNT_SHIFT);
+            if (before == 1) {
                 clear(MUST_CANCEL);
             }
         }
-        return cancelRequests;
+        return before - 1;
+    }
+
+    /** Counts one more cancellation request: in the flags' bits, or beyond 3 at the loop. */
+    private void addCancelRequest() {
+        if ((flags & CANCEL_COUNT_BITS) != CANCEL_COUNT_BITS) {
+            flags += (byte) (1 << CANCEL_COUNT_SHIFT);
+        } else {
+            loop.moreCancelRequests(this, 1);
+        }
     }
 
     /**

@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * A hostile look at the packed kernel: one result field read by state (value, failure,
  * cancellation, a pending task's cancel message), a task's fiber re-armed as its sleep timer
  * (with a fresh timer while a cancelled arming waits in the heap), the context kept in one
- * field, and the ready queue replaced after a burst. Runs on both engines.
+ * field (with the one Context.run entered), cancellation requests counted in the flags' byte
+ * (and beyond it at the loop), and the ready queue replaced after a burst. Runs on both engines.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a corrupted heap may loop for good
 class KernelPackingTest {
@@ -761,6 +762,91 @@ class KernelPackingTest {
                 Map.entry("setsAround context", "after"),
                 Map.entry("other", "in other"),
                 Map.entry("parent", "parent changed"));
+    }
+
+    @Test
+    void nestedRunsOfOtherContextsAndOfTheTasksOwnKeepEachLevelsValuesAndTheTasksContext() throws Exception {
+        ContextVar<String> v = new ContextVar<>("v", "default");
+        List<String> seen = new ArrayList<>();
+        virtual().run(() -> {
+            ContextVar.Context a = ContextVar.Context.empty();
+            ContextVar.Context b = ContextVar.Context.empty();
+            Task<Void> t = Async.createTask(() -> {
+                v.set("own");
+                ContextVar.Context own = Async.currentTask().context();
+                a.run(() -> {
+                    v.set("a");
+                    b.run(() -> {
+                        v.set("b");
+                        Async.sleep(Duration.ofSeconds(1)); // the parent reads the task's context now
+                        own.run(() -> { // the task's own context, entered from inside b
+                            seen.add("own inside b: " + v.get());
+                            v.set("own again");
+                            Async.sleep(Duration.ofSeconds(1));
+                        });
+                        seen.add("b after own: " + v.get());
+                    });
+                    seen.add("a after b: " + v.get());
+                });
+                seen.add("after a: " + v.get());
+                seen.add("same context: " + (Async.currentTask().context() == own));
+            });
+            Async.sleep(Duration.ofMillis(500));
+            seen.add("outside, in b: " + t.context().get(v, null));
+            Async.sleep(Duration.ofSeconds(1));
+            seen.add("outside, in own inside b: " + t.context().get(v, null));
+            t.await();
+            seen.add("a " + a.get(v, null) + ", b " + b.get(v, null));
+        });
+        assertThat(seen).containsExactly(
+                "outside, in b: own",
+                "own inside b: own",
+                "outside, in own inside b: own again",
+                "b after own: b",
+                "a after b: a",
+                "after a: own again",
+                "same context: true",
+                "a a, b b");
+    }
+
+    // ------------------------------------------------------------ cancellation requests
+
+    @Test
+    void cancellationRequestsBeyondWhatTheFlagsHoldAreCountedOneByOneAndPerTask() throws Exception {
+        List<String> seen = new ArrayList<>();
+        virtual().run(() -> {
+            Task<String> withdrawn = Async.createTask(() -> {
+                Task<?> me = Async.currentTask();
+                for (int i = 0; i < 6; i++) {
+                    me.cancel();
+                }
+                List<Integer> left = new ArrayList<>(List.of(me.cancelling()));
+                while (me.cancelling() > 0) {
+                    left.add(me.uncancel());
+                }
+                left.add(me.uncancel()); // none left: stays 0
+                seen.add("withdrawn: " + left);
+                Async.yieldNow(); // not a cancellation any more
+                return "not cancelled";
+            });
+            Task<Void> kept = Async.createTask(() -> Async.sleep(Duration.ofSeconds(1)));
+            Task<Void> other = Async.createTask(() -> Async.sleep(Duration.ofSeconds(1)));
+            Async.yieldNow();
+            for (int i = 0; i < 5; i++) {
+                kept.cancel("stop " + i);
+            }
+            other.cancel();
+            seen.add("kept " + kept.cancelling() + ", other " + other.cancelling());
+            seen.add("withdrawn: " + withdrawn.await());
+            assertThatThrownBy(kept::await).isInstanceOf(CancelledException.class).hasMessage("stop 4");
+            seen.add("kept after its end " + kept.cancelling() + ", uncancel " + kept.uncancel()
+                    + ", then " + kept.cancelling());
+        });
+        assertThat(seen).containsExactly(
+                "withdrawn: [6, 5, 4, 3, 2, 1, 0, 0]",
+                "kept 5, other 1",
+                "withdrawn: not cancelled",
+                "kept after its end 5, uncancel 4, then 4");
     }
 
     // ------------------------------------------------------------ the ready queue after a burst
