@@ -21,11 +21,22 @@ public final class TimerHeap {
      * their (deadline, seq) order, and numbering goes on from size. That keeps the order of
      * every pair, so the array is still a heap as it stands and no timer changes its place.
      *
-     * Invariant: heap[0..size) is a heap; timer.inHeap() iff it is in there; the entries'
-     * numbers (without the mark) are distinct and below nextSeq.
-     * live = size - cancelledInHeap.
+     * A fiber rearmed for a sleep is not sifted into the heap at once: it waits in `arrivals`,
+     * in arming order, until the heap is next read (peek, pollDue, a purge or a renumbering),
+     * which sifts them all in; one that was cancelled meanwhile never enters. Arming a sleep is
+     * then a few stores, with no loop and, but for the array's growth, no call: that code is
+     * compiled into the sleeping task's own frame, which its stack chunk keeps while it sleeps,
+     * and a sift-up there (its loop, its checks) made that frame 16 bytes larger, and the task's
+     * compiled body too big for the JIT to inline it into the continuation's entry. Order is
+     * unchanged: a timer's number is taken when it is armed.
+     *
+     * Invariant: heap[0..size) is a heap; arrivals[0..arrivalCount) holds the rest of the
+     * armed timers; timer.inHeap() iff it is in either (armed: "in the heap" below means so);
+     * the entries' numbers (without the mark) are distinct and below nextSeq; cancelledInHeap
+     * counts the marked ones in both. live = size + arrivalCount - cancelledInHeap.
      */
     private static final int PURGE_MIN = 64;
+    private static final int ARRIVALS_MIN = 16;
 
     /** The renumbering order: the heap's own, (deadline, seq without the mark). */
     private static final Comparator<Timer> ORDER = (a, b) -> a.before(b) ? -1 : b.before(a) ? 1 : 0;
@@ -33,6 +44,8 @@ public final class TimerHeap {
     private final int seqLimit;
     private Timer[] heap = new Timer[16];
     private int size;
+    private Timer[] arrivals = new Timer[ARRIVALS_MIN]; // never full: see rearm
+    private int arrivalCount;
     private int cancelledInHeap;
     private int nextSeq;
     int renumbered; // how many times; for tests
@@ -73,8 +86,37 @@ public final class TimerHeap {
         t.deadline = deadline;
         t.callback = callback;
         t.seq = takeSeq();
-        push(t);
+        arrivals[arrivalCount] = t;
+        // Grown after the store, not before it: fewer values are live across the call then,
+        // which keeps the compiled frame around it small (see the overview).
+        if (++arrivalCount == arrivals.length) {
+            growArrivals();
+        }
         return t;
+    }
+
+    private void growArrivals() {
+        arrivals = Arrays.copyOf(arrivals, arrivals.length * 2);
+    }
+
+    /** Sifts the timers armed since the heap was last read into it; a cancelled one leaves instead. */
+    private void settle() {
+        Timer[] a = arrivals;
+        int n = arrivalCount;
+        for (int i = 0; i < n; i++) {
+            Timer t = a[i];
+            a[i] = null;
+            if (t.isCancelled()) {
+                t.seq = -1; // left without entering
+                cancelledInHeap--;
+            } else {
+                push(t);
+            }
+        }
+        arrivalCount = 0;
+        if (a.length > 64 * ARRIVALS_MIN && n < a.length / 4) { // a burst is over: give most of it back
+            arrivals = new Timer[a.length / 2];
+        }
     }
 
     /** The next arming's number. ({@code >=}: a test's small limit may be below the size.) */
@@ -87,6 +129,7 @@ public final class TimerHeap {
 
     /** Numbers the entries 0..size-1 in their order, keeping the marks (see the overview). */
     private void renumber() {
+        settle();
         if (size >= Timer.CANCELLED) { // the next number, size, must stay below the mark
             throw new IllegalStateException("more than 2^30 timers armed at once");
         }
@@ -103,26 +146,32 @@ public final class TimerHeap {
 
     /** Checks the invariants (see the overview) in O(size log size); for asserts and tests. */
     boolean isValid() {
-        if (size > heap.length || cancelledInHeap < 0 || cancelledInHeap > size) {
+        int armed = size + arrivalCount;
+        if (size > heap.length || arrivalCount >= arrivals.length || cancelledInHeap < 0 || cancelledInHeap > armed) {
             return false;
         }
-        int[] numbers = new int[size];
+        int[] numbers = new int[armed];
         int marked = 0;
-        for (int i = 0; i < size; i++) {
-            Timer t = heap[i];
-            if (!t.inHeap() || (i > 0 && t.before(heap[(i - 1) >>> 1]))) {
+        for (int i = 0; i < armed; i++) {
+            Timer t = i < size ? heap[i] : arrivals[i - size];
+            if (!t.inHeap() || (i > 0 && i < size && t.before(heap[(i - 1) >>> 1]))) {
                 return false;
             }
             numbers[i] = t.seq & ~Timer.CANCELLED;
             marked += t.isCancelled() ? 1 : 0;
         }
         Arrays.sort(numbers);
-        for (int i = 1; i < size; i++) {
+        for (int i = 1; i < armed; i++) {
             if (numbers[i] == numbers[i - 1]) {
                 return false;
             }
         }
-        return marked == cancelledInHeap && (size == 0 || numbers[size - 1] < nextSeq);
+        return marked == cancelledInHeap && (armed == 0 || numbers[armed - 1] < nextSeq);
+    }
+
+    /** How many timers are sifted into the heap proper, cancelled ones too; for tests. */
+    int sifted() {
+        return size;
     }
 
     private void push(Timer t) {
@@ -147,7 +196,8 @@ public final class TimerHeap {
             t.callback = null;
         }
         cancelledInHeap++;
-        if (cancelledInHeap > PURGE_MIN && cancelledInHeap * 2 > size) {
+        if (cancelledInHeap > PURGE_MIN && cancelledInHeap * 2 > size + arrivalCount) {
+            settle(); // the cancelled arrivals leave; the rest are purged from the heap
             purge();
         }
         return true;
@@ -155,11 +205,14 @@ public final class TimerHeap {
 
     /** Number of timers that will still fire. */
     public int liveCount() {
-        return size - cancelledInHeap;
+        return size + arrivalCount - cancelledInHeap;
     }
 
     /** The earliest live timer, or null. */
     public Timer peek() {
+        if (arrivalCount > 0) {
+            settle();
+        }
         dropCancelledTop();
         return size == 0 ? null : heap[0];
     }

@@ -86,6 +86,66 @@ class TimerHeapTest {
     }
 
     @Test
+    void sleepsArmedAndCancelledBeforeTheHeapIsReadNeverEnterIt() {
+        TimerHeap heap = new TimerHeap();
+        Engine.Fiber a = HeapModel.fiber("a");
+        Engine.Fiber b = HeapModel.fiber("b");
+        Engine.Fiber c = HeapModel.fiber("c");
+        heap.rearm(a, 30, "a");
+        heap.rearm(b, 10, "b");
+        heap.rearm(c, 20, "c");
+        assertThat(heap.cancel(b)).isTrue();
+        assertThat(heap.cancel(b)).as("cancelled once only").isFalse();
+        assertThat(heap.liveCount()).isEqualTo(2);
+        assertThat(heap.sifted()).as("nothing read the heap yet").isZero();
+        assertThat(heap.isValid()).isTrue();
+        assertThat(heap.peek()).isSameAs(c);
+        assertThat(heap.sifted()).as("the cancelled arming left without entering").isEqualTo(2);
+        assertThat(b.inHeap()).isFalse();
+        assertThat(heap.rearm(b, 5, "b again")).as("out of the heap: reused at once").isSameAs(b);
+        assertThat(heap.pollDue(100)).isSameAs(b);
+        assertThat(heap.pollDue(100)).isSameAs(c);
+        assertThat(heap.pollDue(100)).isSameAs(a);
+        assertThat(heap.pollDue(100)).isNull();
+        assertThat(heap.isValid()).isTrue();
+    }
+
+    @Test
+    void aBurstOfSleepsArmedInOnePassFiresInDeadlineThenArmingOrder() {
+        TimerHeap heap = new TimerHeap(25_000); // renumbers during the bursts too
+        Random random = new Random(7);
+        for (int round = 0; round < 6; round++) {
+            int n = round % 2 == 0 ? 20_000 : 3; // a burst, then a few: the arrivals' array grows and shrinks
+            Engine.Fiber[] fibers = new Engine.Fiber[n];
+            long[] deadlines = new long[n];
+            for (int i = 0; i < n; i++) {
+                fibers[i] = HeapModel.fiber("f" + i);
+                deadlines[i] = random.nextInt(50);
+                assertThat(heap.rearm(fibers[i], deadlines[i], i)).isSameAs(fibers[i]);
+            }
+            for (int i = 0; i < n; i += 3) {
+                heap.cancel(fibers[i]);
+            }
+            assertThat(heap.isValid()).isTrue();
+            List<Integer> expected = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                if (i % 3 != 0) {
+                    expected.add(i);
+                }
+            }
+            expected.sort(Comparator.comparingLong((Integer i) -> deadlines[i]).thenComparingInt(i -> i));
+            List<Object> fired = new ArrayList<>();
+            for (Timer t; (t = heap.pollDue(100)) != null; ) {
+                fired.add(t.callback());
+            }
+            assertThat(fired).as("round %d", round).containsExactlyElementsOf(expected);
+            assertThat(heap.liveCount()).isZero();
+            assertThat(heap.isValid()).isTrue();
+        }
+        assertThat(heap.renumbered).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
     void randomizedAgainstASortedModel() {
         Random random = new Random(42);
         TimerHeap heap = new TimerHeap();
