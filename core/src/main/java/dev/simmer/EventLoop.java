@@ -956,24 +956,22 @@ public final class EventLoop {
         }
     }
 
-    /**
-     * Changes by {@code change} how many of {@code task}'s pending cancellation requests the loop
-     * keeps beyond the 3 the task counts itself, and returns how many it keeps now.
-     */
-    int moreCancelRequests(Task<?> task, int change) {
-        if (change == 0) {
-            return moreCancelRequests == null ? 0 : moreCancelRequests.getOrDefault(task, 0);
-        }
+    /** How many of {@code task}'s pending cancellation requests the loop keeps beyond the 3 the task counts itself. */
+    int moreCancelRequests(Task<?> task) {
+        return moreCancelRequests == null ? 0 : moreCancelRequests.getOrDefault(task, 0);
+    }
+
+    /** Changes by {@code change} (+1 or -1) how many of {@code task}'s requests the loop keeps beyond the 3. */
+    void changeMoreCancelRequests(Task<?> task, int change) {
         if (moreCancelRequests == null) {
             moreCancelRequests = new java.util.WeakHashMap<>();
         }
-        int now = moreCancelRequests.getOrDefault(task, 0) + change;
+        int now = moreCancelRequests(task) + change;
         if (now > 0) {
             moreCancelRequests.put(task, now);
         } else {
             moreCancelRequests.remove(task);
         }
-        return now;
     }
 
     /** The context ContextVars use: the one the running task runs in, or the loop's own in a plain callback. */

@@ -262,7 +262,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
      */
     public int cancelling() {
         int inFlags = (flags & CANCEL_COUNT_BITS) >>> CANCEL_COUNT_SHIFT;
-        return inFlags < CANCEL_COUNT_IN_FLAGS ? inFlags : inFlags + loop.moreCancelRequests(this, 0);
+        return inFlags < CANCEL_COUNT_IN_FLAGS ? inFlags : inFlags + loop.moreCancelRequests(this);
     }
 
     /**
@@ -279,7 +279,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
             return 0;
         }
         if (before > CANCEL_COUNT_IN_FLAGS) {
-            loop.moreCancelRequests(this, -1);
+            loop.changeMoreCancelRequests(this, -1);
         } else {
             flags -= (byte) (1 << CANCEL_COUNT_SHIFT);
             if (before == 1) {
@@ -294,7 +294,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
         if ((flags & CANCEL_COUNT_BITS) != CANCEL_COUNT_BITS) {
             flags += (byte) (1 << CANCEL_COUNT_SHIFT);
         } else {
-            loop.moreCancelRequests(this, 1);
+            loop.changeMoreCancelRequests(this, 1);
         }
     }
 
