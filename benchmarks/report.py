@@ -23,8 +23,9 @@ What it runs, in one session so the ratios compare like with like:
      Netty, virtual threads): quick -f 1 -wi 2 -i 3 -w 1s -r 1s without the extra all-cores
      virtual-thread line; full as above, with it. Then, with the echo's depth, the echo server
      on a group of one and of two loops (ShardedEcho, Simmer and Netty).
-  2. SuspendedHeap (heap bytes per suspended task, 1,000,000 tasks) in a fresh JVM per runtime,
-     with the same flags as its JMH forks (5 JVMs each, the median kept).
+  2. SuspendedHeap (heap bytes per suspended task, 1,000,000 tasks) in fresh JVMs per runtime,
+     with the same flags as its JMH forks: warm (the JVM ran the workload once first; 3 JVMs)
+     and cold (the JVM's first tasks; 5 JVMs), the median kept for each.
   3. benchmarks/python/workloads.py under CPython asyncio and uvloop, when an interpreter
      has them (python3 on the PATH, then /usr/bin/python3); an absent one is reported absent.
 JMH's own JSON is kept as benchmarks/results/<date>-<mode>-jmh.json; everything (JMH, heap,
@@ -70,11 +71,13 @@ IO_SELECT = {
     "quick": r"\.Echo\.(simmerContinuation|simmerThreads|netty|virtualThreads)$",
     "full": r"\.Echo\.",
 }
-# Five JVMs, the median kept, in both modes: the JDK's stack chunk, most of a suspended task's
-# heap, is sized by the JIT's code at the first freeze, which differs from one JVM to the next
-# (whether the task's body was compiled on its own first, and how many tasks froze before the
-# compiled code was in): one JVM's figure moves by up to a sixth.
-HEAP_RUNS = {"quick": 5, "full": 5}
+# SuspendedHeap in two variants, the median of several fresh JVMs kept for each. "warm" (the
+# headline figure, workload SuspendedHeap): the JVM has run the same workload once before, so the
+# tasks freeze in the code the JIT settles on; one JVM's figure then moves by a few bytes. "cold"
+# (SuspendedHeapCold): the JVM's first tasks, whose stack chunks are sized by whatever code the JIT
+# has ready when each one first suspends (whether the task's body was compiled on its own first,
+# how many tasks froze before the compiled code was in), which moves one JVM's figure by up to a sixth.
+HEAP_RUNS = {"warm": 3, "cold": 5}
 HEAP_TASKS = 1_000_000
 HEAP_JVMS = {  # runtime -> (SuspendedHeap argument, JVM flags), the same flags as the JMH forks
     "rawContinuation": ("raw", [EXPORT]),
@@ -110,7 +113,8 @@ WORKLOADS = [
     ("BoundedQueue", "Bounded queue, per item", "a producer puts into a queue that holds one item, a consumer takes; per item", "ns"),
     ("LockUncontended", "Lock, uncontended acquire + release", "one task, a free lock", "ns"),
     ("LockContended", "Lock, 100 tasks contending", "100 tasks: acquire, yield while holding, release; per acquisition", "ns"),
-    ("SuspendedHeap", "Heap per suspended task (1,000,000 sleeping)", "used heap after GC, growth / 1,000,000 (CPython: RSS)", "B"),
+    ("SuspendedHeap", "Heap per suspended task (1,000,000 sleeping)", "used heap after GC, growth / 1,000,000, in a JVM that ran the same workload with 200,000 tasks first (CPython: RSS)", "B"),
+    ("SuspendedHeapCold", "Heap per suspended task, cold JVM (1,000,000 sleeping)", "the same in a fresh JVM, whose first tasks these are: the median of five JVMs", "B"),
 ]
 # The loopback echo (class Echo): (key, connections, bytes per message, title). Not in the chart or
 # the CPU tables: it has a section of its own, with its targets.
@@ -255,26 +259,27 @@ def run_jmh(select, opts, out):
 
 def run_heap(mode, only):
     results = []
-    for runtime, (arg, flags) in HEAP_JVMS.items():
-        if only and not re.search(only, "SuspendedHeap." + runtime):
-            continue
-        samples = []
-        for _ in range(HEAP_RUNS[mode]):
-            out = subprocess.run([java()] + flags + ["-cp", JAR, "dev.simmer.benchmarks.SuspendedHeap", arg,
-                                                     str(HEAP_TASKS)], cwd=ROOT, check=True,
-                                 capture_output=True, text=True).stdout
-            line = [x for x in out.splitlines() if x.startswith("{")][-1]
-            samples.append(json.loads(line)["bytesPerTask"])
-        samples.sort()
-        median = samples[len(samples) // 2]
-        print(f"  SuspendedHeap.{runtime}: {median:,.0f} B/task", flush=True)
-        results.append({
-            "benchmark": f"dev.simmer.benchmarks.SuspendedHeap.{runtime}", "mode": "memory",
-            "jvmArgs": flags,
-            "primaryMetric": {"score": median, "scoreError": (samples[-1] - samples[0]) / 2 if len(samples) > 1
-                              else "NaN", "scoreUnit": "B/task", "rawData": [samples]},
-            "secondaryMetrics": {},
-        })
+    for variant, workload in (("warm", "SuspendedHeap"), ("cold", "SuspendedHeapCold")):
+        for runtime, (arg, flags) in HEAP_JVMS.items():
+            if only and not re.search(only, f"{workload}.{runtime}"):
+                continue
+            samples = []
+            for _ in range(HEAP_RUNS[variant]):
+                out = subprocess.run([java()] + flags + ["-cp", JAR, "dev.simmer.benchmarks.SuspendedHeap", arg,
+                                                         str(HEAP_TASKS), variant], cwd=ROOT, check=True,
+                                     capture_output=True, text=True).stdout
+                line = [x for x in out.splitlines() if x.startswith("{")][-1]
+                samples.append(json.loads(line)["bytesPerTask"])
+            samples.sort()
+            median = samples[len(samples) // 2]
+            print(f"  {workload}.{runtime}: {median:,.0f} B/task", flush=True)
+            results.append({
+                "benchmark": f"dev.simmer.benchmarks.{workload}.{runtime}", "mode": "memory",
+                "jvmArgs": flags + [variant],
+                "primaryMetric": {"score": median, "scoreError": (samples[-1] - samples[0]) / 2 if len(samples) > 1
+                                  else "NaN", "scoreUnit": "B/task", "rawData": [samples]},
+                "secondaryMetrics": {},
+            })
     return results
 
 
@@ -583,6 +588,13 @@ def machine():
     return cpu, os.cpu_count(), mem_kb / 1024 / 1024
 
 
+def heap_runs(meta):
+    runs = meta["heapRuns"]
+    if isinstance(runs, dict):  # since the warm and cold variants
+        return f"{runs['warm']} warm and {runs['cold']} cold JVMs per runtime"
+    return f"{runs} JVM(s) per runtime"
+
+
 def write_chart(t, runtimes):
     rows = [w for w, *_ in WORKLOADS if w in t and t[w].get(BASE)]
     cols = [m for m in runtimes if m != BASE and any(ratio(t, w, m) for w in rows)]
@@ -627,7 +639,7 @@ def write_report(results, meta):
     w_("## Run\n")
     w_("| | |\n|---|---|")
     w_(f"| Date | {meta['date']} |")
-    w_(f"| Mode | `{meta['mode']}`: JMH `{' '.join(meta['jmhOpts'])} -prof gc`; heap: {meta['heapRuns']} JVM(s) per runtime |")
+    w_(f"| Mode | `{meta['mode']}`: JMH `{' '.join(meta['jmhOpts'])} -prof gc`; heap: {heap_runs(meta)} |")
     w_(f"| Commit | `{meta['commit']}` |")
     w_(f"| Machine | {cpu}, {ncpu} cores, {mem:.0f} GiB; {platform.system()} {platform.release()} {platform.machine()} |")
     w_(f"| JDK | {first.get('jdkVersion', '?')} ({first.get('vmName', '?')} {first.get('vmVersion', '?')}), "
@@ -861,7 +873,7 @@ def main(argv):
         sys.exit(f"--only {only} matches no JMH benchmark")
     first = runs[0]
     meta = {
-        "date": date, "mode": mode, "jmhOpts": first["jmhOpts"], "heapRuns": HEAP_RUNS[mode],
+        "date": date, "mode": mode, "jmhOpts": first["jmhOpts"], "heapRuns": HEAP_RUNS,
         "commit": commit, "netty": pom_property("netty.version"),
         "kotlin": pom_property("kotlin.version"), "kotlinx": pom_property("kotlinx.coroutines.version"),
         "xchart": pom_property("xchart.version"), "absent": absent, "othersCores": first["othersCores"],

@@ -13,33 +13,59 @@ import java.util.Locale;
  *
  * <pre>
  * java --add-exports=java.base/jdk.internal.vm=ALL-UNNAMED -Dsimmer.engine=continuation \
- *     -cp benchmarks/target/benchmarks.jar dev.simmer.benchmarks.SuspendedHeap simmer 1000000
+ *     -cp benchmarks/target/benchmarks.jar dev.simmer.benchmarks.SuspendedHeap simmer 1000000 warm
  * </pre>
  *
- * Runtimes: {@code raw} (bare continuations, each yielded once: the floor), {@code simmer}
+ * <p><b>Warm or cold.</b> With {@code warm} (the default, and the report's headline figure), the
+ * runtime first runs the same workload with as many tasks, up to {@value #WARM_TASKS}, which
+ * suspend and are then cancelled (raw continuations: dropped), so that the measured tasks
+ * suspend in the code the JIT settles on, as in a program that has been running a while. With
+ * {@code cold}, the measured tasks are the JVM's first: the stacks of runtimes that keep one
+ * (raw continuations, Simmer, virtual threads) are then sized by whatever code the JIT has
+ * ready when each task first suspends, interpreted or compiled, inlined or not, which differs
+ * from one JVM to the next by up to a sixth. kotlinx.coroutines keeps no stack: both figures
+ * are the same for it.
+ *
+ * <p>Runtimes: {@code raw} (bare continuations, each yielded once: the floor), {@code simmer}
  * (tasks in {@code Async.sleep}; the engine is the fork's {@code -Dsimmer.engine}),
  * {@code virtualThreads} (in {@code Thread.sleep}), {@code kotlinx} (coroutines in
  * {@code delay} inside {@code runBlocking}). Every runtime also keeps one reference per task
  * in an array or list (4 bytes with compressed pointers), included in its figure.
- * Prints one line of JSON: {@code {"runtime": ..., "engine": ..., "tasks": N, "bytesPerTask": B}}.
- * A third argument {@code histogram} also prints, to standard error, the JVM's class histogram
+ * Prints one line of JSON: {@code {"runtime": ..., "engine": ..., "tasks": N, "warm": true|false, "bytesPerTask": B}}.
+ * A last argument {@code histogram} also prints, to standard error, the JVM's class histogram
  * of the live heap (the top 25 classes) while the tasks are suspended: where the bytes are.
  */
 public final class SuspendedHeap {
+    /** Warm: how many tasks at most (and no more than are measured) suspend and are let go before the measurement. */
+    static final int WARM_TASKS = 200_000;
+
+    private static final String USAGE = "usage: SuspendedHeap raw|simmer|virtualThreads|kotlinx [tasks] [warm|cold] [histogram]";
+
     /** Keeps the raw continuations reachable: nothing else refers to them. */
     private static Object[] keep;
 
     private SuspendedHeap() {
     }
 
-    /** Arguments: runtime name, then the number of tasks (default 1,000,000). */
+    /**
+     * Arguments: the runtime's name, the number of tasks (default 1,000,000), then in any order
+     * {@code warm} (the default) or {@code cold}, and {@code histogram}.
+     */
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
-            throw new IllegalArgumentException("usage: SuspendedHeap raw|simmer|virtualThreads|kotlinx [tasks]");
+            throw new IllegalArgumentException(USAGE);
         }
         String runtime = args[0];
         int tasks = args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000;
-        boolean histogram = args.length > 2 && args[2].equals("histogram");
+        java.util.List<String> options = java.util.Arrays.asList(args).subList(Math.min(2, args.length), args.length);
+        for (String option : options) {
+            if (!option.matches("warm|cold|histogram")) {
+                throw new IllegalArgumentException("unknown argument '" + option + "'; " + USAGE);
+            }
+        }
+        boolean warm = !options.contains("cold");
+        boolean histogram = options.contains("histogram");
+        int warmTasks = warm ? Math.min(tasks, WARM_TASKS) : 0;
         long[] baseline = new long[1];
         String engine = runtime.equals("simmer") ? Async.engine().toString() : "-";
         // Runs while every task is suspended; prints and halts the JVM at once, so no runtime
@@ -49,15 +75,18 @@ public final class SuspendedHeap {
             if (histogram) {
                 printHistogram();
             }
-            System.out.printf(Locale.ROOT, "{\"runtime\": \"%s\", \"engine\": \"%s\", \"tasks\": %d, \"bytesPerTask\": %.1f}%n",
-                    runtime, engine, tasks, perTask);
+            System.out.printf(Locale.ROOT, "{\"runtime\": \"%s\", \"engine\": \"%s\", \"tasks\": %d, \"warm\": %b, "
+                    + "\"bytesPerTask\": %.1f}%n", runtime, engine, tasks, warm, perTask);
             System.out.flush();
             Runtime.getRuntime().halt(0);
         };
-        // Load the classes each runtime uses before taking the baseline.
+        // Load the classes each runtime uses (warm: run the workload once, its tasks let go after) before taking the baseline.
         switch (runtime) {
             case "raw" -> {
                 RawContinuation.run(RawContinuation.create(() -> { }));
+                for (int i = 0; i < warmTasks; i++) {
+                    RawContinuation.run(RawContinuation.create(RawContinuation::yieldNow));
+                }
                 baseline[0] = usedHeapAfterGc();
                 keep = new Object[tasks];
                 for (int i = 0; i < tasks; i++) {
@@ -67,16 +96,19 @@ public final class SuspendedHeap {
                 measure.run();
             }
             case "simmer" -> {
+                SimmerPeer.suspended(warmTasks, () -> { });
                 SimmerPeer.suspended(10, () -> { });
                 baseline[0] = usedHeapAfterGc();
                 SimmerPeer.suspended(tasks, measure);
             }
             case "virtualThreads" -> {
+                VirtualThreadPeer.suspended(warmTasks, () -> { });
                 VirtualThreadPeer.suspended(10, () -> { });
                 baseline[0] = usedHeapAfterGc();
                 VirtualThreadPeer.suspended(tasks, measure);
             }
             case "kotlinx" -> {
+                KotlinPeer.suspended(warmTasks, () -> { });
                 KotlinPeer.suspended(10, () -> { });
                 baseline[0] = usedHeapAfterGc();
                 KotlinPeer.suspended(tasks, measure);
