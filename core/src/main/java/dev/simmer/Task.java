@@ -256,11 +256,19 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
     }
 
     /**
-     * How many cancellation requests are pending (asyncio's {@code cancelling()}).
+     * How many cancellation requests are pending (asyncio's {@code cancelling()}). Read on the
+     * loop's thread, or anywhere once the loop has closed.
      *
      * @return the number of cancellation requests not withdrawn by {@link #uncancel()}; 0 if none
      */
     public int cancelling() {
+        if (!loop.isClosed()) { // beyond 3 the count is in the loop's table, which only its thread may read while it runs
+            loop.checkThread("Task.cancelling");
+        }
+        return cancelRequests();
+    }
+
+    private int cancelRequests() {
         int inFlags = (flags & CANCEL_COUNT_BITS) >>> CANCEL_COUNT_SHIFT;
         return inFlags < CANCEL_COUNT_IN_FLAGS ? inFlags : inFlags + loop.moreCancelRequests(this);
     }
@@ -274,7 +282,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
      */
     public int uncancel() {
         loop.checkThread("Task.uncancel");
-        int before = cancelling();
+        int before = cancelRequests();
         if (before == 0) {
             return 0;
         }

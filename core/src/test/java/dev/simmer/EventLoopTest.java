@@ -279,6 +279,34 @@ class EventLoopTest {
     }
 
     @Test
+    void aTasksCancellationCountIsReadOnItsLoopOnly() throws Exception {
+        Throwable[] error = new Throwable[1];
+        int[] seen = new int[1];
+        List<Task<Void>> kept = new ArrayList<>();
+        Loops.virtual(() -> {
+            Task<Void> sleeper = Async.createTask(() -> Async.sleep(Duration.ofSeconds(5)));
+            kept.add(sleeper);
+            for (int i = 0; i < 5; i++) {
+                sleeper.cancel(); // five requests: two of them are counted in the loop's table
+            }
+            Async.toThread(() -> {
+                try {
+                    seen[0] = sleeper.cancelling();
+                } catch (Throwable e) {
+                    error[0] = e;
+                }
+                return null;
+            });
+            assertThat(sleeper.cancelling()).isEqualTo(5);
+        });
+        assertThat(error[0]).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("Task.cancelling")
+                .hasMessageContaining("loop.submit");
+        assertThat(seen[0]).isZero();
+        assertThat(kept.get(0).cancelling()).isEqualTo(5); // once the loop has closed, any thread may read it
+    }
+
+    @Test
     void tasksAndDumpListLiveTasksWithWhatTheyWaitOn() throws Exception {
         Loops.virtual(() -> {
             Task<Void> sleeper = Async.createTask("sleeper", () -> Async.sleep(Duration.ofSeconds(5)));
