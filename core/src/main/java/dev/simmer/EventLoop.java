@@ -958,7 +958,13 @@ public final class EventLoop {
 
     /** How many of {@code task}'s pending cancellation requests the loop keeps beyond the 3 the task counts itself. */
     int moreCancelRequests(Task<?> task) {
-        return moreCancelRequests == null ? 0 : moreCancelRequests.getOrDefault(task, 0);
+        var table = moreCancelRequests;
+        if (table == null) {
+            return 0;
+        }
+        synchronized (table) { // once the loop has closed, other threads may read it (Task.cancelling), and a read expunges
+            return table.getOrDefault(task, 0);
+        }
     }
 
     /** Changes by {@code change} (+1 or -1) how many of {@code task}'s requests the loop keeps beyond the 3. */
@@ -966,11 +972,31 @@ public final class EventLoop {
         if (moreCancelRequests == null) {
             moreCancelRequests = new java.util.WeakHashMap<>();
         }
-        int now = moreCancelRequests(task) + change;
-        if (now > 0) {
-            moreCancelRequests.put(task, now);
-        } else {
-            moreCancelRequests.remove(task);
+        var table = moreCancelRequests;
+        synchronized (table) {
+            int now = table.getOrDefault(task, 0) + change;
+            if (now > 0) {
+                table.put(task, now);
+            } else {
+                table.remove(task);
+            }
+        }
+    }
+
+    /**
+     * {@link #checkThread} for a read that any thread may make once the loop has closed: passes
+     * on the loop's thread, or when the loop has closed (also while the check ran).
+     */
+    void checkThreadUnlessClosed(String call) {
+        if (state == LoopState.CLOSED) {
+            return;
+        }
+        try {
+            checkThread(call);
+        } catch (IllegalStateException e) {
+            if (state != LoopState.CLOSED) {
+                throw e;
+            }
         }
     }
 

@@ -262,9 +262,7 @@ public final class Task<T> extends Completion<T> implements AsyncCallable<T> {
      * @return the number of cancellation requests not withdrawn by {@link #uncancel()}; 0 if none
      */
     public int cancelling() {
-        if (!loop.isClosed()) { // beyond 3 the count is in the loop's table, which only its thread may read while it runs
-            loop.checkThread("Task.cancelling");
-        }
+        loop.checkThreadUnlessClosed("Task.cancelling"); // beyond 3 the count is in the loop's table, the loop's while it runs
         return cancelRequests();
     }
 
