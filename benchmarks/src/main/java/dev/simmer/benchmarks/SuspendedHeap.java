@@ -18,7 +18,8 @@ import java.util.Locale;
  *
  * <p><b>Warm or cold.</b> With {@code warm} (the default, and the report's headline figure), the
  * runtime first runs the same workload with as many tasks, up to {@value #WARM_TASKS}, which
- * suspend and are then cancelled (raw continuations: dropped), so that the measured tasks
+ * suspend and are then woken to their end (cancelled, interrupted, or a raw continuation
+ * resumed), so that the measured tasks
  * suspend in the code the JIT settles on, as in a program that has been running a while. With
  * {@code cold}, the measured tasks are the JVM's first: the stacks of runtimes that keep one
  * (raw continuations, Simmer, virtual threads) are then sized by whatever code the JIT has
@@ -36,7 +37,7 @@ import java.util.Locale;
  * of the live heap (the top 25 classes) while the tasks are suspended: where the bytes are.
  */
 public final class SuspendedHeap {
-    /** Warm: how many tasks at most (and no more than are measured) suspend and are let go before the measurement. */
+    /** Warm: how many tasks at most (and no more than are measured) suspend and end before the measurement. */
     static final int WARM_TASKS = 200_000;
 
     private static final String USAGE = "usage: SuspendedHeap raw|simmer|virtualThreads|kotlinx [tasks] [warm|cold] [histogram]";
@@ -48,20 +49,24 @@ public final class SuspendedHeap {
     }
 
     /**
-     * Arguments: the runtime's name, the number of tasks (default 1,000,000), then in any order
-     * {@code warm} (the default) or {@code cold}, and {@code histogram}.
+     * Arguments: the runtime's name, the number of tasks (optional, default 1,000,000), then in
+     * any order {@code warm} (the default) or {@code cold}, and {@code histogram}.
      */
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
             throw new IllegalArgumentException(USAGE);
         }
         String runtime = args[0];
-        int tasks = args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000;
-        java.util.List<String> options = java.util.Arrays.asList(args).subList(Math.min(2, args.length), args.length);
+        boolean counted = args.length > 1 && args[1].matches("\\d+");
+        int tasks = counted ? Integer.parseInt(args[1]) : 1_000_000;
+        java.util.List<String> options = java.util.Arrays.asList(args).subList(counted ? 2 : 1, args.length);
         for (String option : options) {
             if (!option.matches("warm|cold|histogram")) {
                 throw new IllegalArgumentException("unknown argument '" + option + "'; " + USAGE);
             }
+        }
+        if (options.contains("warm") && options.contains("cold")) {
+            throw new IllegalArgumentException("warm or cold, not both; " + USAGE);
         }
         boolean warm = !options.contains("cold");
         boolean histogram = options.contains("histogram");
@@ -80,12 +85,14 @@ public final class SuspendedHeap {
             System.out.flush();
             Runtime.getRuntime().halt(0);
         };
-        // Load the classes each runtime uses (warm: run the workload once, its tasks let go after) before taking the baseline.
+        // Load the classes each runtime uses (warm: run the workload once, its tasks woken to their end) before taking the baseline.
         switch (runtime) {
             case "raw" -> {
                 RawContinuation.run(RawContinuation.create(() -> { }));
-                for (int i = 0; i < warmTasks; i++) {
-                    RawContinuation.run(RawContinuation.create(RawContinuation::yieldNow));
+                for (int i = 0; i < warmTasks; i++) { // each suspends, and is resumed to its end as the others are woken
+                    Object continuation = RawContinuation.create(RawContinuation::yieldNow);
+                    RawContinuation.run(continuation);
+                    RawContinuation.run(continuation);
                 }
                 baseline[0] = usedHeapAfterGc();
                 keep = new Object[tasks];
