@@ -73,7 +73,7 @@ IO_SELECT = {
 }
 # SuspendedHeap in two variants, the median of several fresh JVMs kept for each. "warm" (the
 # headline figure, workload SuspendedHeap): the JVM has run the same workload once before, so the
-# tasks freeze in the code the JIT settles on; one JVM's figure then moves by a few bytes. "cold"
+# tasks freeze in the code the JIT settles on; one JVM's figure then mostly moves by a few bytes. "cold"
 # (SuspendedHeapCold): the JVM's first tasks, whose stack chunks are sized by whatever code the JIT
 # has ready when each one first suspends (whether the task's body was compiled on its own first,
 # how many tasks froze before the compiled code was in), which moves one JVM's figure by up to a sixth.
@@ -614,11 +614,6 @@ def write_chart(t, runtimes):
 
 
 def write_report(results, meta):
-    global WORKLOADS
-    if not isinstance(meta["heapRuns"], dict):  # a run from before the warm variant: its heap JVMs were cold
-        WORKLOADS = [(w, title, f"used heap after GC, growth / 1,000,000, in a fresh JVM: the median of "
-                      f"{meta['heapRuns']} (CPython: RSS)", unit) if w == "SuspendedHeap" else (w, title, what, unit)
-                     for w, title, what, unit in WORKLOADS]
     t = table_of(results)
     cpu_keys = {w for w, *_ in WORKLOADS}
     present = {m for w, row in t.items() if w in cpu_keys for m in row}
@@ -737,6 +732,8 @@ def write_report(results, meta):
     for w, title, what, unit in WORKLOADS:
         if w not in t:
             continue
+        if w == "SuspendedHeap" and not isinstance(meta["heapRuns"], dict):  # a run from before the warm variant
+            what = f"used heap after GC, growth / 1,000,000, in a fresh JVM: the median of {meta['heapRuns']} (CPython: RSS)"
         w_(f"### {title}\n")
         w_(f"{what}.\n")
         w_(f"| runtime | mean, {unit} per op | ± error | median | × Simmer (medians) | B/op |")
